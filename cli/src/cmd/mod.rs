@@ -1,0 +1,3 @@
+//! One module per command; each parses its arguments, calls one library function and prints.
+
+pub mod c14n;

@@ -1,0 +1,139 @@
+//! Input, output and password handling shared by every command: `-` means stdin, `--out`
+//! is written atomically (temp file in the same folder, then rename; nothing left behind on
+//! failure), passwords come from an environment variable, a file or a terminal prompt.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+use crate::error::CliError;
+
+/// Read a whole input file; `-` reads stdin.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::input(format!("cannot read stdin: {e}")))?;
+        return Ok(buf);
+    }
+    std::fs::read(path).map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))
+}
+
+/// The name to use for an input in messages (`<stdin>` for `-`).
+pub fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Write `bytes` to `out` atomically, or to stdout when `out` is `None`.
+pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
+    match out {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(bytes)
+                .and_then(|_| stdout.flush())
+                .map_err(|e| CliError::input(format!("cannot write to stdout: {e}")))
+        }
+        Some(path) => write_file_atomic(path, bytes),
+    }
+}
+
+/// Write a file atomically: a temp file beside it, fsync, then rename over the target.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let dir: PathBuf = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |e: std::io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tanba-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Where a password comes from (CLI.md: never a plain `--password VALUE`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PasswordArgs {
+    /// Read the keystore password from this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+    /// Read the keystore password from the first line of this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "password_env")]
+    pub password_file: Option<PathBuf>,
+}
+
+impl PasswordArgs {
+    /// The password: from the variable, the file, or a prompt when stdin is a terminal.
+    pub fn read(&self, what: &str) -> Result<Zeroizing<String>, CliError> {
+        if let Some(var) = &self.password_env {
+            return std::env::var(var).map(Zeroizing::new).map_err(|_| {
+                CliError::input(format!(
+                    "environment variable {var} (--password-env) is not set"
+                ))
+            });
+        }
+        if let Some(file) = &self.password_file {
+            let raw = Zeroizing::new(std::fs::read_to_string(file).map_err(|e| {
+                CliError::input(format!("cannot read password file {}: {e}", file.display()))
+            })?);
+            let line = raw.lines().next().unwrap_or("");
+            return Ok(Zeroizing::new(line.to_owned()));
+        }
+        if std::io::stdin().is_terminal() {
+            return rpassword::prompt_password(format!("Password for {what}: "))
+                .map(Zeroizing::new)
+                .map_err(|e| CliError::input(format!("cannot read the password: {e}")));
+        }
+        Err(CliError::input(format!(
+            "a password is needed for {what}: give --password-env VAR or --password-file FILE"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.xml");
+        write_file_atomic(&target, b"one").unwrap();
+        write_file_atomic(&target, b"two").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn atomic_write_into_missing_folder_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("no-such-dir").join("out.xml");
+        let err = write_file_atomic(&target, b"x").unwrap_err();
+        assert_eq!(err.code, 2);
+        assert!(err.message.contains("out.xml"));
+    }
+
+    #[test]
+    fn password_from_file_takes_the_first_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("pw");
+        std::fs::write(&f, "Qwerty12\nignored\n").unwrap();
+        let args = PasswordArgs {
+            password_env: None,
+            password_file: Some(f),
+        };
+        assert_eq!(args.read("test").unwrap().as_str(), "Qwerty12");
+    }
+}

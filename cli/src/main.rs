@@ -1,0 +1,43 @@
+//! `tanba` — electronic signatures and document integrity for Kazakhstan's e-government.
+//!
+//! A thin wrapper: each command parses its arguments, calls one library function of the
+//! `tanba-*` crates and prints. Exit codes: 0 success / valid, 1 a verification or policy
+//! check failed, 2 usage error or unreadable / malformed input.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod error;
+mod io;
+
+/// tanba (таңба, "mark") — sign and verify Kazakh e-government XML: canonicalization,
+/// XMLDSig and WS-Security signatures, NCA RK keys and certificates.
+#[derive(Debug, Parser)]
+#[command(name = "tanba", version, propagate_version = true)]
+#[command(after_help = "Exit codes: 0 success/valid, 1 a check failed, 2 usage or input error.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Canonical form (C14N 1.0 or exclusive C14N) of an XML document or subtree.
+    C14n(cmd::c14n::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::C14n(args) => cmd::c14n::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tanba: {e}");
+            e.exit_code()
+        }
+    }
+}
