@@ -1,0 +1,154 @@
+//! The error type of this crate.
+
+use tanba_crypto::CryptoError;
+
+/// What part of a signature an algorithm URI was found in (for error messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AlgorithmRole {
+    /// `SignedInfo/CanonicalizationMethod/@Algorithm`.
+    Canonicalization,
+    /// `SignedInfo/SignatureMethod/@Algorithm`.
+    Signature,
+    /// `Reference/DigestMethod/@Algorithm`.
+    Digest,
+    /// `Reference/Transforms/Transform/@Algorithm`.
+    Transform,
+}
+
+impl std::fmt::Display for AlgorithmRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AlgorithmRole::Canonicalization => "CanonicalizationMethod",
+            AlgorithmRole::Signature => "SignatureMethod",
+            AlgorithmRole::Digest => "DigestMethod",
+            AlgorithmRole::Transform => "Transform",
+        })
+    }
+}
+
+/// Everything that can go wrong while signing or verifying an XML signature.
+///
+/// Signature indexes (`signature`) count `ds:Signature` elements in document order from 0;
+/// reference indexes count `ds:Reference` children of `SignedInfo` from 0.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DsigError {
+    /// The XML could not be parsed (message from the XML parser, with position).
+    #[error("malformed XML: {0}")]
+    Xml(String),
+    /// A base64 field (`DigestValue`, `SignatureValue`, `X509Certificate`…) is not valid base64.
+    #[error("{field}: invalid base64: {detail}")]
+    Base64 {
+        /// The element whose text is wrong.
+        field: &'static str,
+        /// What the decoder said.
+        detail: String,
+    },
+    /// A `Reference/@URI` tanba does not dereference (external, XPath, malformed).
+    #[error("unsupported Reference URI {uri:?}: {reason}")]
+    UnsupportedReferenceUri {
+        /// The URI as written.
+        uri: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+    /// An algorithm URI tanba does not implement or refuses (XSLT, XPath filter, HMAC, DSA…).
+    #[error("unsupported algorithm in {role}: {uri}")]
+    UnsupportedAlgorithm {
+        /// Where the URI was found.
+        role: AlgorithmRole,
+        /// The URI as written.
+        uri: String,
+    },
+    /// A SHA-1 based algorithm without the legacy switch.
+    #[error("legacy algorithm refused in {role}: {uri} (allowed only with the legacy switch)")]
+    LegacyAlgorithmRefused {
+        /// Where the URI was found.
+        role: AlgorithmRole,
+        /// The URI as written.
+        uri: String,
+    },
+    /// The document holds no `ds:Signature` element.
+    #[error("the document holds no ds:Signature element")]
+    NoSignature,
+    /// A required element is missing or appears more than once where the schema allows one.
+    #[error("signature #{signature}: {detail}")]
+    Structure {
+        /// Which signature.
+        signature: usize,
+        /// What is wrong.
+        detail: String,
+    },
+    /// An Id value is carried by more than one element: reference resolution is ambiguous.
+    #[error("Id {id:?} is carried by more than one element (possible signature wrapping)")]
+    DuplicateId {
+        /// The Id value.
+        id: String,
+    },
+    /// No element carries the Id a Reference points at.
+    #[error("signature #{signature}, reference #{reference}: no element has Id {id:?}")]
+    IdNotFound {
+        /// Which signature.
+        signature: usize,
+        /// Which reference.
+        reference: usize,
+        /// The Id value looked for.
+        id: String,
+    },
+    /// A reference resolves to an element inside a `ds:Signature` (its own or another one).
+    #[error("signature #{signature}, reference #{reference}: resolves to an element inside a ds:Signature")]
+    ReferenceIntoSignature {
+        /// Which signature.
+        signature: usize,
+        /// Which reference.
+        reference: usize,
+    },
+    /// The recomputed digest of a reference differs from its `DigestValue`.
+    #[error("signature #{signature}, reference #{reference} ({uri:?}): digest mismatch — the signed content was altered")]
+    DigestMismatch {
+        /// Which signature.
+        signature: usize,
+        /// Which reference.
+        reference: usize,
+        /// The reference URI.
+        uri: String,
+    },
+    /// `SignatureValue` does not verify over the canonical `SignedInfo` with the KeyInfo key.
+    #[error(
+        "signature #{signature}: SignatureValue does not verify with the certificate in KeyInfo"
+    )]
+    BadSignatureValue {
+        /// Which signature.
+        signature: usize,
+    },
+    /// The signature carries no usable key (no `X509Certificate`, and none supplied).
+    #[error("signature #{signature}: no X509Certificate in KeyInfo and no key supplied")]
+    NoKey {
+        /// Which signature.
+        signature: usize,
+    },
+    /// A certificate in `KeyInfo` is not valid DER X.509.
+    #[error("signature #{signature}: X509Certificate is not a valid certificate: {detail}")]
+    BadCertificate {
+        /// Which signature.
+        signature: usize,
+        /// What the parser said.
+        detail: String,
+    },
+    /// Signing was asked for something that cannot be done (no element with that Id…).
+    #[error("cannot sign: {0}")]
+    Sign(String),
+    /// An error from the algorithm layer (key mismatch, signing failure…).
+    #[error("crypto: {0}")]
+    Crypto(#[from] CryptoError),
+}
+
+impl DsigError {
+    /// True when the error means "this is not something tanba processes" (unsupported
+    /// algorithm, transform or URI) rather than "the signature is wrong".
+    pub fn is_unsupported(&self) -> bool {
+        matches!(
+            self,
+            DsigError::UnsupportedAlgorithm { .. } | DsigError::UnsupportedReferenceUri { .. }
+        ) || matches!(self, DsigError::Crypto(CryptoError::UnknownUri(_)))
+    }
+}
