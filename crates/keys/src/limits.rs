@@ -1,0 +1,77 @@
+//! [`Limits`]: caps on the work a keystore file may ask for.
+
+/// Caps on what a (possibly hostile) keystore may make the loader do. Key-derivation
+/// iteration counts come from the file itself, so without a cap a crafted file could keep a
+/// load busy for minutes.
+///
+/// Defaults ([`Limits::default`]):
+///
+/// * `max_iterations` = **1 000 000** per derivation (PKCS#12 KDF or PBKDF2). Real files
+///   use far less: NCA RK 1 024, OpenSSL 3 2 048, Java keytool 10 000; OWASP's 2023
+///   recommendation for PBKDF2-HMAC-SHA256 (600 000) still fits. One derivation at the cap
+///   takes well under a second on current hardware.
+/// * `max_total_iterations` = **4 000 000** summed over every derivation of one load (a
+///   normal PKCS#12 needs 3–5 derivations), so a file cannot multiply the per-derivation
+///   cap by stacking many encrypted bags.
+/// * `max_nesting` = **32** levels of BER nesting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest iteration count accepted for one key derivation.
+    pub max_iterations: u64,
+    /// Largest sum of iteration counts over one load.
+    pub max_total_iterations: u64,
+    /// Deepest BER nesting accepted.
+    pub max_nesting: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_iterations: 1_000_000,
+            max_total_iterations: 4_000_000,
+            max_nesting: 32,
+        }
+    }
+}
+
+/// What is left of [`Limits::max_total_iterations`] during one load.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    limits: Limits,
+    spent: u64,
+}
+
+impl Budget {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Budget { limits, spent: 0 }
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Account for one derivation of `iterations` rounds, or refuse it.
+    pub(crate) fn spend(
+        &mut self,
+        what: &'static str,
+        iterations: u64,
+    ) -> Result<(), crate::KeyError> {
+        if iterations > self.limits.max_iterations {
+            return Err(crate::KeyError::IterationLimit {
+                what,
+                requested: iterations,
+                limit: self.limits.max_iterations,
+            });
+        }
+        let total = self.spent.saturating_add(iterations);
+        if total > self.limits.max_total_iterations {
+            return Err(crate::KeyError::IterationLimit {
+                what,
+                requested: total,
+                limit: self.limits.max_total_iterations,
+            });
+        }
+        self.spent = total;
+        Ok(())
+    }
+}
