@@ -5,3 +5,9 @@
 //! (Being built: see the issue that introduces this crate.)
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+// --- validation half (chains, CRL, OCSP, fetching, policy) ---
+pub mod chain_cert;
+pub mod crl;
+mod der_lite;
+pub mod ocsp;

@@ -1,0 +1,2 @@
+//! Benchmarks for CRL loading/lookup and chain validation (being written).
+fn main() {}
