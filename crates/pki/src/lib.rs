@@ -2,9 +2,50 @@
 //!
 //! Kazakh certificate profile, IIN/BIN, chains, CRL and OCSP revocation, trust store, validation policy.
 //!
-//! (Being built: see the issue that introduces this crate.)
+//! Certificate profile half: [`KzCertificate`] parses an X.509 certificate (PEM or DER,
+//! bundles) and exposes the NCA RK profile — subject fields, [`Iin`]/[`Bin`] with the
+//! national checksum and an [`IdPolicy`], [`Role`]s from EKU, the SIGN/AUTH
+//! [`KeyUsageClass`], CRL/OCSP URLs, key identifiers, unknown critical extensions — and a
+//! serde [`CertificateSummary`]. [`TrustStore`] loads anchors and intermediates from files
+//! and folders.
+//!
+//! ```
+//! use tanba_pki::{KzCertificate, IdPolicy, KeyUsageClass, Role};
+//! let pem = tanba_testdata::read_nca("certs/individual_valid_sign_2004_rsa.cer");
+//! let cert = KzCertificate::from_pem_or_der(&pem).unwrap().remove(0);
+//! assert_eq!(cert.common_name(), Some("ТЕСТОВ ТЕСТ"));
+//! assert_eq!(cert.key_usage_class(), KeyUsageClass::Sign);
+//! assert!(cert.has_role(Role::Individual));
+//! let iin = cert.iin().unwrap();
+//! assert!(iin.check(IdPolicy::Strict).is_err()); // a test IIN fails the checksum
+//! assert!(iin.check(IdPolicy::AcceptTestIds).is_ok());
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+// --- certificate profile half (certificate, names, IIN/BIN, roles, trust store) ---
+mod bundle;
+pub mod cert;
+pub mod error;
+pub mod ident;
+pub mod name;
+pub mod roles;
+pub mod summary;
+pub mod trust_store;
+pub mod usage;
+
+pub use cert::{
+    AuthorityKeyId, BasicConstraints, CertPolicy, ExtensionInfo, KzCertificate, SubjectFields,
+};
+pub use error::PkiError;
+pub use ident::{
+    Bin, BinAttribute, BinEntityType, BinInfo, IdError, IdKind, IdPolicy, Iin, IinInfo, Sex,
+};
+pub use name::{DistinguishedName, NameAttribute};
+pub use roles::{roles_from_eku, subject_type_from_roles, Role, SubjectType};
+pub use summary::CertificateSummary;
+pub use trust_store::{TrustRole, TrustStore};
+pub use usage::{KeyUsage, KeyUsageClass};
 
 // --- validation half (chains, CRL, OCSP, fetching, policy) ---
 pub mod chain_cert;
