@@ -185,19 +185,32 @@ impl<'a> Reader<'a> {
         Ok(tlv)
     }
 
-    /// Read the next element and require its tag.
+    /// Read the next element and require its tag (checked before the length is read, so
+    /// garbage is "malformed", not "truncated"). Running out of input at the top level is
+    /// truncation; inside a complete element it is a missing field.
     pub fn read_tag(&mut self, expected: u8) -> Result<Tlv<'a>, KeyError> {
         let what = self.what;
-        if self.is_empty() {
-            return Err(KeyError::Malformed {
+        match self.peek_tag() {
+            None if self.depth == 0 => Err(KeyError::Truncated {
+                what,
+                offset: self.base + self.pos,
+            }),
+            None => Err(KeyError::Malformed {
                 what,
                 detail: format!(
                     "expected tag 0x{expected:02x} at byte offset {}, found the end of the structure",
                     self.base + self.pos
                 ),
-            });
+            }),
+            Some(t) if t != expected => Err(KeyError::Malformed {
+                what,
+                detail: format!(
+                    "expected tag 0x{expected:02x}, found 0x{t:02x} at byte offset {}",
+                    self.base + self.pos
+                ),
+            }),
+            Some(_) => self.read(),
         }
-        self.read()?.expect(expected, what)
     }
 
     /// Fail if elements remain.

@@ -100,6 +100,7 @@ pub struct Certificate {
     subject: String,
     issuer: String,
     subject_attributes: Vec<(String, String)>,
+    issuer_attributes: Vec<(String, String)>,
     subject_raw: Vec<u8>,
     issuer_raw: Vec<u8>,
     serial_hex: String,
@@ -129,6 +130,7 @@ impl Certificate {
             subject: name_to_string(cert.subject()),
             issuer: name_to_string(cert.issuer()),
             subject_attributes: name_attributes(cert.subject()),
+            issuer_attributes: name_attributes(cert.issuer()),
             subject_raw: cert.subject().as_raw().to_vec(),
             issuer_raw: cert.issuer().as_raw().to_vec(),
             serial_hex: hex::encode_upper(cert.raw_serial()),
@@ -159,6 +161,11 @@ impl Certificate {
     /// Subject attributes in encoding order as (dotted OID, text value) pairs.
     pub fn subject_attributes(&self) -> &[(String, String)] {
         &self.subject_attributes
+    }
+
+    /// Issuer attributes in encoding order as (dotted OID, text value) pairs.
+    pub fn issuer_attributes(&self) -> &[(String, String)] {
+        &self.issuer_attributes
     }
 
     /// The first subject attribute with this dotted OID (e.g. `"2.5.4.5"` = SERIALNUMBER).

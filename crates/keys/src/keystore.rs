@@ -340,3 +340,141 @@ fn build_chain(certs: &[Certificate], leaf: usize) -> Vec<Certificate> {
     }
     used.into_iter().map(|i| certs[i].clone()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh P-256 key (PKCS#8) and a self-signed certificate with the given keyUsage.
+    fn key_and_cert(cn: &str, usages: Vec<rcgen::KeyUsagePurpose>) -> (Vec<u8>, Vec<u8>) {
+        let kp = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, cn);
+        params.key_usages = usages;
+        let cert = params.self_signed(&kp).unwrap();
+        (kp.serialize_der(), cert.der().to_vec())
+    }
+
+    fn raw_key(pkcs8: Vec<u8>, name: Option<&str>, id: Option<&[u8]>) -> RawKey {
+        RawKey {
+            pkcs8: zeroize::Zeroizing::new(pkcs8),
+            attributes: BagAttributes {
+                friendly_name: name.map(str::to_string),
+                local_key_id: id.map(<[u8]>::to_vec),
+            },
+        }
+    }
+
+    fn raw_cert(der: Vec<u8>, id: Option<&[u8]>) -> RawCert {
+        RawCert {
+            der,
+            attributes: BagAttributes {
+                friendly_name: None,
+                local_key_id: id.map(<[u8]>::to_vec),
+            },
+        }
+    }
+
+    /// Two keys like an NCA user's pair: SIGN (DS+NR) and AUTH (DS+KE).
+    fn sign_and_auth() -> Keystore {
+        use rcgen::KeyUsagePurpose::*;
+        let (k1, c1) = key_and_cert("sign", vec![DigitalSignature, ContentCommitment]);
+        let (k2, c2) = key_and_cert("auth", vec![DigitalSignature, KeyEncipherment]);
+        Keystore::assemble(
+            vec![
+                raw_key(k1, Some("RSA256_x"), Some(&[1, 2])),
+                raw_key(k2, None, Some(&[0xab, 0xcd])),
+            ],
+            // Certificates in the other order, the AUTH one without an id.
+            vec![raw_cert(c2, None), raw_cert(c1, Some(&[1, 2]))],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn keys_pair_with_their_certificates() {
+        let ks = sign_and_auth();
+        let e = ks.entries();
+        assert_eq!(e[0].alias(), "RSA256_x");
+        assert_eq!(e[0].matched_by(), Some(CertificateMatch::LocalKeyId));
+        assert_eq!(e[0].certificate().unwrap().subject(), "CN=sign");
+        assert_eq!(e[0].purpose(), KeyPurpose::Sign);
+        // No friendlyName: the alias is the localKeyId hex; no matching id on the
+        // certificate: paired by public key.
+        assert_eq!(e[1].alias(), "abcd");
+        assert_eq!(e[1].matched_by(), Some(CertificateMatch::PublicKey));
+        assert_eq!(e[1].certificate().unwrap().subject(), "CN=auth");
+        assert_eq!(e[1].purpose(), KeyPurpose::Auth);
+    }
+
+    #[test]
+    fn selection_by_alias_purpose_and_ambiguity() {
+        let ks = sign_and_auth();
+        let sel = |s: KeySelector| ks.select(&s).map(|e| e.alias().to_string());
+        assert_eq!(
+            sel(KeySelector::Purpose(KeyPurpose::Sign)).unwrap(),
+            "RSA256_x"
+        );
+        assert_eq!(sel(KeySelector::Purpose(KeyPurpose::Auth)).unwrap(), "abcd");
+        assert_eq!(sel(KeySelector::Alias("ABCD".into())).unwrap(), "abcd");
+        assert_eq!(sel(KeySelector::Alias("0102".into())).unwrap(), "RSA256_x");
+        assert!(matches!(
+            ks.select(&KeySelector::Single),
+            Err(KeyError::Ambiguous { count: 2, .. })
+        ));
+        assert!(matches!(
+            ks.select(&KeySelector::Alias("nope".into())),
+            Err(KeyError::AliasNotFound { .. })
+        ));
+        assert!(matches!(
+            ks.select(&KeySelector::Purpose(KeyPurpose::Unknown)),
+            Err(KeyError::NoKeyForPurpose { .. })
+        ));
+    }
+
+    #[test]
+    fn signer_carries_the_chain_and_signs() {
+        use tanba_crypto::{SignatureEncoding, Signer};
+        let ks = sign_and_auth();
+        let signer = ks.signer(&KeySelector::Purpose(KeyPurpose::Auth)).unwrap();
+        assert_eq!(signer.certificate_chain().len(), 1);
+        let cert = Certificate::from_der(&signer.certificate_chain()[0], 0).unwrap();
+        assert_eq!(cert.subject(), "CN=auth");
+        let sig = signer.sign(b"msg", SignatureEncoding::X509).unwrap();
+        tanba_crypto::verify_signature(
+            signer.algorithm(),
+            cert.spki_der(),
+            b"msg",
+            &sig,
+            SignatureEncoding::X509,
+            &tanba_crypto::AlgorithmPolicy::default(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn local_key_id_pointing_at_another_key_is_refused() {
+        use rcgen::KeyUsagePurpose::*;
+        let (k1, _) = key_and_cert("a", vec![DigitalSignature]);
+        let (_, c2) = key_and_cert("b", vec![DigitalSignature]);
+        let err = Keystore::assemble(
+            vec![raw_key(k1, Some("a"), Some(&[7]))],
+            vec![raw_cert(c2, Some(&[7]))],
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, KeyError::KeyCertificateMismatch { .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn no_key_is_an_error() {
+        assert_eq!(
+            Keystore::assemble(Vec::new(), Vec::new()).unwrap_err(),
+            KeyError::NoPrivateKey
+        );
+    }
+}

@@ -126,18 +126,81 @@ pub(crate) fn read(
         Some(m) => Some(verify_mac(m, password, &safe_bytes, &mut budget)?),
         None => None,
     };
-    let result = decrypt_items(&items, password, &mut budget, limits);
-    match (mac_ok, result) {
-        (Some(true), r) => r,
-        // The MAC did not match: if the password nevertheless decrypts the contents, the
-        // file was altered; if it does not, the password is wrong.
-        (Some(false), Ok(_)) => Err(KeyError::MacMismatch),
-        (Some(false), Err(e @ KeyError::IterationLimit { .. })) => Err(e),
-        (Some(false), Err(_)) => Err(KeyError::WrongPassword),
+    match mac_ok {
+        Some(true) => decrypt_items(&items, password, &mut budget, limits),
+        // The MAC did not match: if the password nevertheless opens some encrypted part of
+        // the file, the file was altered; if it opens nothing, the password is wrong.
+        Some(false) => {
+            if password_opens_something(&items, password, &mut budget, limits)? {
+                Err(KeyError::MacMismatch)
+            } else {
+                Err(KeyError::WrongPassword)
+            }
+        }
         // No MAC: a decryption failure is most likely the password.
-        (None, Err(KeyError::DecryptionFailed { .. })) => Err(KeyError::WrongPassword),
-        (None, r) => r,
+        None => match decrypt_items(&items, password, &mut budget, limits) {
+            Err(KeyError::DecryptionFailed { .. }) => Err(KeyError::WrongPassword),
+            other => other,
+        },
     }
+}
+
+/// Whether `password` decrypts at least one encrypted object of the file into something
+/// well-formed. Only iteration-limit errors are propagated; anything else counts as "no".
+fn password_opens_something(
+    items: &[SafeItem<'_>],
+    password: &Password,
+    budget: &mut Budget,
+    limits: &Limits,
+) -> Result<bool, KeyError> {
+    let ok_or_limit = |r: Result<bool, KeyError>| match r {
+        Err(e @ KeyError::IterationLimit { .. }) => Err(e),
+        Ok(true) => Ok(true),
+        _ => Ok(false),
+    };
+    for item in items {
+        let opened = match item {
+            SafeItem::Encrypted { alg, ciphertext } => ok_or_limit(
+                pbe::decrypt(alg, ciphertext, password, budget, W_ENC).map(|plain| {
+                    let mut r = Reader::new(&plain, W_BAG, limits.max_nesting);
+                    r.read_tag(tag::SEQUENCE).is_ok() && r.finish().is_ok()
+                }),
+            )?,
+            SafeItem::Plain(bytes) => {
+                let mut found = false;
+                let mut top = Reader::new(bytes, W_BAG, limits.max_nesting);
+                if let Ok(seq) = top.read_tag(tag::SEQUENCE) {
+                    let mut r = seq.children(W_BAG);
+                    while let Ok(bag) = r.read_tag(tag::SEQUENCE) {
+                        let mut b = bag.children(W_BAG);
+                        let is_shrouded = b
+                            .read()
+                            .and_then(|t| t.oid(W_BAG))
+                            .is_ok_and(|o| o.to_string() == OID_SHROUDED_KEY_BAG);
+                        if !is_shrouded {
+                            continue;
+                        }
+                        let value = b
+                            .read_tag(tag::CONTEXT_0_CONSTRUCTED)
+                            .and_then(|e| e.children(W_BAG).read());
+                        if let Ok(v) = value {
+                            if ok_or_limit(
+                                decrypt_key_info(v, password, budget, W_KEY).map(|_| true),
+                            )? {
+                                found = true;
+                                break;
+                            }
+                        }
+                    }
+                }
+                found
+            }
+        };
+        if opened {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn read_mac_data(seq: Tlv<'_>) -> Result<MacData<'_>, KeyError> {
