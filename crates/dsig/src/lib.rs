@@ -17,11 +17,20 @@
 
 pub mod algorithms;
 pub mod base64;
+mod cert;
+mod dom;
 mod error;
+mod report;
+mod sign;
 pub mod template;
 mod uri;
+mod verify;
 
 pub use algorithms::{C14nMethod, Transform};
 pub use base64::Base64Layout;
+pub use dom::Node;
 pub use error::{AlgorithmRole, DsigError};
+pub use report::{CheckMode, SignatureOutcome, SignedNode, Verified, VerifiedReference};
+pub use sign::{sign, Placement, SignOptions, SignTarget};
 pub use uri::ReferenceUri;
+pub use verify::{verify, VerifiedDocument, VerifyOptions};

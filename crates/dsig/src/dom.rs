@@ -1,0 +1,121 @@
+//! The one place tanba-dsig talks to tanba-xml: parsing, navigation, Id lookup, C14N.
+
+use std::io::Write;
+use std::ops::Range;
+
+use tanba_xml::{Document, ParseOptions};
+
+use crate::{C14nMethod, DsigError};
+
+/// A node of the parsed document (a [`tanba_xml::NodeId`]).
+pub type Node = tanba_xml::NodeId;
+
+/// A parsed document as tanba-dsig sees it.
+#[derive(Debug)]
+pub(crate) struct Doc {
+    inner: Document,
+}
+
+impl Doc {
+    pub(crate) fn parse(bytes: &[u8]) -> Result<Doc, DsigError> {
+        Document::parse(bytes, &ParseOptions::default())
+            .map(|inner| Doc { inner })
+            .map_err(|e| DsigError::Xml(e.to_string()))
+    }
+
+    pub(crate) fn inner(&self) -> &Document {
+        &self.inner
+    }
+
+    pub(crate) fn into_inner(self) -> Document {
+        self.inner
+    }
+
+    /// The decoded document text the byte ranges refer to.
+    pub(crate) fn text(&self) -> &str {
+        self.inner.source()
+    }
+
+    pub(crate) fn root(&self) -> Node {
+        self.inner.root_element()
+    }
+
+    /// Every element `{ns}local` in document order.
+    pub(crate) fn elements_named(&self, ns: &str, local: &str) -> Vec<Node> {
+        self.inner
+            .descendants(Node::DOCUMENT)
+            .filter(|&n| self.inner.is_element(n) && self.inner.name(n).is(ns, local))
+            .collect()
+    }
+
+    pub(crate) fn child_elements(&self, n: Node) -> Vec<Node> {
+        self.inner.child_elements(n).collect()
+    }
+
+    pub(crate) fn is(&self, n: Node, ns: &str, local: &str) -> bool {
+        self.inner.is_element(n) && self.inner.name(n).is(ns, local)
+    }
+
+    pub(crate) fn parent_element(&self, n: Node) -> Option<Node> {
+        self.inner.parent(n).filter(|&p| self.inner.is_element(p))
+    }
+
+    /// An unprefixed attribute.
+    pub(crate) fn attr(&self, n: Node, local: &str) -> Option<&str> {
+        self.inner.attribute(n, "", local)
+    }
+
+    /// Character data of `n` and its descendants (comments excluded).
+    pub(crate) fn text_content(&self, n: Node) -> String {
+        self.inner.text_content(n)
+    }
+
+    pub(crate) fn is_ancestor_or_self(&self, a: Node, n: Node) -> bool {
+        self.inner.is_ancestor_or_self(a, n)
+    }
+
+    pub(crate) fn outer_range(&self, n: Node) -> Range<usize> {
+        self.inner.range(n)
+    }
+
+    pub(crate) fn qname(&self, n: Node) -> &str {
+        self.inner.qualified_name(n)
+    }
+
+    /// The element whose Id (`Id`, `ID`, `id`, `wsu:Id`, `xml:id`, or a DTD-declared ID
+    /// attribute) equals `id`; more than one such element is an error.
+    pub(crate) fn find_id(&self, id: &str) -> Result<Option<Node>, DsigError> {
+        self.inner.find_by_id(id).map_err(|e| match e {
+            tanba_xml::XmlError::DuplicateId { id, .. } => DsigError::DuplicateId { id },
+            other => DsigError::Xml(other.to_string()),
+        })
+    }
+
+    /// Canonicalizes the whole document (`apex = None`) or the subtree of `apex`, minus
+    /// the `excluded` elements, into `out`.
+    pub(crate) fn c14n(
+        &self,
+        apex: Option<Node>,
+        method: &C14nMethod,
+        with_comments: bool,
+        excluded: &[Node],
+        out: &mut dyn Write,
+    ) -> Result<(), DsigError> {
+        use tanba_xml::c14n::{canonicalize, C14nOptions, Method, NodeSet};
+        let options = C14nOptions {
+            method: if method.is_exclusive() {
+                Method::Exclusive
+            } else {
+                Method::Inclusive
+            },
+            with_comments,
+            inclusive_prefixes: method.inclusive_prefixes().to_vec(),
+        };
+        let set = match apex {
+            Some(a) => NodeSet::subtree(a),
+            None => NodeSet::document(),
+        };
+        canonicalize(&self.inner, &options, &set.excluding(excluded), out)
+            .map_err(|e| DsigError::Xml(e.to_string()))
+    }
+}
