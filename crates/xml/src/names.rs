@@ -1,0 +1,132 @@
+//! Interned strings and expanded names (prefix, local name, namespace URI).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The XML namespace, bound to the `xml` prefix by definition.
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace of namespace declarations (`xmlns`), never declarable.
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// A small, fast, non-cryptographic hasher for short names (FxHash). HashDoS is not a
+/// concern here: name counts are bounded by the input size limits and each table is
+/// per-document.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(b as u64);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(SEED);
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Symbol 0 is always the empty string.
+pub(crate) const EMPTY: u32 = 0;
+
+/// One expanded name in the name table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NameEntry {
+    pub prefix: u32,
+    pub local: u32,
+    pub ns: u32,
+    pub qname: u32,
+}
+
+/// String interner plus the table of expanded names used by the document.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    strings: Vec<Box<str>>,
+    lookup: FxMap<Box<str>, u32>,
+    /// For a symbol used as a qualified name: its (prefix, local) split.
+    split: FxMap<u32, (u32, u32)>,
+    pub entries: Vec<NameEntry>,
+    entry_lookup: FxMap<(u32, u32, u32), u32>,
+}
+
+impl Names {
+    pub fn new() -> Self {
+        let mut n = Names::default();
+        n.intern("");
+        n
+    }
+
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.lookup.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.into());
+        self.lookup.insert(s.into(), id);
+        id
+    }
+
+    pub fn get(&self, s: &str) -> Option<u32> {
+        self.lookup.get(s).copied()
+    }
+
+    #[inline]
+    pub fn str(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+
+    /// Intern a qualified name and return (qname, prefix, local) symbols.
+    pub fn qname(&mut self, q: &str) -> (u32, u32, u32) {
+        let qs = self.intern(q);
+        if let Some(&(p, l)) = self.split.get(&qs) {
+            return (qs, p, l);
+        }
+        let (p, l) = match q.split_once(':') {
+            Some((p, l)) => (self.intern(p), self.intern(l)),
+            None => (EMPTY, qs),
+        };
+        self.split.insert(qs, (p, l));
+        (qs, p, l)
+    }
+
+    /// The name-table entry for (qname, prefix, local, ns).
+    pub fn entry(&mut self, qname: u32, prefix: u32, local: u32, ns: u32) -> u32 {
+        if let Some(&id) = self.entry_lookup.get(&(qname, ns, 0)) {
+            return id;
+        }
+        let id = self.entries.len() as u32;
+        self.entries.push(NameEntry {
+            prefix,
+            local,
+            ns,
+            qname,
+        });
+        self.entry_lookup.insert((qname, ns, 0), id);
+        id
+    }
+}
