@@ -1,0 +1,117 @@
+//! `tanba c14n` end to end: the bundled example, a corpus vector with --apex and
+//! --exclusive, stdin, and the exit-2 paths (malformed input with file:line:column,
+//! unknown apex, bad --apex syntax).
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn tanba(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tanba"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tanba");
+    {
+        let mut si = child.stdin.take().expect("stdin");
+        if let Some(b) = stdin {
+            si.write_all(b).expect("write stdin");
+        }
+    }
+    child.wait_with_output().expect("wait tanba")
+}
+
+#[test]
+fn bundled_example_inclusive() {
+    let path = tanba_testdata::own("examples/application.xml");
+    let out = tanba(&["c14n", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = String::from_utf8(out.stdout).unwrap();
+    // The comment before the root is dropped, attributes normalized, the empty element
+    // expanded, the character reference &#13; kept as &#xD;.
+    assert!(s.starts_with("<app:Application xmlns:app=\"urn:tanba:example:application\""), "{s}");
+    assert!(s.contains("<app:Note lang=\"kk\">Өтініш&#xD;беру</app:Note>"), "{s}");
+    assert!(s.contains("<app:Empty></app:Empty>"), "{s}");
+    assert!(!s.contains("<!--"));
+}
+
+#[test]
+fn corpus_subtree_exclusive_with_comments() {
+    // Exc-C14N spec example 2.2 under exclusive C14N: expected bytes from the corpus.
+    let base = "santuario/src/test/resources/org/apache/xml/security/c14n/inExcl/";
+    let input = tanba_testdata::corpus(&format!("{base}example2_2_1.xml"));
+    let want = tanba_testdata::read(&tanba_testdata::corpus(&format!(
+        "{base}example2_2_c14nized_exclusive.xml"
+    )));
+    let out = tanba(
+        &[
+            "c14n",
+            "--exclusive",
+            "--with-comments",
+            "--apex",
+            "{http://example.net}elem2",
+            input.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, want);
+}
+
+#[test]
+fn stdin_and_prefix_list() {
+    let doc = br#"<r xmlns:a="urn:a" xmlns:b="urn:b"><x/></r>"#;
+    let out = tanba(
+        &["c14n", "--exclusive", "--inclusive-prefixes", "b", "--apex", "{}x", "-"],
+        Some(doc),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, br#"<x xmlns:b="urn:b"></x>"#);
+}
+
+#[test]
+fn malformed_input_exits_2_with_line_and_column() {
+    let out = tanba(&["c14n", "-"], Some(b"<a>\n  <b x='1' x='2'/>\n</a>"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("<stdin>:2:14: duplicate attribute `x`"), "{err}");
+}
+
+#[test]
+fn missing_apex_and_bad_syntax_exit_2() {
+    let out = tanba(&["c14n", "--apex", "{urn:none}x", "-"], Some(b"<a/>"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no element {urn:none}x"));
+    let out = tanba(&["c14n", "--apex", "{urn:x", "-"], Some(b"<a/>"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--apex"));
+}
+
+#[test]
+fn entity_declarations_need_allow_dtd() {
+    let doc = b"<!DOCTYPE a [<!ENTITY e \"v\">]><a>&e;</a>";
+    let out = tanba(&["c14n", "-"], Some(doc));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DTD construct not allowed"));
+    let out = tanba(&["c14n", "--allow-dtd", "-"], Some(doc));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, b"<a>v</a>");
+}
+
+#[test]
+fn unreadable_file_exits_2() {
+    let out = tanba(&["c14n", "/nonexistent/tanba-test.xml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/tanba-test.xml"));
+}
+
+#[test]
+fn help_has_an_example() {
+    let out = tanba(&["c14n", "--help"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("tanba c14n testdata/examples/application.xml"), "{s}");
+    assert!(s.contains("--apex"));
+}
