@@ -48,7 +48,26 @@ pub use trust_store::{TrustRole, TrustStore};
 pub use usage::{KeyUsage, KeyUsageClass};
 
 // --- validation half (chains, CRL, OCSP, fetching, policy) ---
+pub mod budget;
+pub mod cache;
+pub mod chain;
 pub mod chain_cert;
 pub mod crl;
 mod der_lite;
+pub mod fetch;
 pub mod ocsp;
+pub mod policy;
+pub mod trust_update;
+pub mod validate;
+
+pub use budget::Budget;
+pub use chain::{build_path, CertPath, CertPool, PathError};
+pub use chain_cert::ChainCert;
+pub use crl::{Crl, CrlSet, CrlStatus, RevocationReason};
+pub use fetch::{FetchConfig, Fetcher, NetworkMode};
+pub use ocsp::{OcspRequest, OcspResponse, OcspStatus};
+pub use policy::{
+    Policy, PolicyBuilder, RequiredUsage, RevocationDepth, RevocationSources, UnknownStatus,
+    ValidationTime,
+};
+pub use validate::{Check, CheckKind, Outcome, Report, Validator, Verdict};

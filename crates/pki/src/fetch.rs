@@ -1,0 +1,294 @@
+//! [`Fetcher`]: HTTP GET of CRLs and certificates, HTTP POST of OCSP requests (`ureq`),
+//! with timeouts, size caps, an optional [`Cache`] folder and a fully offline mode.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::cache::Cache;
+use crate::crl::{Crl, CrlError};
+use crate::ocsp::{OcspError, OcspRequest, OcspResponse};
+
+/// Whether the network may be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkMode {
+    /// Fetch (and refresh the cache) over HTTP.
+    Online,
+    /// Never touch the network: only what the cache holds (fresh or not) is used.
+    Offline,
+}
+
+/// Fetcher settings.
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    /// Online or offline.
+    pub mode: NetworkMode,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Largest CRL accepted (bytes).
+    pub max_crl_bytes: u64,
+    /// Largest OCSP response accepted (bytes).
+    pub max_ocsp_bytes: u64,
+    /// Largest certificate accepted (bytes).
+    pub max_cert_bytes: u64,
+    /// Cache folder, if any.
+    pub cache_dir: Option<PathBuf>,
+    /// How long a cached CRL without nextUpdate stays fresh.
+    pub default_ttl: time::Duration,
+    /// URL prefix rewrites `(from, to)`, applied before any request (mirrors, tests
+    /// against a loopback server). The cache is keyed by the original URL.
+    pub rewrites: Vec<(String, String)>,
+}
+
+impl Default for FetchConfig {
+    /// Online; 5 s connect / 30 s total timeouts; caps of 64 MiB per CRL (production NCA
+    /// CRLs are ≈ 21 MB), 1 MiB per OCSP response and per certificate; no cache folder;
+    /// CRLs without nextUpdate are cached for 24 h; no URL rewrites.
+    fn default() -> Self {
+        FetchConfig {
+            mode: NetworkMode::Online,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_crl_bytes: 64 << 20,
+            max_ocsp_bytes: 1 << 20,
+            max_cert_bytes: 1 << 20,
+            cache_dir: None,
+            default_ttl: time::Duration::hours(24),
+            rewrites: Vec::new(),
+        }
+    }
+}
+
+/// Why a fetch failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// Offline mode and nothing cached for the URL.
+    #[error("offline and no cached copy of {url}")]
+    Offline {
+        /// The URL.
+        url: String,
+    },
+    /// The server answered with an HTTP error status.
+    #[error("{url}: HTTP status {status}")]
+    Http {
+        /// The URL.
+        url: String,
+        /// Status code.
+        status: u16,
+    },
+    /// Connection / DNS / timeout / protocol failure.
+    #[error("{url}: {detail}")]
+    Transport {
+        /// The URL.
+        url: String,
+        /// What happened.
+        detail: String,
+    },
+    /// The body is larger than the cap.
+    #[error("{url}: response larger than the {limit}-byte limit")]
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The cap.
+        limit: u64,
+    },
+    /// The body is empty (seen on NCA mirrors).
+    #[error("{url}: empty response")]
+    Empty {
+        /// The URL.
+        url: String,
+    },
+    /// The cache folder could not be used.
+    #[error("cache: {0}")]
+    Cache(#[from] std::io::Error),
+    /// The downloaded CRL is malformed.
+    #[error("{url}: {source}")]
+    Crl {
+        /// The URL.
+        url: String,
+        /// The parse error.
+        source: CrlError,
+    },
+    /// The OCSP response is malformed.
+    #[error("{url}: {source}")]
+    Ocsp {
+        /// The URL.
+        url: String,
+        /// The parse error.
+        source: OcspError,
+    },
+}
+
+/// Where a fetched object came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Downloaded now.
+    Network,
+    /// From the cache, still fresh.
+    CacheFresh,
+    /// From the cache although expired (offline mode).
+    CacheStale,
+}
+
+/// HTTP client for CRLs, certificates and OCSP.
+#[derive(Debug)]
+pub struct Fetcher {
+    cfg: FetchConfig,
+    agent: ureq::Agent,
+    cache: Option<Cache>,
+}
+
+impl Fetcher {
+    /// A fetcher with these settings (creates the cache folder if set).
+    pub fn new(cfg: FetchConfig) -> Result<Self, FetchError> {
+        let agent = ureq::AgentBuilder::new()
+            .timeout_connect(cfg.connect_timeout)
+            .timeout(cfg.timeout)
+            .redirects(3)
+            .build();
+        let cache = match &cfg.cache_dir {
+            Some(d) => Some(Cache::open(d)?),
+            None => None,
+        };
+        Ok(Fetcher { cfg, agent, cache })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &FetchConfig {
+        &self.cfg
+    }
+
+    /// The cache, if configured.
+    pub fn cache(&self) -> Option<&Cache> {
+        self.cache.as_ref()
+    }
+
+    fn read_body(url: &str, resp: ureq::Response, limit: u64) -> Result<Vec<u8>, FetchError> {
+        if let Some(len) = resp
+            .header("Content-Length")
+            .and_then(|l| l.trim().parse::<u64>().ok())
+        {
+            if len > limit {
+                return Err(FetchError::TooLarge {
+                    url: url.into(),
+                    limit,
+                });
+            }
+        }
+        let mut body = Vec::new();
+        resp.into_reader()
+            .take(limit + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| FetchError::Transport {
+                url: url.into(),
+                detail: e.to_string(),
+            })?;
+        if body.len() as u64 > limit {
+            return Err(FetchError::TooLarge {
+                url: url.into(),
+                limit,
+            });
+        }
+        if body.is_empty() {
+            return Err(FetchError::Empty { url: url.into() });
+        }
+        Ok(body)
+    }
+
+    fn map_err(url: &str, e: ureq::Error) -> FetchError {
+        match e {
+            ureq::Error::Status(status, _) => FetchError::Http {
+                url: url.into(),
+                status,
+            },
+            ureq::Error::Transport(t) => FetchError::Transport {
+                url: url.into(),
+                detail: t.to_string(),
+            },
+        }
+    }
+
+    /// The URL actually requested for `url` (after [`FetchConfig::rewrites`]).
+    pub fn effective_url(&self, url: &str) -> String {
+        for (from, to) in &self.cfg.rewrites {
+            if let Some(rest) = url.strip_prefix(from.as_str()) {
+                return format!("{to}{rest}");
+            }
+        }
+        url.to_string()
+    }
+
+    /// HTTP GET with a size cap (no cache).
+    pub fn get(&self, url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
+        if self.cfg.mode == NetworkMode::Offline {
+            return Err(FetchError::Offline { url: url.into() });
+        }
+        let target = self.effective_url(url);
+        let resp = self
+            .agent
+            .get(&target)
+            .call()
+            .map_err(|e| Self::map_err(url, e))?;
+        Self::read_body(url, resp, limit)
+    }
+
+    /// A CRL from `url`: a fresh cached copy if there is one (fresh = before its
+    /// nextUpdate as of `now`), else downloaded (online) and cached, else — offline — the
+    /// cached copy even if expired (the CRL's own freshness check then says "stale").
+    pub fn crl(&self, url: &str, now: OffsetDateTime) -> Result<(Crl, Origin), FetchError> {
+        let parse = |bytes: &[u8]| {
+            Crl::from_bytes(bytes).map_err(|source| FetchError::Crl {
+                url: url.into(),
+                source,
+            })
+        };
+        let cached = self.cache.as_ref().and_then(|c| c.load(url));
+        if let Some(entry) = &cached {
+            if entry.is_fresh(now) {
+                if let Ok(crl) = parse(&entry.bytes) {
+                    return Ok((crl, Origin::CacheFresh));
+                }
+            }
+        }
+        if self.cfg.mode == NetworkMode::Offline {
+            return match cached {
+                Some(entry) => Ok((parse(&entry.bytes)?, Origin::CacheStale)),
+                None => Err(FetchError::Offline { url: url.into() }),
+            };
+        }
+        let bytes = self.get(url, self.cfg.max_crl_bytes)?;
+        let crl = parse(&bytes)?;
+        if let Some(cache) = &self.cache {
+            let expires = crl
+                .next_update()
+                .unwrap_or_else(|| now + self.cfg.default_ttl);
+            cache.store(url, &bytes, now, Some(expires))?;
+        }
+        Ok((crl, Origin::Network))
+    }
+
+    /// POST an OCSP request (`application/ocsp-request`) and parse the answer. Never
+    /// cached (each request carries its own nonce).
+    pub fn ocsp(&self, url: &str, request: &OcspRequest) -> Result<OcspResponse, FetchError> {
+        if self.cfg.mode == NetworkMode::Offline {
+            return Err(FetchError::Offline { url: url.into() });
+        }
+        let target = self.effective_url(url);
+        let resp = self
+            .agent
+            .post(&target)
+            .set("Content-Type", "application/ocsp-request")
+            .set("Accept", "application/ocsp-response")
+            .send_bytes(request.to_der())
+            .map_err(|e| Self::map_err(url, e))?;
+        let body = Self::read_body(url, resp, self.cfg.max_ocsp_bytes)?;
+        OcspResponse::from_der(&body).map_err(|source| FetchError::Ocsp {
+            url: url.into(),
+            source,
+        })
+    }
+}

@@ -1,0 +1,667 @@
+//! [`Validator`]: full validation of one certificate under a [`Policy`] — path to a trust
+//! anchor, validity of every path certificate at the validation instant, key usage,
+//! roles, identifiers and revocation — producing a [`Report`] that lists every check with
+//! pass / fail / unknown and a reason.
+
+use time::OffsetDateTime;
+
+use crate::chain::{build_path, CertPath, CertPool};
+use crate::chain_cert::{key_usage, ChainCert};
+use crate::crl::{Crl, CrlIssuer, CrlSet, CrlStatus};
+use crate::fetch::Fetcher;
+use crate::ident::{Bin, Iin};
+use crate::ocsp::{OcspCheck, OcspRequest, OcspResponse, OcspStatus};
+use crate::policy::{
+    Policy, RequiredUsage, RevocationDepth, RevocationSources, UnknownStatus, ValidationTime,
+};
+use crate::KzCertificate;
+
+/// What a check is about. The three groups the KZ refusal "EDS authenticity not
+/// confirmed" distinguishes are [`CheckKind::Validity`], [`CheckKind::Revocation`] and
+/// [`CheckKind::Identifier`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// The certificate could be read.
+    Parse,
+    /// A path to a trust anchor exists (names, key ids, signatures, CA constraints).
+    Path,
+    /// Validity period at the validation instant.
+    Validity,
+    /// Key usage / critical extensions of the end-entity certificate.
+    KeyUsage,
+    /// Required roles (EKU).
+    Role,
+    /// IIN / BIN present, well-formed, and equal to the expected ones.
+    Identifier,
+    /// Revocation status.
+    Revocation,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Passed.
+    Pass,
+    /// Failed.
+    Fail,
+    /// Could not be decided.
+    Unknown,
+    /// Not performed (by policy).
+    Skipped,
+}
+
+/// One check and its result.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Check {
+    /// What was checked.
+    pub kind: CheckKind,
+    /// Pass / fail / unknown / skipped.
+    pub outcome: Outcome,
+    /// Which certificate (subject), when the check is about one.
+    pub subject: Option<String>,
+    /// Human-readable reason.
+    pub detail: String,
+}
+
+/// The overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every required check passed.
+    Valid,
+    /// At least one check failed, or revocation is unknown under hard-fail.
+    Invalid,
+}
+
+/// The result of a validation.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The instant validated at (RFC 3339).
+    #[serde(serialize_with = "ser_time")]
+    pub validated_at: OffsetDateTime,
+    /// Subject of the end-entity certificate.
+    pub subject: String,
+    /// Subjects of the path, end entity first (empty when no path was found).
+    pub path: Vec<String>,
+    /// Every check performed.
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    /// Whether the verdict is [`Verdict::Valid`].
+    pub fn is_valid(&self) -> bool {
+        self.verdict == Verdict::Valid
+    }
+
+    /// The checks that failed (or are unknown and counted as failures).
+    pub fn failures(&self) -> impl Iterator<Item = &Check> {
+        self.checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Fail || c.outcome == Outcome::Unknown)
+    }
+
+    /// Whether some check of this kind failed or is unknown.
+    pub fn has_problem(&self, kind: CheckKind) -> bool {
+        self.failures().any(|c| c.kind == kind)
+    }
+
+    /// For an invalid result, the KZ refusal text naming which of validity / revocation /
+    /// identifier (or path, key usage, role) failed; `None` when valid.
+    pub fn refusal(&self) -> Option<String> {
+        if self.is_valid() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .failures()
+            .map(|c| format!("{}: {}", kind_name(c.kind), c.detail))
+            .collect();
+        Some(format!(
+            "EDS authenticity not confirmed — {}",
+            parts.join("; ")
+        ))
+    }
+}
+
+fn kind_name(k: CheckKind) -> &'static str {
+    match k {
+        CheckKind::Parse => "certificate",
+        CheckKind::Path => "chain",
+        CheckKind::Validity => "validity",
+        CheckKind::KeyUsage => "key usage",
+        CheckKind::Role => "role",
+        CheckKind::Identifier => "identifier",
+        CheckKind::Revocation => "revocation",
+    }
+}
+
+/// Validates certificates against a pool of anchors/intermediates, a policy, and the
+/// revocation evidence given (CRLs, stored OCSP responses) or fetched (with a
+/// [`Fetcher`]).
+#[derive(Debug)]
+pub struct Validator<'f> {
+    pool: CertPool,
+    policy: Policy,
+    crls: CrlSet,
+    ocsp: Vec<OcspResponse>,
+    fetcher: Option<&'f Fetcher>,
+}
+
+impl<'f> Validator<'f> {
+    /// A validator with no revocation evidence and no network.
+    pub fn new(pool: CertPool, policy: Policy) -> Self {
+        Validator {
+            pool,
+            policy,
+            crls: CrlSet::new(),
+            ocsp: Vec::new(),
+            fetcher: None,
+        }
+    }
+
+    /// Add a CRL (full or delta) as evidence.
+    pub fn add_crl(&mut self, crl: Crl) -> &mut Self {
+        self.crls.push(crl);
+        self
+    }
+
+    /// Add a stored OCSP response as evidence.
+    pub fn add_ocsp_response(&mut self, r: OcspResponse) -> &mut Self {
+        self.ocsp.push(r);
+        self
+    }
+
+    /// Allow fetching CRLs / asking OCSP responders at the URLs in the certificates.
+    pub fn with_fetcher(&mut self, f: &'f Fetcher) -> &mut Self {
+        self.fetcher = Some(f);
+        self
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The pool.
+    pub fn pool_mut(&mut self) -> &mut CertPool {
+        &mut self.pool
+    }
+
+    /// Validate one certificate (DER or PEM); `extra` are intermediates that came with it
+    /// (e.g. from the signed document).
+    pub fn validate(&self, cert: &[u8], extra: &[ChainCert]) -> Report {
+        let at = self.policy.time.instant();
+        let mut checks = Vec::new();
+        let ee = match ChainCert::from_bytes(cert) {
+            Ok(c) => c,
+            Err(e) => {
+                checks.push(Check {
+                    kind: CheckKind::Parse,
+                    outcome: Outcome::Fail,
+                    subject: None,
+                    detail: e.to_string(),
+                });
+                return finish(at, String::new(), Vec::new(), checks, &self.policy);
+            }
+        };
+        let subject = ee.subject().to_string();
+        let time_note = match self.policy.time {
+            ValidationTime::Now => "now",
+            ValidationTime::At(_) => "the given instant",
+            ValidationTime::SigningTime(_) => "the signing time",
+        };
+
+        // Path.
+        let pool_owned;
+        let pool = if extra.is_empty() {
+            &self.pool
+        } else {
+            let mut p = self.pool.clone();
+            for c in extra {
+                p.add_intermediate(c.clone());
+            }
+            pool_owned = p;
+            &pool_owned
+        };
+        let path = match build_path(&ee, pool, self.policy.budget, &self.policy.algorithms) {
+            Ok(p) => {
+                checks.push(Check {
+                    kind: CheckKind::Path,
+                    outcome: Outcome::Pass,
+                    subject: Some(subject.clone()),
+                    detail: format!(
+                        "{} certificate(s) up to the trust anchor '{}'; every signature verifies",
+                        p.certs().len(),
+                        p.anchor().subject()
+                    ),
+                });
+                Some(p)
+            }
+            Err(e) => {
+                checks.push(Check {
+                    kind: CheckKind::Path,
+                    outcome: Outcome::Fail,
+                    subject: Some(subject.clone()),
+                    detail: e.to_string(),
+                });
+                None
+            }
+        };
+
+        // Validity of every certificate of the path (or of the end entity alone).
+        let certs: Vec<&ChainCert> = match &path {
+            Some(p) => p.certs().iter().collect(),
+            None => vec![&ee],
+        };
+        for c in &certs {
+            let (outcome, detail) = if at < c.not_before() {
+                (
+                    Outcome::Fail,
+                    format!("not yet valid at {at} (notBefore {})", c.not_before()),
+                )
+            } else if at > c.not_after() {
+                (
+                    Outcome::Fail,
+                    format!("expired at {at} (notAfter {})", c.not_after()),
+                )
+            } else {
+                (
+                    Outcome::Pass,
+                    format!(
+                        "valid at {time_note} {at} ({} – {})",
+                        c.not_before(),
+                        c.not_after()
+                    ),
+                )
+            };
+            checks.push(Check {
+                kind: CheckKind::Validity,
+                outcome,
+                subject: Some(c.subject().to_string()),
+                detail,
+            });
+        }
+
+        // Key usage and unknown critical extensions of the end entity.
+        self.check_usage(&ee, &mut checks);
+
+        // Roles, identifiers: the Kazakh profile view.
+        match KzCertificate::from_der(ee.der()) {
+            Ok(kz) => {
+                self.check_roles(&kz, &mut checks);
+                self.check_identifiers(&kz, &mut checks);
+            }
+            Err(e) => checks.push(Check {
+                kind: CheckKind::Identifier,
+                outcome: Outcome::Fail,
+                subject: Some(subject.clone()),
+                detail: format!("certificate profile: {e}"),
+            }),
+        }
+
+        // Revocation.
+        match (&path, self.policy.sources) {
+            (_, RevocationSources::None) => checks.push(Check {
+                kind: CheckKind::Revocation,
+                outcome: Outcome::Skipped,
+                subject: Some(subject.clone()),
+                detail: "revocation not checked (disabled by policy)".into(),
+            }),
+            (None, _) => checks.push(Check {
+                kind: CheckKind::Revocation,
+                outcome: Outcome::Unknown,
+                subject: Some(subject.clone()),
+                detail: "revocation not checked: no path to a trust anchor (issuer unknown)".into(),
+            }),
+            (Some(p), _) => self.check_revocation(p, at, &mut checks),
+        }
+
+        let path_subjects = path
+            .as_ref()
+            .map(|p| p.certs().iter().map(|c| c.subject().to_string()).collect())
+            .unwrap_or_default();
+        finish(at, subject, path_subjects, checks, &self.policy)
+    }
+
+    fn check_usage(&self, ee: &ChainCert, checks: &mut Vec<Check>) {
+        let (bits, name) = match self.policy.usage {
+            RequiredUsage::Sign => (
+                key_usage::DIGITAL_SIGNATURE | key_usage::NON_REPUDIATION,
+                "signing (digitalSignature + nonRepudiation)",
+            ),
+            RequiredUsage::Auth => (
+                key_usage::DIGITAL_SIGNATURE,
+                "authentication (digitalSignature)",
+            ),
+            RequiredUsage::Any => (0, "any"),
+        };
+        let ok = bits == 0 || ee.key_usage().is_some_and(|k| k & bits == bits);
+        checks.push(Check {
+            kind: CheckKind::KeyUsage,
+            outcome: if ok { Outcome::Pass } else { Outcome::Fail },
+            subject: Some(ee.subject().to_string()),
+            detail: if ok {
+                format!("key usage allows {name}")
+            } else {
+                format!(
+                    "key usage {} does not allow {name}",
+                    ee.key_usage()
+                        .map_or("(absent)".to_string(), |k| format!("0x{k:03x}"))
+                )
+            },
+        });
+        if !ee.unknown_critical_extensions().is_empty() {
+            checks.push(Check {
+                kind: CheckKind::KeyUsage,
+                outcome: Outcome::Fail,
+                subject: Some(ee.subject().to_string()),
+                detail: format!(
+                    "unsupported critical extension(s): {}",
+                    ee.unknown_critical_extensions().join(", ")
+                ),
+            });
+        }
+    }
+
+    fn check_roles(&self, kz: &KzCertificate, checks: &mut Vec<Check>) {
+        if self.policy.roles.is_empty() {
+            return;
+        }
+        let found = self.policy.roles.iter().find(|r| kz.has_role(**r));
+        let wanted: Vec<String> = self.policy.roles.iter().map(|r| format!("{r:?}")).collect();
+        checks.push(Check {
+            kind: CheckKind::Role,
+            outcome: if found.is_some() {
+                Outcome::Pass
+            } else {
+                Outcome::Fail
+            },
+            subject: Some(kz.subject_string()),
+            detail: match found {
+                Some(r) => format!("has role {r:?}"),
+                None => format!("has none of the required roles {}", wanted.join(", ")),
+            },
+        });
+    }
+
+    fn check_identifiers(&self, kz: &KzCertificate, checks: &mut Vec<Check>) {
+        let subject = Some(kz.subject_string());
+        let mut push = |outcome, detail: String| {
+            checks.push(Check {
+                kind: CheckKind::Identifier,
+                outcome,
+                subject: subject.clone(),
+                detail,
+            })
+        };
+        let idp = self.policy.id_policy;
+        if let Some(iin) = kz.iin() {
+            match iin.check(idp) {
+                Ok(()) => push(
+                    Outcome::Pass,
+                    format!("IIN {} accepted ({idp:?})", iin.as_str()),
+                ),
+                Err(e) => push(Outcome::Fail, format!("IIN {}: {e}", iin.as_str())),
+            }
+        }
+        if let Some(bin) = kz.bin() {
+            match bin.check(idp) {
+                Ok(()) => push(
+                    Outcome::Pass,
+                    format!("BIN {} accepted ({idp:?})", bin.as_str()),
+                ),
+                Err(e) => push(Outcome::Fail, format!("BIN {}: {e}", bin.as_str())),
+            }
+        }
+        if let Some(want) = &self.policy.expected_iin {
+            match (Iin::parse(want), kz.iin()) {
+                (Err(e), _) => push(
+                    Outcome::Fail,
+                    format!("expected IIN '{want}' is malformed: {e}"),
+                ),
+                (Ok(_), None) => push(
+                    Outcome::Fail,
+                    format!("expected IIN {want}, the certificate has no IIN"),
+                ),
+                (Ok(w), Some(got)) if w.as_str() == got.as_str() => {
+                    push(Outcome::Pass, format!("IIN equals the expected {want}"))
+                }
+                (Ok(_), Some(got)) => push(
+                    Outcome::Fail,
+                    format!(
+                        "IIN mismatch: expected {want}, certificate has {}",
+                        got.as_str()
+                    ),
+                ),
+            }
+        }
+        if let Some(want) = &self.policy.expected_bin {
+            match (Bin::parse(want), kz.bin()) {
+                (Err(e), _) => push(
+                    Outcome::Fail,
+                    format!("expected BIN '{want}' is malformed: {e}"),
+                ),
+                (Ok(_), None) => push(
+                    Outcome::Fail,
+                    format!("expected BIN {want}, the certificate has no BIN"),
+                ),
+                (Ok(w), Some(got)) if w.as_str() == got.as_str() => {
+                    push(Outcome::Pass, format!("BIN equals the expected {want}"))
+                }
+                (Ok(_), Some(got)) => push(
+                    Outcome::Fail,
+                    format!(
+                        "BIN mismatch: expected {want}, certificate has {}",
+                        got.as_str()
+                    ),
+                ),
+            }
+        }
+    }
+
+    fn check_revocation(&self, path: &CertPath, at: OffsetDateTime, checks: &mut Vec<Check>) {
+        let n = path.certs().len();
+        let last = match self.policy.depth {
+            RevocationDepth::EndEntity => 1.min(n - 1),
+            RevocationDepth::Chain => n - 1,
+        };
+        if n == 1 {
+            checks.push(Check {
+                kind: CheckKind::Revocation,
+                outcome: Outcome::Pass,
+                subject: Some(path.end_entity().subject().to_string()),
+                detail: "the certificate is itself a trust anchor".into(),
+            });
+        }
+        for i in 0..last {
+            let cert = &path.certs()[i];
+            let issuer = path.issuer_of(i).expect("not the anchor");
+            let (outcome, detail) = self.revocation_of(cert, issuer, at);
+            checks.push(Check {
+                kind: CheckKind::Revocation,
+                outcome,
+                subject: Some(cert.subject().to_string()),
+                detail,
+            });
+        }
+    }
+
+    /// Ask the sources in policy order until one decides.
+    fn revocation_of(
+        &self,
+        cert: &ChainCert,
+        issuer: &ChainCert,
+        at: OffsetDateTime,
+    ) -> (Outcome, String) {
+        let order: &[bool] = match self.policy.sources {
+            RevocationSources::OcspThenCrl => &[true, false],
+            RevocationSources::CrlThenOcsp => &[false, true],
+            RevocationSources::OcspOnly => &[true],
+            RevocationSources::CrlOnly => &[false],
+            RevocationSources::None => &[],
+        };
+        let mut unknown = Vec::new();
+        for &use_ocsp in order {
+            let r = if use_ocsp {
+                self.by_ocsp(cert, issuer, at)
+            } else {
+                self.by_crl(cert, issuer, at)
+            };
+            match r {
+                Decision::Good(d) => return (Outcome::Pass, d),
+                Decision::Revoked(d) => return (Outcome::Fail, d),
+                Decision::Unknown(d) => unknown.push(d),
+            }
+        }
+        (
+            Outcome::Unknown,
+            format!("revocation status unknown: {}", unknown.join("; ")),
+        )
+    }
+
+    fn ocsp_opts<'n>(&self, at: OffsetDateTime, nonce: Option<&'n [u8]>) -> OcspCheck<'n> {
+        OcspCheck {
+            at,
+            nonce,
+            max_age: self.policy.max_response_age,
+            algorithms: self.policy.algorithms,
+        }
+    }
+
+    fn by_ocsp(&self, cert: &ChainCert, issuer: &ChainCert, at: OffsetDateTime) -> Decision {
+        let mut problems = Vec::new();
+        for r in self
+            .ocsp
+            .iter()
+            .filter(|r| r.is_about(issuer, cert.serial()))
+        {
+            match r.check(issuer, cert.serial(), &self.ocsp_opts(at, None)) {
+                Ok(s) => return ocsp_decision(s, "stored OCSP response"),
+                Err(e) => problems.push(format!("stored OCSP response: {e}")),
+            }
+        }
+        if let Some(f) = self.fetcher {
+            for url in cert.ocsp_urls() {
+                let req = match OcspRequest::nca(issuer, cert.serial()) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        problems.push(format!("OCSP request: {e}"));
+                        break;
+                    }
+                };
+                match f.ocsp(url, &req) {
+                    Ok(resp) => {
+                        match resp.check(issuer, cert.serial(), &self.ocsp_opts(at, req.nonce())) {
+                            Ok(s) => return ocsp_decision(s, &format!("OCSP {url}")),
+                            Err(e) => problems.push(format!("OCSP {url}: {e}")),
+                        }
+                    }
+                    Err(e) => problems.push(format!("OCSP: {e}")),
+                }
+            }
+        }
+        if problems.is_empty() {
+            problems.push("OCSP: no response available".into());
+        }
+        Decision::Unknown(problems.join("; "))
+    }
+
+    fn by_crl(&self, cert: &ChainCert, issuer: &ChainCert, at: OffsetDateTime) -> Decision {
+        let mut set = self.crls.clone();
+        let mut notes = Vec::new();
+        if let Some(f) = self.fetcher {
+            let now = OffsetDateTime::now_utc();
+            for url in cert.crl_urls().iter().chain(cert.delta_crl_urls()) {
+                match f.crl(url, now) {
+                    Ok((crl, _)) => set.push(crl),
+                    Err(e) => notes.push(format!("CRL fetch: {e}")),
+                }
+            }
+        }
+        let ci = CrlIssuer {
+            subject_der: issuer.subject_der(),
+            ski: issuer.subject_key_id(),
+            spki_der: issuer.spki_der(),
+        };
+        match set.status(
+            cert.serial(),
+            &ci,
+            at,
+            self.policy.max_response_age,
+            &self.policy.algorithms,
+        ) {
+            CrlStatus::Good {
+                crl_number,
+                delta_applied,
+            } => Decision::Good(format!(
+                "not listed in CRL #{}{} of '{}'",
+                crl_number.as_deref().map(hex::encode).unwrap_or_default(),
+                if delta_applied { " (+ delta CRL)" } else { "" },
+                issuer.subject()
+            )),
+            CrlStatus::Revoked {
+                revoked_at,
+                reason,
+                from_delta,
+            } => Decision::Revoked(format!(
+                "revoked at {revoked_at}, reason {reason} (per {} CRL)",
+                if from_delta { "delta" } else { "full" }
+            )),
+            CrlStatus::Unknown { reason } => {
+                notes.push(format!("CRL: {reason}"));
+                Decision::Unknown(notes.join("; "))
+            }
+        }
+    }
+}
+
+enum Decision {
+    Good(String),
+    Revoked(String),
+    Unknown(String),
+}
+
+fn ocsp_decision(s: OcspStatus, from: &str) -> Decision {
+    match s {
+        OcspStatus::Good => Decision::Good(format!("good per {from}")),
+        OcspStatus::Revoked { revoked_at, reason } => Decision::Revoked(format!(
+            "revoked at {revoked_at}, reason {reason} (per {from})"
+        )),
+        OcspStatus::Unknown { reason } => Decision::Unknown(format!("{from}: {reason}")),
+    }
+}
+
+fn finish(
+    at: OffsetDateTime,
+    subject: String,
+    path: Vec<String>,
+    checks: Vec<Check>,
+    policy: &Policy,
+) -> Report {
+    let fail = checks.iter().any(|c| {
+        c.outcome == Outcome::Fail
+            || (c.outcome == Outcome::Unknown
+                && (c.kind != CheckKind::Revocation || policy.unknown == UnknownStatus::Deny))
+    });
+    Report {
+        verdict: if fail {
+            Verdict::Invalid
+        } else {
+            Verdict::Valid
+        },
+        validated_at: at,
+        subject,
+        path,
+        checks,
+    }
+}
+
+fn ser_time<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+    let text = t
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(serde::ser::Error::custom)?;
+    s.serialize_str(&text)
+}
