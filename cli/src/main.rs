@@ -26,12 +26,16 @@ struct Cli {
 enum Command {
     /// Canonical form (C14N 1.0 or exclusive C14N) of an XML document or subtree.
     C14n(cmd::c14n::Args),
+    /// Keystores: `info` lists the keys of a PKCS#12 file (alias, algorithm, SIGN/AUTH, IIN/BIN).
+    #[command(subcommand_required = true)]
+    Key(cmd::key::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::C14n(args) => cmd::c14n::run(args),
+        Command::Key(args) => cmd::key::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,3 +1,4 @@
 //! One module per command; each parses its arguments, calls one library function and prints.
 
 pub mod c14n;
+pub mod key;

@@ -28,13 +28,14 @@ impl std::fmt::Debug for PemBlock {
     }
 }
 
-/// Whether the input looks like PEM text (first non-blank bytes are `-----BEGIN `).
+/// Whether the input is PEM text rather than DER: it does not start with a DER SEQUENCE and
+/// holds a `-----BEGIN ` line (text before it is allowed: OpenSSL writes "Bag Attributes").
 pub(crate) fn is_pem(input: &[u8]) -> bool {
     let start = input
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(input.len());
-    input[start..].starts_with(b"-----BEGIN ")
+    input.get(start) != Some(&0x30) && input.windows(11).any(|w| w == b"-----BEGIN ")
 }
 
 /// Every PEM block in the input, in order. Text outside blocks is ignored (OpenSSL writes
