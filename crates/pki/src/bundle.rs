@@ -32,8 +32,7 @@ pub fn split(input: &[u8]) -> Result<(Encoding, Vec<Vec<u8>>), PkiError> {
     if input[start] == 0x30 {
         return Ok((Encoding::Der, vec![input.to_vec()]));
     }
-    let text = std::str::from_utf8(input).map_err(|e| PkiError::Der {
-        what: "input".into(),
+    let text = std::str::from_utf8(input).map_err(|e| PkiError::Unrecognized {
         detail: format!(
             "neither DER (does not start with a SEQUENCE) nor PEM text (invalid UTF-8 at byte {})",
             e.valid_up_to()
@@ -45,8 +44,7 @@ pub fn split(input: &[u8]) -> Result<(Encoding, Vec<Vec<u8>>), PkiError> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(der) if der.first() == Some(&0x30) => Ok((Encoding::Base64, vec![der])),
-        _ => Err(PkiError::Der {
-            what: "input".into(),
+        _ => Err(PkiError::Unrecognized {
             detail: "neither DER, nor PEM (no -----BEGIN line), nor base64 of a DER certificate"
                 .into(),
         }),

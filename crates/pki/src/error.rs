@@ -18,6 +18,12 @@ pub enum PkiError {
         /// The parser's explanation.
         detail: String,
     },
+    /// The input is neither DER, nor PEM, nor base64 of a DER certificate.
+    #[error("not a certificate: {detail}")]
+    Unrecognized {
+        /// What the input looks like instead.
+        detail: String,
+    },
     /// A DER certificate is followed by extra bytes.
     #[error("{what} has {extra} trailing byte(s) after the certificate")]
     TrailingData {
