@@ -230,14 +230,9 @@ fn check_one(
     } else {
         AlgorithmPolicy::strict()
     };
-    // A signature nested in another signature's content is still processed on its own.
+    // Exactly one direct-child SignedInfo; a SignedInfo wrapped in a foreign element is
+    // ignored (never used), a second direct one is an error.
     let signed_info = one_child(doc, sig, "SignedInfo", index, true)?.unwrap_or(sig);
-    if doc.child_elements(sig).first() != Some(&signed_info) {
-        return Err(structure(
-            index,
-            "ds:SignedInfo is not the first child of ds:Signature",
-        ));
-    }
     let sig_value_el = one_child(doc, sig, "SignatureValue", index, true)?.unwrap_or(sig);
     let key_info = one_child(doc, sig, "KeyInfo", index, false)?;
 
@@ -261,14 +256,16 @@ fn check_one(
                 "SignedInfo has no SignatureMethod after CanonicalizationMethod",
             )
         })?;
+    // the signature method first: an HMAC/DSA signature is refused as such whatever else
+    // it uses
+    let sm_uri = algorithm_attr(doc, sm_el, index, "SignatureMethod")?;
+    let signature_algorithm = signature_algorithm(&sm_uri, &policy)?;
     let c14n_uri = algorithm_attr(doc, c14n_el, index, "CanonicalizationMethod")?;
     let canonicalization = C14nMethod::from_uri(
         &c14n_uri,
         prefix_list(doc, c14n_el).as_deref(),
         AlgorithmRole::Canonicalization,
     )?;
-    let sm_uri = algorithm_attr(doc, sm_el, index, "SignatureMethod")?;
-    let signature_algorithm = signature_algorithm(&sm_uri, &policy)?;
 
     let mut refs = Vec::new();
     for (ri, &r) in si_children[2..].iter().enumerate() {
@@ -445,6 +442,8 @@ fn check_signature_value(
     policy: &AlgorithmPolicy,
 ) -> Result<Option<usize>, DsigError> {
     let attempt = |spki: &[u8]| {
+        let normalized = normalize_ecdsa(alg, spki, value);
+        let value = normalized.as_deref().unwrap_or(value);
         verify_signature(
             alg,
             spki,
@@ -463,7 +462,15 @@ fn check_signature_value(
     if certificates.is_empty() {
         return Err(DsigError::NoKey { signature: index });
     }
-    let mut last = None;
+    // Try each certificate (KeyInfo may hold a chain in any order). The most telling
+    // failure is kept: a key of the right kind that does not verify, then a key tanba
+    // cannot use (unsupported curve…), then "no key of this kind".
+    let mut best: Option<CryptoError> = None;
+    let rank = |e: &CryptoError| match e {
+        CryptoError::BadSignature | CryptoError::MalformedSignature(_) => 3,
+        CryptoError::KeyMismatch { .. } => 1,
+        _ => 2,
+    };
     for (i, der) in certificates.iter().enumerate() {
         let spki = crate::cert::spki_of(der).map_err(|detail| DsigError::BadCertificate {
             signature: index,
@@ -471,14 +478,46 @@ fn check_signature_value(
         })?;
         match attempt(&spki) {
             Ok(()) => return Ok(Some(i)),
-            // a chain certificate of another key kind: try the next one
-            Err(e) => last = Some(e),
+            Err(e) => {
+                if best.as_ref().is_none_or(|b| rank(&e) > rank(b)) {
+                    best = Some(e);
+                }
+            }
         }
     }
     Err(signature_error(
         index,
-        last.unwrap_or(CryptoError::BadSignature),
+        best.unwrap_or(CryptoError::BadSignature),
     ))
+}
+
+/// ECDSA `r‖s` with each half left-padded beyond the field size (some Java producers
+/// write 33-byte halves for P-256): strip the zero padding.
+fn normalize_ecdsa(alg: SignatureAlgorithm, spki: &[u8], value: &[u8]) -> Option<Vec<u8>> {
+    if !matches!(
+        alg,
+        SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384
+    ) {
+        return None;
+    }
+    let info = tanba_crypto::PublicKeyInfo::from_der(spki).ok()?;
+    let field = match info.curve_oid.as_deref()? {
+        "1.2.840.10045.3.1.7" => 32,
+        "1.3.132.0.34" => 48,
+        _ => return None,
+    };
+    let half = value.len() / 2;
+    if value.len() % 2 != 0 || half <= field {
+        return None;
+    }
+    let pad = half - field;
+    let (r, s) = value.split_at(half);
+    if r[..pad].iter().chain(&s[..pad]).any(|&b| b != 0) {
+        return None;
+    }
+    let mut out = r[pad..].to_vec();
+    out.extend_from_slice(&s[pad..]);
+    Some(out)
 }
 
 fn signature_error(index: usize, e: CryptoError) -> DsigError {

@@ -1,0 +1,201 @@
+//! `tanba sign` / `tanba verify` end to end with the NCA RK test key: exit codes, output
+//! files, JSON fields, tampering, wrong password, expectations on the signer.
+
+use std::process::{Command, Output};
+
+fn tanba(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write;
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tanba"));
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().expect("run tanba");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+const P12: &str = "keys/individual_valid_sign_rsa_2004.p12";
+
+fn key() -> (String, String) {
+    let path = tanba_testdata::nca(P12).display().to_string();
+    (
+        path,
+        tanba_testdata::nca_password("individual_valid_sign_rsa_2004.p12").to_owned(),
+    )
+}
+
+#[test]
+fn sign_then_verify_with_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.xml");
+    let out = dir.path().join("signed.xml");
+    std::fs::write(
+        &doc,
+        "<application><iin>123456789011</iin><item Id=\"i1\">x</item></application>",
+    )
+    .unwrap();
+    let (p12, pw) = key();
+    let o = tanba(
+        &[
+            "sign",
+            doc.to_str().unwrap(),
+            "--key",
+            &p12,
+            "--password-env",
+            "TANBA_TEST_PW",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[("TANBA_TEST_PW", &pw)],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.is_empty());
+    let signed = std::fs::read(&out).unwrap();
+    assert!(signed.starts_with(b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>"));
+
+    let o = tanba(
+        &[
+            "verify",
+            out.to_str().unwrap(),
+            "--json",
+            "--expect-iin",
+            "123456789011",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["certificate_validation"], "not-performed");
+    assert_eq!(v["signatures"][0]["signer"]["iin"], "123456789011");
+    assert_eq!(v["signatures"][0]["references"][0]["signed"], "document");
+    assert_eq!(
+        v["signatures"][0]["signature_method"],
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    );
+
+    // a second signer: two signatures, in signing order, the first one peeled
+    let o = tanba(
+        &["sign", "-", "--key", &p12, "--password-env", "PW"],
+        &[("PW", &pw)],
+        Some(&signed),
+    );
+    assert!(o.status.success());
+    let o2 = tanba(&["verify", "-", "--json"], &[], Some(&o.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
+    assert_eq!(v["signatures"].as_array().unwrap().len(), 2);
+    assert_eq!(v["signatures"][0]["mode"], "peeled");
+    assert_eq!(v["signatures"][1]["signing_order"], 1);
+
+    // expectation on the signer fails -> exit 1
+    let o = tanba(
+        &[
+            "verify",
+            out.to_str().unwrap(),
+            "--expect-bin",
+            "123456789012",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("BIN"));
+}
+
+#[test]
+fn by_id_signing_and_tampering() {
+    let (p12, pw) = key();
+    let doc = b"<r><head>h</head><body Id=\"b1\">pay 100</body></r>";
+    let o = tanba(
+        &[
+            "sign",
+            "-",
+            "--key",
+            &p12,
+            "--password-env",
+            "PW",
+            "--id",
+            "b1",
+        ],
+        &[("PW", &pw)],
+        Some(doc),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("<ds:Reference URI=\"#b1\">"));
+    let ok = tanba(&["verify", "-"], &[], Some(text.as_bytes()));
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("element <body> (#b1)"));
+    let tampered = text.replace("pay 100", "pay 900");
+    let bad = tanba(&["verify", "-"], &[], Some(tampered.as_bytes()));
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("digest mismatch"));
+}
+
+#[test]
+fn input_errors_exit_2_and_leave_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never.xml");
+    let (p12, _) = key();
+    // wrong password
+    let o = tanba(
+        &[
+            "sign",
+            "-",
+            "--key",
+            &p12,
+            "--password-env",
+            "PW",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[("PW", "not-the-password")],
+        Some(b"<a/>"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("password"));
+    assert!(!out.exists());
+    // no such Id
+    let (_, pw) = key();
+    let o = tanba(
+        &[
+            "sign",
+            "-",
+            "--key",
+            &p12,
+            "--password-env",
+            "PW",
+            "--id",
+            "nope",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[("PW", &pw)],
+        Some(b"<a/>"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nope"));
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // malformed XML and unsigned documents
+    let o = tanba(&["verify", "-"], &[], Some(b"<a><b></a>"));
+    assert_eq!(o.status.code(), Some(2));
+    let o = tanba(&["verify", "-"], &[], Some(b"<a/>"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no ds:Signature"));
+}

@@ -1,0 +1,647 @@
+//! Verification of the transport signature with the anti-wrapping rules of
+//! SMARTBRIDGE.md §6.7: the signed Body must be *this* envelope's Body.
+
+use tanba_crypto::{
+    verify_signature, AlgorithmPolicy, CryptoError, DigestAlgorithm, SignatureAlgorithm,
+    SignatureEncoding,
+};
+use tanba_dsig::base64::decode_lenient;
+use tanba_dsig::{AlgorithmRole, C14nMethod, ReferenceUri, Transform};
+use tanba_xml::c14n::{canonicalize, C14nOptions, Method, NodeSet};
+use tanba_xml::{Document, NodeId, ParseOptions};
+use time::{Duration, OffsetDateTime};
+
+use super::token::{resolve, TokenReference};
+use super::HashWriter;
+use crate::envelope::SoapVersion;
+use crate::error::{EnvelopeError, WrappingAttack, WssError};
+use crate::{datetime, ns};
+
+/// Options for [`verify`].
+#[derive(Debug, Clone)]
+pub struct VerifyOptions {
+    /// Check the Timestamp "as of" this moment (default: now).
+    pub at: Option<OffsetDateTime>,
+    /// Allowed clock difference for Created/Expires (default 5 minutes).
+    pub clock_skew: Duration,
+    /// Require a signed `wsu:Timestamp` (default: no — SmartBridge clients send none).
+    pub require_timestamp: bool,
+    /// Refuse a Timestamp created longer ago than this (plus skew), even if not expired.
+    pub max_timestamp_age: Option<Duration>,
+    /// Require `mustUnderstand="1"` on the Security header (default: yes).
+    pub require_must_understand: bool,
+    /// Header blocks `(namespace, local name)` that must be present and signed.
+    pub required_headers: Vec<(String, String)>,
+    /// Certificates (DER) known out of band — used to resolve `X509IssuerSerial` and
+    /// `ThumbprintSHA1` references (e.g. SmartBridge's own transport certificate).
+    pub pinned_certificates: Vec<Vec<u8>>,
+    /// Accept SHA-1 based algorithms (legacy messages only).
+    pub allow_legacy: bool,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            at: None,
+            clock_skew: Duration::minutes(5),
+            require_timestamp: false,
+            max_timestamp_age: None,
+            require_must_understand: true,
+            required_headers: Vec::new(),
+            pinned_certificates: Vec::new(),
+            allow_legacy: false,
+        }
+    }
+}
+
+/// A part of the envelope covered by the signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedPart {
+    /// The envelope's Body (with this Id).
+    Body {
+        /// The `wsu:Id` (or `Id`) value.
+        id: String,
+    },
+    /// The Security header's Timestamp.
+    Timestamp {
+        /// Its Id.
+        id: String,
+    },
+    /// A header block.
+    Header {
+        /// Its namespace.
+        namespace: String,
+        /// Its local name.
+        local: String,
+        /// Its Id.
+        id: String,
+    },
+}
+
+/// The Security header's `wsu:Timestamp`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimestampInfo {
+    /// `Created`.
+    pub created: OffsetDateTime,
+    /// `Expires`, if present.
+    pub expires: Option<OffsetDateTime>,
+}
+
+/// A verified envelope: who signed, what, and how.
+#[derive(Debug)]
+pub struct VerifiedEnvelope {
+    doc: Document,
+    /// The SOAP version.
+    pub version: SoapVersion,
+    /// The envelope's Body element (signed).
+    pub body: NodeId,
+    /// The signer's certificate (DER) — validate it with tanba-pki.
+    pub signer_certificate: Vec<u8>,
+    /// How KeyInfo designated it.
+    pub token: TokenReference,
+    /// `SignatureMethod`.
+    pub signature_algorithm: SignatureAlgorithm,
+    /// The digest algorithm of the references.
+    pub digest_algorithm: DigestAlgorithm,
+    /// The signed parts, in Reference order.
+    pub signed_parts: Vec<SignedPart>,
+    /// The Timestamp, if present (it is then signed and inside its window).
+    pub timestamp: Option<TimestampInfo>,
+    /// The canonical `SignedInfo` that was verified.
+    pub signed_info: Vec<u8>,
+}
+
+impl VerifiedEnvelope {
+    /// The parsed envelope (node ids of this report refer to it).
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+    /// The signed Body's exact source text (start tag to end tag).
+    pub fn body_source(&self) -> &str {
+        &self.doc.source()[self.doc.range(self.body)]
+    }
+}
+
+fn structure(msg: impl Into<String>) -> WssError {
+    WssError::Structure(msg.into())
+}
+
+fn ds_children(doc: &Document, el: NodeId, local: &str) -> Vec<NodeId> {
+    doc.child_elements(el)
+        .filter(|&c| doc.name(c).is(ns::DS, local))
+        .collect()
+}
+
+fn algorithm_of(doc: &Document, el: NodeId, what: &str) -> Result<String, WssError> {
+    doc.attribute(el, "", "Algorithm")
+        .map(str::to_owned)
+        .ok_or_else(|| structure(format!("ds:{what} has no Algorithm")))
+}
+
+fn prefix_list(doc: &Document, method: NodeId) -> Option<String> {
+    doc.child_elements(method)
+        .find(|&c| doc.name(c).is(ns::EXC_C14N, "InclusiveNamespaces"))
+        .and_then(|c| doc.attribute(c, "", "PrefixList").map(str::to_owned))
+}
+
+fn exclusive_only(m: &C14nMethod, where_: &str) -> Result<C14nOptions, WssError> {
+    if !m.is_exclusive() || m.with_comments() {
+        return Err(WssError::Algorithm(format!(
+            "{where_} is {} — the WS-Security profile requires exclusive C14N without comments",
+            m.uri()
+        )));
+    }
+    Ok(C14nOptions {
+        method: Method::Exclusive,
+        with_comments: false,
+        inclusive_prefixes: m.inclusive_prefixes().to_vec(),
+    })
+}
+
+struct Ref {
+    id: String,
+    c14n: C14nOptions,
+    digest: DigestAlgorithm,
+    value: Vec<u8>,
+}
+
+/// Verifies the WS-Security transport signature of `envelope`.
+///
+/// Checks, in order: well-formed XML without DTD; no duplicated or relocated Body
+/// (wrapping); exactly one `wsse:Security` header (mustUnderstand) with exactly one
+/// `ds:Signature`; exclusive C14N; every Reference a unique `#id` resolving to the Body,
+/// the Timestamp or a header block; the Body signed; the token resolved; `SignatureValue`;
+/// every digest; required headers signed; the Timestamp window. Certificate trust is not
+/// decided here: validate [`VerifiedEnvelope::signer_certificate`] with tanba-pki.
+pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope, WssError> {
+    let doc = Document::parse(envelope, &ParseOptions::default())
+        .map_err(|e| WssError::Envelope(EnvelopeError::Xml(e.to_string())))?;
+    let root = doc.root_element();
+    let rname = doc.name(root);
+    let version = SoapVersion::from_namespace(rname.namespace)
+        .filter(|_| rname.local == "Envelope")
+        .ok_or_else(|| {
+            WssError::Envelope(EnvelopeError::NotSoap(format!(
+                "the root element is {{{}}}{}, not a SOAP Envelope",
+                rname.namespace, rname.local
+            )))
+        })?;
+    let env = version.namespace();
+
+    // Wrapping: exactly one Body, a direct child of the Envelope.
+    let header = doc
+        .child_elements(root)
+        .next()
+        .filter(|&h| doc.name(h).is(env, "Header"));
+    let bodies: Vec<NodeId> = doc
+        .descendants(NodeId::DOCUMENT)
+        .filter(|&n| doc.is_element(n) && doc.name(n).is(env, "Body"))
+        .collect();
+    if let Some(h) = header {
+        if bodies.iter().any(|&b| doc.is_ancestor_or_self(h, b)) {
+            return Err(WrappingAttack::BodyInHeader.into());
+        }
+    }
+    if bodies.len() > 1 {
+        return Err(WrappingAttack::DuplicateBody {
+            count: bodies.len(),
+        }
+        .into());
+    }
+    let body = *bodies.first().ok_or_else(|| {
+        WssError::Envelope(EnvelopeError::NotSoap("the Envelope has no Body".into()))
+    })?;
+    if doc.parent(body) != Some(root) {
+        return Err(WrappingAttack::BodyNotEnvelopeChild.into());
+    }
+    for c in doc.child_elements(root) {
+        if Some(c) != header && c != body {
+            return Err(WssError::Envelope(EnvelopeError::NotSoap(format!(
+                "unexpected <{}> under the Envelope",
+                doc.qualified_name(c)
+            ))));
+        }
+    }
+    let header = header.ok_or_else(|| {
+        WssError::SecurityHeader(
+            "the envelope has no Header: the message carries no transport signature".into(),
+        )
+    })?;
+
+    // The Security header.
+    let secs: Vec<NodeId> = doc
+        .child_elements(header)
+        .filter(|&c| doc.name(c).is(ns::WSSE, "Security"))
+        .collect();
+    let security = match secs.as_slice() {
+        [] => {
+            return Err(WssError::SecurityHeader(
+                "no wsse:Security header: the message carries no transport signature".into(),
+            ))
+        }
+        [one] => *one,
+        many => {
+            return Err(WrappingAttack::Duplicated {
+                what: "wsse:Security headers",
+                count: many.len(),
+            }
+            .into())
+        }
+    };
+    if opts.require_must_understand {
+        let mu = doc
+            .attribute(security, env, "mustUnderstand")
+            .map(str::trim);
+        if !matches!(mu, Some("1") | Some("true")) {
+            return Err(WssError::SecurityHeader(format!(
+                "wsse:Security must carry {}mustUnderstand=\"1\" (found {:?})",
+                if env == ns::SOAP11 { "soap:" } else { "env:" },
+                mu
+            )));
+        }
+    }
+    let sigs = ds_children(&doc, security, "Signature");
+    let sig =
+        match sigs.as_slice() {
+            [] => return Err(WssError::NotSigned),
+            [one] => *one,
+            many => return Err(WrappingAttack::Duplicated {
+                what: "ds:Signature elements in wsse:Security (P12: template or second signature)",
+                count: many.len(),
+            }
+            .into()),
+        };
+
+    // Signature structure.
+    let sis = ds_children(&doc, sig, "SignedInfo");
+    let signed_info = match sis.as_slice() {
+        [one] => *one,
+        [] => return Err(structure("ds:Signature has no ds:SignedInfo")),
+        many => {
+            return Err(WrappingAttack::Duplicated {
+                what: "ds:SignedInfo",
+                count: many.len(),
+            }
+            .into())
+        }
+    };
+    if doc.child_elements(sig).next() != Some(signed_info) {
+        return Err(structure(
+            "ds:SignedInfo is not the first child of ds:Signature",
+        ));
+    }
+    let svs = ds_children(&doc, sig, "SignatureValue");
+    let [sig_value_el] = svs.as_slice() else {
+        return Err(structure(format!(
+            "ds:Signature must hold exactly one ds:SignatureValue ({} found)",
+            svs.len()
+        )));
+    };
+    let kis = ds_children(&doc, sig, "KeyInfo");
+    let [key_info] = kis.as_slice() else {
+        return Err(structure(format!(
+            "ds:Signature must hold exactly one ds:KeyInfo ({} found)",
+            kis.len()
+        )));
+    };
+
+    // SignedInfo.
+    let policy = if opts.allow_legacy {
+        AlgorithmPolicy::allow_legacy()
+    } else {
+        AlgorithmPolicy::strict()
+    };
+    let si: Vec<NodeId> = doc.child_elements(signed_info).collect();
+    let cm = *si
+        .first()
+        .filter(|&&c| doc.name(c).is(ns::DS, "CanonicalizationMethod"))
+        .ok_or_else(|| structure("SignedInfo does not start with CanonicalizationMethod"))?;
+    let sm = *si
+        .get(1)
+        .filter(|&&c| doc.name(c).is(ns::DS, "SignatureMethod"))
+        .ok_or_else(|| {
+            structure("SignedInfo has no SignatureMethod after CanonicalizationMethod")
+        })?;
+    let cm_uri = algorithm_of(&doc, cm, "CanonicalizationMethod")?;
+    let si_c14n = exclusive_only(
+        &C14nMethod::from_uri(
+            &cm_uri,
+            prefix_list(&doc, cm).as_deref(),
+            AlgorithmRole::Canonicalization,
+        )?,
+        "CanonicalizationMethod",
+    )?;
+    let sm_uri = algorithm_of(&doc, sm, "SignatureMethod")?;
+    let signature_algorithm = SignatureAlgorithm::from_xml_uri(&sm_uri)
+        .map_err(|_| WssError::Algorithm(format!("unknown SignatureMethod {sm_uri}")))?;
+    policy
+        .check_signature(signature_algorithm)
+        .map_err(|e| WssError::Algorithm(format!("SignatureMethod {sm_uri}: {e}")))?;
+
+    let mut refs = Vec::new();
+    for &r in &si[2..] {
+        if !doc.name(r).is(ns::DS, "Reference") {
+            return Err(structure(format!(
+                "unexpected <{}> in SignedInfo",
+                doc.qualified_name(r)
+            )));
+        }
+        refs.push(parse_reference(&doc, r, &policy)?);
+    }
+    if refs.is_empty() {
+        return Err(structure("SignedInfo holds no Reference"));
+    }
+    let digest_algorithm = refs[0].digest;
+
+    // Resolve every reference; each must be the Body, the Timestamp or a header block.
+    let timestamps: Vec<NodeId> = doc
+        .child_elements(security)
+        .filter(|&c| doc.name(c).is(ns::WSU, "Timestamp"))
+        .collect();
+    if timestamps.len() > 1 {
+        return Err(WrappingAttack::Duplicated {
+            what: "wsu:Timestamp",
+            count: timestamps.len(),
+        }
+        .into());
+    }
+    let timestamp_el = timestamps.first().copied();
+    let mut parts = Vec::new();
+    let mut targets = Vec::new();
+    for r in &refs {
+        let el = doc
+            .find_by_id(&r.id)
+            .map_err(|_| WrappingAttack::IdCollision { id: r.id.clone() })?
+            .ok_or_else(|| structure(format!("no element has Id {:?}", r.id)))?;
+        let part = if el == body {
+            SignedPart::Body { id: r.id.clone() }
+        } else if Some(el) == timestamp_el {
+            SignedPart::Timestamp { id: r.id.clone() }
+        } else if doc.parent(el) == Some(header) && el != security {
+            let n = doc.name(el);
+            SignedPart::Header {
+                namespace: n.namespace.to_owned(),
+                local: n.local.to_owned(),
+                id: r.id.clone(),
+            }
+        } else {
+            return Err(WrappingAttack::SignedElementElsewhere {
+                id: r.id.clone(),
+                element: doc.qualified_name(el).to_owned(),
+            }
+            .into());
+        };
+        if targets.contains(&el) {
+            return Err(structure(format!("two References point at #{}", r.id)));
+        }
+        targets.push(el);
+        parts.push(part);
+    }
+    if !parts.iter().any(|p| matches!(p, SignedPart::Body { .. })) {
+        let body_id: Vec<&str> = doc.ids(body).collect();
+        return Err(if refs.is_empty() {
+            WssError::UnsignedBody
+        } else {
+            WrappingAttack::BodyIdMismatch {
+                referenced: refs
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", #"),
+                body_id: if body_id.is_empty() {
+                    "no Id".to_owned()
+                } else {
+                    format!("Id {:?}", body_id.join(" / "))
+                },
+            }
+            .into()
+        });
+    }
+
+    // Token and SignatureValue.
+    let (cert, token) = resolve(&doc, *key_info, security, &opts.pinned_certificates)?;
+    let spki = {
+        let (_, c) = x509_parser::parse_x509_certificate(&cert).map_err(|e| {
+            WssError::Token(format!("the signer's certificate is not valid X.509: {e}"))
+        })?;
+        c.tbs_certificate.subject_pki.raw.to_vec()
+    };
+    let mut signed_info_bytes = Vec::with_capacity(1024);
+    canonicalize(
+        &doc,
+        &si_c14n,
+        &NodeSet::subtree(signed_info),
+        &mut signed_info_bytes,
+    )
+    .map_err(|e| structure(e.to_string()))?;
+    let value = decode_lenient(&doc.text_content(*sig_value_el), "SignatureValue")?;
+    verify_signature(
+        signature_algorithm,
+        &spki,
+        &signed_info_bytes,
+        &value,
+        SignatureEncoding::XmlDsig,
+        &policy,
+    )
+    .map_err(|e| match e {
+        CryptoError::BadSignature | CryptoError::MalformedSignature(_) => {
+            WssError::BadSignatureValue(e.to_string())
+        }
+        CryptoError::KeyMismatch { .. } => WssError::BadSignatureValue(e.to_string()),
+        other => WssError::Algorithm(other.to_string()),
+    })?;
+
+    // Digests.
+    for ((r, &el), part) in refs.iter().zip(&targets).zip(&parts) {
+        let mut h = r.digest.hasher();
+        canonicalize(
+            &doc,
+            &r.c14n,
+            &NodeSet::subtree(el),
+            &mut HashWriter(&mut h),
+        )
+        .map_err(|e| structure(e.to_string()))?;
+        if h.finalize() != r.value {
+            return Err(WssError::DigestMismatch {
+                part: match part {
+                    SignedPart::Body { .. } => "the Body".to_owned(),
+                    SignedPart::Timestamp { .. } => "the Timestamp".to_owned(),
+                    SignedPart::Header { local, .. } => format!("header {local}"),
+                },
+                id: r.id.clone(),
+            });
+        }
+    }
+
+    // Required parts.
+    for (hns, hlocal) in &opts.required_headers {
+        let blocks: Vec<NodeId> = doc
+            .child_elements(header)
+            .filter(|&c| doc.name(c).is(hns, hlocal))
+            .collect();
+        if blocks.is_empty() {
+            return Err(WssError::RequiredPartNotSigned(format!(
+                "header {{{hns}}}{hlocal} is missing"
+            )));
+        }
+        if let Some(b) = blocks.iter().find(|b| !targets.contains(b)) {
+            return Err(WssError::RequiredPartNotSigned(format!(
+                "header <{}> is not covered by the signature",
+                doc.qualified_name(*b)
+            )));
+        }
+    }
+    let timestamp = match timestamp_el {
+        None if opts.require_timestamp => {
+            return Err(WssError::RequiredPartNotSigned(
+                "a wsu:Timestamp is required but the Security header has none".into(),
+            ))
+        }
+        None => None,
+        Some(ts) => {
+            if !targets.contains(&ts) {
+                return Err(WssError::RequiredPartNotSigned(
+                    "the wsu:Timestamp is not covered by the signature".into(),
+                ));
+            }
+            Some(check_timestamp(&doc, ts, opts)?)
+        }
+    };
+
+    Ok(VerifiedEnvelope {
+        doc,
+        version,
+        body,
+        signer_certificate: cert,
+        token,
+        signature_algorithm,
+        digest_algorithm,
+        signed_parts: parts,
+        timestamp,
+        signed_info: signed_info_bytes,
+    })
+}
+
+fn parse_reference(doc: &Document, r: NodeId, policy: &AlgorithmPolicy) -> Result<Ref, WssError> {
+    let uri = doc.attribute(r, "", "URI");
+    let id = match ReferenceUri::parse(uri)? {
+        ReferenceUri::Id { id, .. } => id,
+        ReferenceUri::Document { .. } => {
+            return Err(structure(format!(
+                "Reference URI {:?} designates the whole document; the WS-Security profile signs parts by #Id",
+                uri.unwrap_or("")
+            )))
+        }
+    };
+    let kids: Vec<NodeId> = doc.child_elements(r).collect();
+    let tr = *kids
+        .first()
+        .filter(|&&c| doc.name(c).is(ns::DS, "Transforms"))
+        .ok_or_else(|| {
+            structure(format!(
+                "Reference #{id} has no Transforms (exclusive C14N required)"
+            ))
+        })?;
+    let transforms: Vec<NodeId> = doc.child_elements(tr).collect();
+    let [t] = transforms.as_slice() else {
+        return Err(structure(format!(
+            "Reference #{id} must have exactly one Transform, exclusive C14N ({} found)",
+            transforms.len()
+        )));
+    };
+    if !doc.name(*t).is(ns::DS, "Transform") {
+        return Err(structure("unexpected element in Transforms"));
+    }
+    let t_uri = algorithm_of(doc, *t, "Transform")?;
+    let c14n = match Transform::from_uri(&t_uri, prefix_list(doc, *t).as_deref())? {
+        Transform::C14n(m) => exclusive_only(&m, "the Reference Transform")?,
+        other => {
+            return Err(WssError::Algorithm(format!(
+                "Reference #{id}: transform {} is not allowed (exclusive C14N only)",
+                other.uri()
+            )))
+        }
+    };
+    let dm = *kids
+        .get(1)
+        .filter(|&&c| doc.name(c).is(ns::DS, "DigestMethod"))
+        .ok_or_else(|| structure(format!("Reference #{id} has no DigestMethod")))?;
+    let dv = *kids
+        .get(2)
+        .filter(|&&c| doc.name(c).is(ns::DS, "DigestValue"))
+        .ok_or_else(|| structure(format!("Reference #{id} has no DigestValue")))?;
+    if kids.len() > 3 {
+        return Err(structure(format!(
+            "Reference #{id}: unexpected element after DigestValue"
+        )));
+    }
+    let dm_uri = algorithm_of(doc, dm, "DigestMethod")?;
+    let digest = DigestAlgorithm::from_xml_uri(&dm_uri)
+        .map_err(|_| WssError::Algorithm(format!("unknown DigestMethod {dm_uri}")))?;
+    policy
+        .check_digest(digest)
+        .map_err(|e| WssError::Algorithm(format!("DigestMethod {dm_uri}: {e}")))?;
+    // text content only: a comment inside DigestValue is not part of the value
+    let value = decode_lenient(&doc.text_content(dv), "DigestValue")?;
+    Ok(Ref {
+        id,
+        c14n,
+        digest,
+        value,
+    })
+}
+
+fn check_timestamp(
+    doc: &Document,
+    ts: NodeId,
+    opts: &VerifyOptions,
+) -> Result<TimestampInfo, WssError> {
+    let field = |local: &str| -> Result<Option<OffsetDateTime>, WssError> {
+        let els: Vec<NodeId> = doc
+            .child_elements(ts)
+            .filter(|&c| doc.name(c).is(ns::WSU, local))
+            .collect();
+        match els.as_slice() {
+            [] => Ok(None),
+            [one] => datetime::parse(&doc.text_content(*one))
+                .map(Some)
+                .map_err(|e| WssError::Timestamp(format!("wsu:{local}: {e}"))),
+            _ => Err(WssError::Timestamp(format!("more than one wsu:{local}"))),
+        }
+    };
+    let created = field("Created")?
+        .ok_or_else(|| WssError::Timestamp("wsu:Timestamp has no wsu:Created".into()))?;
+    let expires = field("Expires")?;
+    let now = opts.at.unwrap_or_else(OffsetDateTime::now_utc);
+    let skew = opts.clock_skew;
+    if created > now + skew {
+        return Err(WssError::Timestamp(format!(
+            "created {} is in the future (now {}, allowed skew {}s)",
+            datetime::format(created),
+            datetime::format(now),
+            skew.whole_seconds()
+        )));
+    }
+    if let Some(exp) = expires {
+        if exp <= created {
+            return Err(WssError::Timestamp("Expires is not after Created".into()));
+        }
+        if now - skew >= exp {
+            return Err(WssError::Timestamp(format!(
+                "expired at {} (now {}): a stale or replayed message",
+                datetime::format(exp),
+                datetime::format(now)
+            )));
+        }
+    }
+    if let Some(max) = opts.max_timestamp_age {
+        if now - created > max + skew {
+            return Err(WssError::Timestamp(format!(
+                "created {} is older than the allowed {}s: a stale or replayed message",
+                datetime::format(created),
+                max.whole_seconds()
+            )));
+        }
+    }
+    Ok(TimestampInfo { created, expires })
+}
