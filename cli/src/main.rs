@@ -26,6 +26,9 @@ struct Cli {
 enum Command {
     /// Canonical form (C14N 1.0 or exclusive C14N) of an XML document or subtree.
     C14n(cmd::c14n::Args),
+    /// Certificates: `info` describes one with the NCA RK profile (IIN/BIN, roles, key usage).
+    #[command(subcommand_required = true)]
+    Cert(cmd::cert::Args),
     /// Keystores: `info` lists the keys of a PKCS#12 file (alias, algorithm, SIGN/AUTH, IIN/BIN).
     #[command(subcommand_required = true)]
     Key(cmd::key::Args),
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::C14n(args) => cmd::c14n::run(args),
+        Command::Cert(args) => cmd::cert::run(args),
         Command::Key(args) => cmd::key::run(args),
         Command::Sign(args) => cmd::sign::run(args),
         Command::Verify(args) => cmd::verify::run(args),
