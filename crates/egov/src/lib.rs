@@ -1,0 +1,58 @@
+//! # tanba-egov — the licensing domain
+//!
+//! The documents Kazakhstan's licensing services exchange, as XML in the namespace
+//! [`NAMESPACE`] with a schema in `schema/egov.xsd`:
+//!
+//! * [`Application`] — what an applicant (or an operator on their behalf) signs: id,
+//!   service, applicant (IIN/BIN, kind), representative with power of attorney, the
+//!   service's [`Form`], [`Attachment`]s by SHA-256, payment, consent statement.
+//! * [`forms`] — the typed import/export licence application (18 fields), the typed
+//!   qualification-conformity form, and a generic key/value form; JSON in, validated, XML
+//!   out; errors name the field (`form.contract.date: expected DD.MM.YYYY, …`).
+//! * [`ResultDocument`] — the licence, permit, conclusion, certificate, act or refusal a
+//!   provider issues.
+//! * [`attachment`] — hashing and re-verification of attachments beside a document.
+//!
+//! ```
+//! use tanba_egov::{Application, BuildContext, Timestamp};
+//! let json = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"),
+//!     "/../../testdata/examples/import-licence.json")).unwrap();
+//! let ctx = BuildContext {
+//!     id: "APP-1".parse().unwrap(),
+//!     now: "2026-03-01T10:00:00+05:00".parse::<Timestamp>().unwrap(),
+//!     attachments_dir: None,
+//! };
+//! let app = Application::from_json(&json, &ctx).unwrap();
+//! let xml = app.to_xml();
+//! assert_eq!(Application::from_xml(&xml).unwrap(), app);
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod application;
+pub mod attachment;
+mod build;
+mod error;
+pub mod forms;
+mod json;
+pub mod result_doc;
+pub mod values;
+mod xml_in;
+mod xml_out;
+
+pub use application::{
+    Applicant, ApplicantKind, Application, Consent, Payment, PowerOfAttorney, PowerOfAttorneyKind,
+    Representative, Service, CONSENT_TEXT_KK,
+};
+pub use attachment::{verify_attachments, Attachment, AttachmentCheck, AttachmentStatus};
+pub use build::BuildContext;
+pub use error::EgovError;
+pub use forms::Form;
+pub use result_doc::{Decision, Holder, IssuingBody, ResultDocument, ResultKind, ResultValidity};
+pub use values::{Code, Date, Decimal, Digits12, TaxId, TaxIdKind, Text, Timestamp};
+
+/// The XML namespace of tanba's e-government documents (`Application`, `Result`).
+pub const NAMESPACE: &str = "urn:tanba:egov:1";
+
+/// The XML Schema describing [`NAMESPACE`] (the text of `schema/egov.xsd`).
+pub const SCHEMA_XSD: &str = include_str!("../schema/egov.xsd");
