@@ -41,3 +41,28 @@ pub fn p12_cert(file_name: &str) -> ChainCert {
 pub fn unhex(s: &str) -> Vec<u8> {
     hex::decode(s).unwrap()
 }
+
+/// A certificate of the generated test PKI (`testdata/pki/certs/NAME.pem`).
+pub fn gen_cert(name: &str) -> ChainCert {
+    ChainCert::from_bytes(&tanba_testdata::read(&tanba_testdata::own(&format!(
+        "pki/certs/{name}.pem"
+    ))))
+    .unwrap()
+}
+
+/// A file of the generated test PKI.
+pub fn gen_file(rel: &str) -> Vec<u8> {
+    tanba_testdata::read(&tanba_testdata::own(&format!("pki/{rel}")))
+}
+
+/// The PKCS#8 DER of a generated key (`testdata/pki/keys/NAME.key.pem`).
+pub fn gen_key_pkcs8(name: &str) -> Vec<u8> {
+    let pem = String::from_utf8(gen_file(&format!("keys/{name}.key.pem"))).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64_decode(&b64)
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
+}

@@ -1,0 +1,246 @@
+//! A real OCSP responder: `openssl ocsp -index … -port 0` on this machine, serving the
+//! generated test PKI (`testdata/pki/`), queried over HTTP POST on 127.0.0.1 by the
+//! library (`Fetcher` + `OcspRequest` + `OcspResponse::check`) and by `Validator`.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use common::gen_cert;
+use tanba_crypto::{AlgorithmPolicy, DigestAlgorithm};
+use tanba_pki::crl::RevocationReason;
+use tanba_pki::ocsp::{CertId, OcspCheck, OcspError, OcspRequest, OcspStatus};
+use tanba_pki::{
+    CertPool, CheckKind, FetchConfig, Fetcher, Outcome, Policy, RevocationSources, UnknownStatus,
+    Validator, Verdict,
+};
+
+/// A running `openssl ocsp` responder; killed on drop.
+struct Responder {
+    child: Child,
+    port: u16,
+}
+
+fn pki(rel: &str) -> PathBuf {
+    tanba_testdata::own(&format!("pki/{rel}"))
+}
+
+impl Responder {
+    /// Start a responder signing with `signer` (certificate name in testdata/pki/certs
+    /// and key name in testdata/pki/keys).
+    fn start(signer: &str) -> Responder {
+        let mut child = Command::new("openssl")
+            .arg("ocsp")
+            .arg("-index")
+            .arg(pki("ocsp/index.txt"))
+            .args(["-port", "0"])
+            .arg("-rsigner")
+            .arg(pki(&format!("certs/{signer}.pem")))
+            .arg("-rkey")
+            .arg(pki(&format!("keys/{signer}.key.pem")))
+            .arg("-CA")
+            .arg(pki("certs/ca.pem"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the `openssl` tool is required by this test (apt-get install openssl)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        // "ACCEPT [::]:45801 PID=19357" or "ACCEPT 0.0.0.0:45801 PID=…"
+        let port = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|a| a.rsplit(':').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("cannot read the responder's port from {line:?}"));
+        Responder { child, port }
+    }
+
+    fn fetcher(&self) -> Fetcher {
+        Fetcher::new(FetchConfig {
+            rewrites: vec![(
+                "http://pki.tanba.test/ocsp/".into(),
+                format!("http://127.0.0.1:{}/", self.port),
+            )],
+            timeout: std::time::Duration::from_secs(10),
+            ..FetchConfig::default()
+        })
+        .unwrap()
+    }
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn opts(nonce: Option<&[u8]>) -> OcspCheck<'_> {
+    OcspCheck {
+        at: time::OffsetDateTime::now_utc(),
+        nonce,
+        max_age: time::Duration::hours(1),
+        algorithms: AlgorithmPolicy::strict(),
+    }
+}
+
+const URL: &str = "http://pki.tanba.test/ocsp/";
+
+#[test]
+fn good_revoked_and_unknown_from_a_live_responder() {
+    let r = Responder::start("ocsp");
+    let f = r.fetcher();
+    let ca = gen_cert("ca");
+    // good
+    let leaf = gen_cert("individual");
+    let req = OcspRequest::nca(&ca, leaf.serial()).unwrap();
+    let resp = f.ocsp(URL, &req).unwrap();
+    assert_eq!(
+        resp.check(&ca, leaf.serial(), &opts(req.nonce())).unwrap(),
+        OcspStatus::Good
+    );
+    // delegated responder certificate included and authorised
+    let signer = resp
+        .verify_signer(&ca, &AlgorithmPolicy::strict())
+        .unwrap()
+        .unwrap();
+    assert!(signer.ocsp_nocheck());
+    // revoked
+    let leaf = gen_cert("revoked");
+    let req = OcspRequest::nca(&ca, leaf.serial()).unwrap();
+    let resp = f.ocsp(URL, &req).unwrap();
+    match resp.check(&ca, leaf.serial(), &opts(req.nonce())).unwrap() {
+        OcspStatus::Revoked { revoked_at, reason } => {
+            assert_eq!(revoked_at, common::at("2026-02-01T00:00:00Z"));
+            assert_eq!(reason, RevocationReason::KeyCompromise);
+        }
+        other => panic!("expected revoked, got {other:?}"),
+    }
+    // unknown: a serial the CA never issued
+    let id = CertId::new(DigestAlgorithm::Sha256, &ca, &[0x7e, 0x57]).unwrap();
+    let req = OcspRequest::new(id, Some(OcspRequest::random_nonce().to_vec()));
+    let resp = f.ocsp(URL, &req).unwrap();
+    assert!(matches!(
+        resp.check(&ca, &[0x7e, 0x57], &opts(req.nonce())).unwrap(),
+        OcspStatus::Unknown { .. }
+    ));
+}
+
+#[test]
+fn nonce_echo_is_checked() {
+    let r = Responder::start("ocsp");
+    let f = r.fetcher();
+    let ca = gen_cert("ca");
+    let leaf = gen_cert("individual");
+    let req = OcspRequest::nca(&ca, leaf.serial()).unwrap();
+    let resp = f.ocsp(URL, &req).unwrap();
+    assert_eq!(resp.nonce(), req.nonce(), "openssl echoes the nonce");
+    // A response checked against another request's nonce (replay) is refused.
+    let other = OcspRequest::random_nonce();
+    assert!(matches!(
+        resp.check(&ca, leaf.serial(), &opts(Some(&other))),
+        Err(OcspError::NonceMismatch { .. })
+    ));
+    // A request without nonce gets an answer without nonce; expecting one fails.
+    let id = CertId::new(DigestAlgorithm::Sha256, &ca, leaf.serial()).unwrap();
+    let req = OcspRequest::new(id, None);
+    let resp = f.ocsp(URL, &req).unwrap();
+    assert!(resp.nonce().is_none());
+    assert!(matches!(
+        resp.check(&ca, leaf.serial(), &opts(Some(&other))),
+        Err(OcspError::NonceMissing)
+    ));
+    assert_eq!(
+        resp.check(&ca, leaf.serial(), &opts(None)).unwrap(),
+        OcspStatus::Good
+    );
+}
+
+#[test]
+fn ca_signed_responses_are_accepted() {
+    let r = Responder::start("ca");
+    let f = r.fetcher();
+    let ca = gen_cert("ca");
+    let leaf = gen_cert("individual");
+    let req = OcspRequest::nca(&ca, leaf.serial()).unwrap();
+    let resp = f.ocsp(URL, &req).unwrap();
+    assert!(resp
+        .verify_signer(&ca, &AlgorithmPolicy::strict())
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        resp.check(&ca, leaf.serial(), &opts(req.nonce())).unwrap(),
+        OcspStatus::Good
+    );
+}
+
+#[test]
+fn responder_without_ocsp_signing_is_not_authorised() {
+    // Signed by an end-entity certificate of the same CA that lacks id-kp-OCSPSigning.
+    let r = Responder::start("individual");
+    let f = r.fetcher();
+    let ca = gen_cert("ca");
+    let leaf = gen_cert("head");
+    let req = OcspRequest::nca(&ca, leaf.serial()).unwrap();
+    let resp = f.ocsp(URL, &req).unwrap();
+    match resp.check(&ca, leaf.serial(), &opts(req.nonce())) {
+        Err(OcspError::SignerNotAuthorised(why)) => assert!(why.contains("OCSPSigning"), "{why}"),
+        other => panic!("expected SignerNotAuthorised, got {other:?}"),
+    }
+}
+
+fn pool() -> CertPool {
+    let mut p = CertPool::new();
+    p.add_anchor(gen_cert("root"));
+    p.add_intermediate(gen_cert("ca"));
+    p
+}
+
+#[test]
+fn validator_online_and_responder_down() {
+    let r = Responder::start("ocsp");
+    let f = r.fetcher();
+    let policy = Policy::builder()
+        .revocation_sources(RevocationSources::OcspOnly)
+        .build();
+    let mut v = Validator::new(pool(), policy.clone());
+    v.with_fetcher(&f);
+    let rep = v.validate(gen_cert("individual").der(), &[]);
+    assert_eq!(rep.verdict, Verdict::Valid, "{rep:#?}");
+    let rep = v.validate(gen_cert("revoked").der(), &[]);
+    assert_eq!(rep.verdict, Verdict::Invalid);
+    assert!(rep.refusal().unwrap().contains("keyCompromise"));
+    let rep = v.validate(gen_cert("delta_revoked").der(), &[]);
+    assert_eq!(rep.verdict, Verdict::Invalid);
+
+    // Responder down → unknown → hard-fail; soft-fail accepts with the reason kept.
+    drop(r);
+    let rep = v.validate(gen_cert("individual").der(), &[]);
+    assert_eq!(rep.verdict, Verdict::Invalid);
+    let c = rep
+        .checks
+        .iter()
+        .find(|c| c.kind == CheckKind::Revocation)
+        .unwrap();
+    assert_eq!(c.outcome, Outcome::Unknown);
+    assert!(
+        c.detail.contains("127.0.0.1") || c.detail.contains("OCSP"),
+        "{}",
+        c.detail
+    );
+    let soft = Policy::builder()
+        .revocation_sources(RevocationSources::OcspOnly)
+        .unknown_status(UnknownStatus::Allow)
+        .build();
+    let mut v = Validator::new(pool(), soft);
+    v.with_fetcher(&f);
+    assert_eq!(
+        v.validate(gen_cert("individual").der(), &[]).verdict,
+        Verdict::Valid
+    );
+}
