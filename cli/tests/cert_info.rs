@@ -302,3 +302,28 @@ fn help_has_example_and_json_fields() {
     assert!(h.contains("JSON fields"), "{h}");
     assert!(h.contains("unknown_critical_extensions"), "{h}");
 }
+
+#[test]
+fn responder_certificate_from_openssl_ocsp_text() {
+    // `openssl ocsp -resp_text` prints the response as text with the responder certificate
+    // as a PEM block in the middle: the text around it is ignored.
+    let out = Command::new("openssl")
+        .args(["ocsp", "-noverify", "-resp_text", "-respin"])
+        .arg(nca("ocsp/ocsp_response_individual_2015.bin"))
+        .output()
+        .expect("the `openssl` tool is required by this test (apt-get install openssl)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = ok_stdout(&tanba(&["cert", "info", "-"], Some(&out.stdout)));
+    assert_eq!(
+        field(&r, "Subject"),
+        "CN=OCSP RESPONDER, C=KZ, O=ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (GOST) 2022"
+    );
+    assert_eq!(field(&r, "Key store"), "PKCS#12 file (1.2.398.3.3.5.1.1)");
+    assert_eq!(field(&r, "OCSP no-check"), "yes");
+    assert_eq!(field(&r, "Key usage"), "digitalSignature — other");
+    assert!(!r.contains("\nIIN:") && !r.contains("\nBIN:"));
+}

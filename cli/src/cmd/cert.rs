@@ -61,6 +61,7 @@ JSON fields (--json; one object, stable names; absent values are null):
   crl_urls, delta_crl_urls, ocsp_urls, ca_issuer_urls
   subject_key_id, authority_key_id, authority_cert_issuer, authority_cert_serial
   is_ca, path_len, ocsp_nocheck
+  key_store_oid, key_store     KZ key-store type (extension 1.2.398.3.3.5) and its name
   extensions                   [{oid, name, critical}]
   unknown_critical_extensions  [oid] critical extensions nobody here understands
   sha256_fingerprint           upper-case hex
@@ -281,6 +282,13 @@ fn human(cert: &KzCertificate, s: &CertificateSummary, index: usize, n: usize) -
             .map(|p| format!(", pathLen {p}"))
             .unwrap_or_default();
         line(&mut o, "CA", format!("yes{pl}"));
+    }
+    if let Some(k) = &s.key_store_oid {
+        line(
+            &mut o,
+            "Key store",
+            format!("{} ({k})", s.key_store.unwrap_or("unknown type")),
+        );
     }
     if s.ocsp_nocheck {
         line(&mut o, "OCSP no-check", "yes");

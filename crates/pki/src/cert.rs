@@ -65,6 +65,24 @@ pub const KNOWN_EXTENSIONS: &[(&str, &str)] = &[
     (OID_KZ_KEY_STORE, "kzKeyStoreType"),
 ];
 
+/// The key-store type names of the 1.2.398.3.3.5 arc (KZ-PKI.md §1.5, OID registry).
+pub fn key_store_name(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "1.2.398.3.3.5.1" => "file store",
+        "1.2.398.3.3.5.1.1" => "PKCS#12 file",
+        "1.2.398.3.3.5.1.2" => "JKS file",
+        "1.2.398.3.3.5.2.1" => "ID card",
+        "1.2.398.3.3.5.2.2" => "Kaztoken",
+        "1.2.398.3.3.5.2.3" => "eToken Java",
+        "1.2.398.3.3.5.2.4" => "eToken 5110",
+        "1.2.398.3.3.5.2.5" => "JaCarta",
+        "1.2.398.3.3.5.2.6" => "aKey",
+        "1.2.398.3.3.5.2.7" => "SIM card",
+        "1.2.398.3.3.5.3.1" => "Certex Cloud",
+        _ => return None,
+    })
+}
+
 /// The name of a known extension OID.
 pub fn extension_name(oid: &str) -> Option<&'static str> {
     KNOWN_EXTENSIONS
@@ -169,6 +187,7 @@ pub struct KzCertificate {
     aki: Option<AuthorityKeyId>,
     subject_alt_emails: Vec<String>,
     ocsp_nocheck: bool,
+    key_store: Option<String>,
     unknown_critical: Vec<String>,
     iin: Option<Iin>,
     bin: Option<Bin>,
@@ -301,6 +320,7 @@ impl KzCertificate {
             aki: None,
             subject_alt_emails: Vec::new(),
             ocsp_nocheck: false,
+            key_store: None,
             unknown_critical: Vec::new(),
             iin: None,
             bin: None,
@@ -317,9 +337,10 @@ impl KzCertificate {
     }
 
     fn read_extensions(&mut self, x: &X509Certificate<'_>) -> Result<(), PkiError> {
+        let mut seen = std::collections::HashSet::new();
         for ext in x.extensions() {
             let oid = ext.oid.to_id_string();
-            if self.extensions.iter().any(|e| e.oid == oid) {
+            if !seen.insert(oid.clone()) {
                 return Err(PkiError::DuplicateExtension { oid });
             }
             let malformed = |detail: String| PkiError::MalformedExtension {
@@ -413,6 +434,17 @@ impl KzCertificate {
                     self.delta_crl_urls = cdp_urls(&points);
                 }
                 OID_OCSP_NOCHECK => self.ocsp_nocheck = true,
+                OID_KZ_KEY_STORE => {
+                    // SEQUENCE { OBJECT IDENTIFIER } (KZ-PKI.md §1.5).
+                    // A proprietary non-critical extension: a bad value is noted, not fatal.
+                    match <Vec<Oid>>::from_der(ext.value) {
+                        Ok((_, oids)) => self.key_store = oids.first().map(Oid::to_id_string),
+                        Err(e) if !ext.critical => self.notes.push(format!(
+                            "extension {oid} (key-store type) is malformed: {e}"
+                        )),
+                        Err(e) => return Err(malformed(e.to_string())),
+                    }
+                }
                 _ => {}
             }
         }
@@ -474,7 +506,7 @@ impl KzCertificate {
         self.iin = iin;
         self.bin = bin;
         self.roles = self.eku.as_deref().map(roles_from_eku).unwrap_or_default();
-        self.notes = notes;
+        self.notes.extend(notes);
     }
 
     // ---------------------------------------------------------------- raw data
@@ -595,8 +627,8 @@ impl KzCertificate {
         self.bin.as_ref()
     }
 
-    /// Remarks about the subject that are not errors (e.g. a SERIALNUMBER that is not
-    /// `IIN`/`BIN` + 12 digits, or conflicting BINs).
+    /// Remarks that are not errors: a SERIALNUMBER that is not `IIN`/`BIN` + 12 digits,
+    /// conflicting BINs, a malformed non-critical key-store extension.
     pub fn subject_notes(&self) -> &[String] {
         &self.notes
     }
@@ -740,6 +772,16 @@ impl KzCertificate {
     /// Whether the id-pkix-ocsp-nocheck extension is present (OCSP responder certs).
     pub fn has_ocsp_nocheck(&self) -> bool {
         self.ocsp_nocheck
+    }
+
+    /// The KZ key-store type OID from extension 1.2.398.3.3.5 (e.g. `1.2.398.3.3.5.1.1`).
+    pub fn key_store_oid(&self) -> Option<&str> {
+        self.key_store.as_deref()
+    }
+
+    /// A name for the key-store type (KZ-PKI.md §1.5), when the OID is known.
+    pub fn key_store_name(&self) -> Option<&'static str> {
+        key_store_name(self.key_store.as_deref()?)
     }
 
     /// Every extension, in encoded order.

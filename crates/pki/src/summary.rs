@@ -170,6 +170,10 @@ pub struct CertificateSummary {
     pub path_len: Option<u32>,
     /// id-pkix-ocsp-nocheck present.
     pub ocsp_nocheck: bool,
+    /// KZ key-store type OID (extension 1.2.398.3.3.5), e.g. `1.2.398.3.3.5.1.1`.
+    pub key_store_oid: Option<String>,
+    /// Its name when known ("PKCS#12 file", "Kaztoken", ...).
+    pub key_store: Option<&'static str>,
     /// Every extension (`oid`, `name`, `critical`).
     pub extensions: Vec<ExtensionInfo>,
     /// Critical extensions not understood.
@@ -276,6 +280,8 @@ impl CertificateSummary {
             is_ca: c.is_ca(),
             path_len: c.basic_constraints().and_then(|b| b.path_len),
             ocsp_nocheck: c.has_ocsp_nocheck(),
+            key_store_oid: c.key_store_oid().map(str::to_owned),
+            key_store: c.key_store_name(),
             extensions: c.extensions().to_vec(),
             unknown_critical_extensions: c.unknown_critical_extensions().to_vec(),
             sha256_fingerprint: hex::encode_upper(c.sha256_fingerprint()),

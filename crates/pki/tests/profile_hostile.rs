@@ -311,3 +311,33 @@ fn malformed_known_extension_is_rejected() {
     let e = KzCertificate::from_der(&build(&p)).unwrap_err();
     assert!(e.to_string().contains("2.5.29.37"), "{e}");
 }
+
+#[test]
+fn key_store_extension() {
+    let mut p = kz_params();
+    // SEQUENCE { OID 1.2.398.3.3.5.2.2 } = Kaztoken
+    let oid = [0x06, 0x08, 0x2a, 0x83, 0x0e, 0x03, 0x03, 0x05, 0x02, 0x02];
+    let mut value = vec![0x30, oid.len() as u8];
+    value.extend_from_slice(&oid);
+    p.custom_extensions.push(CustomExtension::from_oid_content(
+        &[1, 2, 398, 3, 3, 5],
+        value,
+    ));
+    let c = KzCertificate::from_der(&build(&p)).unwrap();
+    assert_eq!(c.key_store_oid(), Some("1.2.398.3.3.5.2.2"));
+    assert_eq!(c.key_store_name(), Some("Kaztoken"));
+
+    // Malformed and non-critical: noted, not fatal.
+    let mut p = kz_params();
+    p.custom_extensions.push(CustomExtension::from_oid_content(
+        &[1, 2, 398, 3, 3, 5],
+        vec![0x04, 0x00],
+    ));
+    let c = KzCertificate::from_der(&build(&p)).unwrap();
+    assert!(c.key_store_oid().is_none());
+    assert!(
+        c.subject_notes()[0].contains("key-store type"),
+        "{:?}",
+        c.subject_notes()
+    );
+}

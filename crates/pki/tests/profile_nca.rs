@@ -587,6 +587,8 @@ fn gost_2015_certificates_are_sign_with_key_encipherment() {
             .unwrap();
         assert!(!ks.critical, "key-store extension is non-critical");
         assert_eq!(ks.name, Some("kzKeyStoreType"));
+        assert_eq!(c.key_store_oid(), Some("1.2.398.3.3.5.1.1"));
+        assert_eq!(c.key_store_name(), Some("PKCS#12 file"));
         assert_eq!(
             c.issuer_string(),
             "CN=ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (GOST) TEST 2022, C=KZ"
