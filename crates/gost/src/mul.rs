@@ -1,0 +1,151 @@
+//! Scalar multiplication: constant-time fixed-base (signing, key derivation) and
+//! variable-time double-scalar (verification).
+
+// Limb loops index several arrays in step; iterator chains would obscure them.
+#![allow(clippy::needless_range_loop)]
+
+use zeroize::Zeroize;
+
+use crate::curve::Curve;
+use crate::limbs;
+use crate::point::{Affine, Jac, Proj};
+
+/// Signed radix-16 digits of `k < 2^(64N)`: `k = Σ d_i·16^i`, `d_i ∈ [−8, 7]` for
+/// `i < 16N`, and the last digit ∈ {0, 1}. Branch-free.
+fn recode<const N: usize>(k: &[u64; N]) -> Vec<i64> {
+    let mut digits = vec![0i64; 16 * N + 1];
+    let mut carry = 0i64;
+    for (i, d) in digits.iter_mut().enumerate().take(16 * N) {
+        let nib = ((k[i / 16] >> (4 * (i % 16))) & 15) as i64;
+        let v = nib + carry;
+        carry = (v + 8) >> 4;
+        *d = v - (carry << 4);
+    }
+    digits[16 * N] = carry;
+    digits
+}
+
+/// `k·G` in constant time (no secret-dependent branch or memory index): one complete mixed
+/// addition per digit, each table entry fetched by a full scan of its row.
+pub(crate) fn mul_base_ct<const N: usize>(c: &Curve<N>, k: &[u64; N]) -> Proj<N> {
+    let mut digits = recode(k);
+    let mut acc = Proj::identity(c);
+    for (row, d) in c.table.iter().zip(digits.iter()) {
+        let sign = (*d >> 63) as u64; // all ones when negative
+        let abs = ((*d ^ (*d >> 63)) - (*d >> 63)) as u64;
+        let mut t = Affine {
+            x: [0u64; N],
+            y: [0u64; N],
+        };
+        for (j, entry) in row.iter().enumerate() {
+            let hit = limbs::is_zero_mask(&[abs ^ (j as u64 + 1)]);
+            t.x = limbs::select(&t.x, &entry.x, hit);
+            t.y = limbs::select(&t.y, &entry.y, hit);
+        }
+        t.y = c.fp.cneg(&t.y, limbs::ct_mask(sign & 1));
+        let sum = acc.add_affine(&t, c);
+        let zero = limbs::is_zero_mask(&[abs]);
+        acc = Proj::select(&sum, &acc, zero);
+    }
+    digits.zeroize();
+    acc
+}
+
+/// `(x, y)` of a projective point that is not infinity, with a constant-time inversion.
+pub(crate) fn to_affine_ct<const N: usize>(c: &Curve<N>, p: &Proj<N>) -> Affine<N> {
+    let zi = c.fp.invert(&p.z);
+    Affine {
+        x: c.fp.mul(&p.x, &zi),
+        y: c.fp.mul(&p.y, &zi),
+    }
+}
+
+/// `k·G` in variable time (public scalars only).
+fn mul_base_vartime<const N: usize>(c: &Curve<N>, k: &[u64; N]) -> Jac<N> {
+    let digits = recode(k);
+    let mut acc = Jac::identity(c);
+    for (row, d) in c.table.iter().zip(digits.iter()) {
+        if *d == 0 {
+            continue;
+        }
+        let e = &row[(d.unsigned_abs() - 1) as usize];
+        let t = if *d < 0 {
+            Affine {
+                x: e.x,
+                y: c.fp.neg(&e.y),
+            }
+        } else {
+            *e
+        };
+        acc = acc.add_affine(&t, c);
+    }
+    acc
+}
+
+/// Width-5 NAF digits of `k` (least significant first; variable time).
+fn wnaf<const N: usize>(k: &[u64; N]) -> Vec<i8> {
+    // One spare limb for the carries of negative digits.
+    let mut x = [0u64; 9];
+    x[..N].copy_from_slice(k);
+    let mut out = Vec::with_capacity(64 * N + 1);
+    while x.iter().any(|l| *l != 0) {
+        let mut d = 0i64;
+        if x[0] & 1 == 1 {
+            d = (x[0] & 31) as i64;
+            if d > 16 {
+                d -= 32;
+            }
+            // x -= d
+            if d > 0 {
+                let (mut v, mut borrow) = limbs::sbb(x[0], d as u64, 0);
+                x[0] = v;
+                for l in x.iter_mut().skip(1) {
+                    (v, borrow) = limbs::sbb(*l, 0, borrow);
+                    *l = v;
+                }
+            } else {
+                let (mut v, mut carry) = limbs::adc(x[0], (-d) as u64, 0);
+                x[0] = v;
+                for l in x.iter_mut().skip(1) {
+                    (v, carry) = limbs::adc(*l, 0, carry);
+                    *l = v;
+                }
+            }
+        }
+        out.push(d as i8);
+        // x >>= 1
+        for i in 0..9 {
+            let hi = if i + 1 < 9 { x[i + 1] << 63 } else { 0 };
+            x[i] = (x[i] >> 1) | hi;
+        }
+    }
+    out
+}
+
+/// `a·G + b·P` in variable time (verification; all inputs public).
+pub(crate) fn double_mul_vartime<const N: usize>(
+    c: &Curve<N>,
+    a: &[u64; N],
+    b: &[u64; N],
+    p: &Affine<N>,
+) -> Jac<N> {
+    let ag = mul_base_vartime(c, a);
+    // odd multiples P, 3P, …, 15P
+    let p1 = Jac::from_affine(p, c);
+    let p2 = p1.double(c);
+    let mut odd = [p1; 8];
+    for i in 1..8 {
+        odd[i] = odd[i - 1].add(&p2, c);
+    }
+    let digits = wnaf(b);
+    let mut acc = Jac::identity(c);
+    for d in digits.iter().rev() {
+        acc = acc.double(c);
+        if *d > 0 {
+            acc = acc.add(&odd[(*d as usize) / 2], c);
+        } else if *d < 0 {
+            acc = acc.add(&odd[((-*d) as usize) / 2].neg(c), c);
+        }
+    }
+    acc.add(&ag, c)
+}
