@@ -13,8 +13,12 @@ fuzz_target!(|data: &[u8]| {
         .max_depth(64)
         .max_entity_expansion(4096);
     for allow_dtd in [false, true] {
-        let opts = ParseOptions::default().with_limits(limits.clone()).allow_dtd(allow_dtd);
-        let Ok(doc) = Document::parse(data, &opts) else { continue };
+        let opts = ParseOptions::default()
+            .with_limits(limits.clone())
+            .allow_dtd(allow_dtd);
+        let Ok(doc) = Document::parse(data, &opts) else {
+            continue;
+        };
         let _ = doc.check_unique_ids();
         let els: Vec<_> = doc
             .descendants(doc.root_element())

@@ -48,7 +48,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let name = display_name(&args.file);
     let bytes = read_input(&args.file)?;
     let opts = ParseOptions::default().allow_dtd(args.allow_dtd);
-    let doc = Document::parse_vec(bytes, &opts).map_err(|e| CliError::input(format!("{name}:{e}")))?;
+    let doc =
+        Document::parse_vec(bytes, &opts).map_err(|e| CliError::input(format!("{name}:{e}")))?;
     let mut c14n = if args.exclusive {
         C14nOptions::exclusive()
     } else {
@@ -67,7 +68,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                 ))
             })?;
             let el = doc.find_element(ns, local).ok_or_else(|| {
-                CliError::input(format!("{name}: no element {{{ns}}}{local} in the document"))
+                CliError::input(format!(
+                    "{name}: no element {{{ns}}}{local} in the document"
+                ))
             })?;
             NodeSet::subtree(el)
         }

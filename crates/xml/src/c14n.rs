@@ -540,40 +540,52 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
     }
 }
 
+/// Escape classes: 0 = copy; otherwise an index into `ESCAPES`.
+const fn table(attr: bool) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    t[b'&' as usize] = 1;
+    t[b'<' as usize] = 2;
+    t[b'\r' as usize] = 4;
+    if attr {
+        t[b'"' as usize] = 5;
+        t[b'\t' as usize] = 6;
+        t[b'\n' as usize] = 7;
+    } else {
+        t[b'>' as usize] = 3;
+    }
+    t
+}
+
+static TEXT: [u8; 256] = table(false);
+static ATTR: [u8; 256] = table(true);
+const ESCAPES: [&[u8]; 8] = [
+    b"", b"&amp;", b"&lt;", b"&gt;", b"&#xD;", b"&quot;", b"&#x9;", b"&#xA;",
+];
+
 #[inline]
-fn escape_text(buf: &mut Vec<u8>, b: &[u8]) {
+fn escape_with(buf: &mut Vec<u8>, b: &[u8], t: &[u8; 256]) {
     let mut last = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let rep: &[u8] = match c {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'\r' => b"&#xD;",
-            _ => continue,
-        };
-        buf.extend_from_slice(&b[last..i]);
-        buf.extend_from_slice(rep);
-        last = i + 1;
+    let mut i = 0;
+    while i < b.len() {
+        let k = t[b[i] as usize];
+        if k != 0 {
+            buf.extend_from_slice(&b[last..i]);
+            buf.extend_from_slice(ESCAPES[k as usize]);
+            last = i + 1;
+        }
+        i += 1;
     }
     buf.extend_from_slice(&b[last..]);
 }
 
+/// Text node escaping: `&`, `<`, `>`, CR.
+#[inline]
+fn escape_text(buf: &mut Vec<u8>, b: &[u8]) {
+    escape_with(buf, b, &TEXT)
+}
+
+/// Attribute value escaping: `&`, `<`, `"`, TAB, LF, CR.
 #[inline]
 fn escape_attr(buf: &mut Vec<u8>, b: &[u8]) {
-    let mut last = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let rep: &[u8] = match c {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'"' => b"&quot;",
-            b'\t' => b"&#x9;",
-            b'\n' => b"&#xA;",
-            b'\r' => b"&#xD;",
-            _ => continue,
-        };
-        buf.extend_from_slice(&b[last..i]);
-        buf.extend_from_slice(rep);
-        last = i + 1;
-    }
-    buf.extend_from_slice(&b[last..]);
+    escape_with(buf, b, &ATTR)
 }

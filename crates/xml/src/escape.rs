@@ -63,6 +63,18 @@ fn expand(
     let mut i = 0;
     let mut last = 0;
     while i < b.len() {
+        // Jump to the next byte that needs attention.
+        let next = if attr {
+            b[i..]
+                .iter()
+                .position(|&c| matches!(c, b'&' | b'\r' | b'\n' | b'\t'))
+        } else {
+            memchr::memchr2(b'&', b'\r', &b[i..])
+        };
+        match next {
+            Some(j) => i += j,
+            None => break,
+        }
         let c = b[i];
         match c {
             b'&' => {

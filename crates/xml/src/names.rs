@@ -70,6 +70,8 @@ pub(crate) struct Names {
     lookup: FxMap<Box<str>, u32>,
     /// For a symbol used as a qualified name: its (prefix, local) split.
     split: FxMap<u32, (u32, u32)>,
+    /// Qualified name string → (qname, prefix, local), the parser's fast path.
+    qnames: FxMap<Box<str>, (u32, u32, u32)>,
     pub entries: Vec<NameEntry>,
     entry_lookup: FxMap<(u32, u32, u32), u32>,
 }
@@ -98,6 +100,17 @@ impl Names {
     #[inline]
     pub fn str(&self, id: u32) -> &str {
         &self.strings[id as usize]
+    }
+
+    /// Intern a qualified name and return (qname, prefix, local) symbols and whether the
+    /// name is seen for the first time (so callers validate each distinct name once).
+    pub fn qname_new(&mut self, q: &str) -> (u32, u32, u32, bool) {
+        if let Some(&(qs, p, l)) = self.qnames.get(q) {
+            return (qs, p, l, false);
+        }
+        let (qs, p, l) = self.qname(q);
+        self.qnames.insert(q.into(), (qs, p, l));
+        (qs, p, l, true)
     }
 
     /// Intern a qualified name and return (qname, prefix, local) symbols.

@@ -50,6 +50,8 @@ struct Open {
 
 struct RawAttr<'t> {
     qname: Cow<'t, str>,
+    /// Interned (qname, prefix, local).
+    q: (u32, u32, u32),
     /// Value range in the source; `None` for a DTD default (value in `default`).
     range: Option<(usize, usize)>,
     default: Option<String>,
@@ -99,14 +101,19 @@ pub(crate) fn build(text: String, opts: &ParseOptions) -> Result<Document, XmlEr
 /// U+FFFE and U+FFFF).
 fn check_chars(text: &str) -> Result<(), XmlError> {
     let b = text.as_bytes();
-    if let Some(i) = b
-        .iter()
-        .position(|&c| c < 0x20 && c != b'\t' && c != b'\n' && c != b'\r')
-    {
-        return Err(XmlError::Malformed {
-            at: Position::in_text(text, i),
-            message: format!("character U+{:04X} is not allowed in XML", b[i]),
-        });
+    let bad_byte = |c: u8| c < 0x20 && c != b'\t' && c != b'\n' && c != b'\r';
+    // Branch-free scan per chunk (vectorizes); locate precisely only on a hit.
+    for (k, chunk) in b.chunks(64).enumerate() {
+        if chunk.iter().fold(false, |acc, &c| acc | bad_byte(c)) {
+            let i = k * 64 + chunk.iter().position(|&c| bad_byte(c)).unwrap_or(0);
+            return Err(XmlError::Malformed {
+                at: Position::in_text(text, i),
+                message: format!("character U+{:04X} is not allowed in XML", b[i]),
+            });
+        }
+    }
+    if memchr::memchr(0xEF, b).is_none() {
+        return Ok(());
     }
     for bad in ["\u{FFFE}", "\u{FFFF}"] {
         if let Some(i) = memchr::memmem::find(b, bad.as_bytes()) {
@@ -127,8 +134,9 @@ impl<'t> Builder<'t> {
         let xmlns_sym = names.intern("xmlns");
         // Every node except text starts with '<', and text nodes sit between markup, so
         // this bounds the node count; untouched capacity costs no resident memory.
-        let lt = memchr::memchr_iter(b'<', text.as_bytes()).count();
-        let mut nodes = Vec::with_capacity(lt + lt / 2 + 2);
+        // A node takes at least ~4 source bytes on average (`<a/>`, `<a>b</a>`); capacity
+        // that is never touched costs no resident memory, and growth is amortized anyway.
+        let mut nodes = Vec::with_capacity(text.len() / 6 + 16);
         nodes.push(Node {
             parent: NONE,
             next: NONE,
@@ -360,10 +368,14 @@ impl<'t> Builder<'t> {
             return Ok(());
         };
         let raw = &self.text.as_bytes()[s..e];
-        if let Some(i) = memchr::memmem::find(raw, b"]]>") {
-            return Err(self.malformed(s + i, "']]>' is not allowed in character data"));
+        let mut has_cr = false;
+        if memchr::memchr2(b']', b'\r', raw).is_some() {
+            if let Some(i) = memchr::memmem::find(raw, b"]]>") {
+                return Err(self.malformed(s + i, "']]>' is not allowed in character data"));
+            }
+            has_cr = memchr::memchr(b'\r', raw).is_some();
         }
-        if has_ref || memchr::memchr(b'\r', raw).is_some() {
+        if has_ref || has_cr {
             self.owned_node(K_TEXT, s, e, s, e, has_ref)
         } else {
             if e - s > self.opts.limits.text_length() {
@@ -508,7 +520,10 @@ impl<'t> Builder<'t> {
             i += 1;
         }
         let qname = &text[s + 1..i];
-        self.check_qname(qname, s + 1)?;
+        let (qs, p, l, new) = self.names.qname_new(qname);
+        if new {
+            self.check_qname(qname, s + 1)?;
+        }
 
         // Lex the attributes.
         let mut raw: Vec<RawAttr<'t>> = Vec::new();
@@ -528,7 +543,10 @@ impl<'t> Builder<'t> {
                 i += 1;
             }
             let name = &text[n0..i];
-            self.check_qname(name, n0)?;
+            let (aqs, ap, al, new) = self.names.qname_new(name);
+            if new {
+                self.check_qname(name, n0)?;
+            }
             while i < content_end && is_ws(b[i]) {
                 i += 1;
             }
@@ -556,6 +574,7 @@ impl<'t> Builder<'t> {
             }
             raw.push(RawAttr {
                 qname: Cow::Borrowed(name),
+                q: (aqs, ap, al),
                 range: Some((vs, ve)),
                 default: None,
                 pos: n0,
@@ -576,7 +595,9 @@ impl<'t> Builder<'t> {
                 for d in list {
                     if let Some(def) = &d.default {
                         if !raw.iter().any(|r| r.qname == d.name.as_str()) {
+                            let (aqs, ap, al, _) = self.names.qname_new(&d.name);
                             raw.push(RawAttr {
+                                q: (aqs, ap, al),
                                 qname: Cow::Owned(d.name.clone()),
                                 range: None,
                                 default: Some(def.clone()),
@@ -645,7 +666,6 @@ impl<'t> Builder<'t> {
         }
 
         // The element name.
-        let (qs, p, l) = self.names.qname(qname);
         let ns = if p == EMPTY {
             self.lookup_ns(EMPTY).unwrap_or(EMPTY)
         } else if p == self.xmlns_sym {
@@ -665,7 +685,7 @@ impl<'t> Builder<'t> {
             if q == "xmlns" || q.starts_with("xmlns:") {
                 continue;
             }
-            let (aqs, ap, al) = self.names.qname(q);
+            let (aqs, ap, al) = r.q;
             let ans = if ap == EMPTY {
                 EMPTY
             } else {

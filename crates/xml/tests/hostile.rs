@@ -25,7 +25,10 @@ fn unclosed_tag() {
     assert!(matches!(e, XmlError::Malformed { .. }), "{e}");
     assert_eq!(at(&e), (3, 1), "{e}");
     let e = err(b"<a>\n  <b>text");
-    assert!(e.to_string().contains("<b> opened at 2:3 is not closed"), "{e}");
+    assert!(
+        e.to_string().contains("<b> opened at 2:3 is not closed"),
+        "{e}"
+    );
     let e = err(b"<a x='1");
     assert!(matches!(e, XmlError::Malformed { .. }), "{e}");
     assert_eq!(at(&e).0, 1);
@@ -34,10 +37,16 @@ fn unclosed_tag() {
 #[test]
 fn duplicate_attributes_by_qname_and_by_expanded_name() {
     let e = err(b"<a>\n <b x='1' y='2' x='3'/></a>");
-    assert!(matches!(e, XmlError::DuplicateAttribute { ref name, .. } if name == "x"), "{e}");
+    assert!(
+        matches!(e, XmlError::DuplicateAttribute { ref name, .. } if name == "x"),
+        "{e}"
+    );
     assert_eq!(at(&e), (2, 17));
     let e = err(b"<a xmlns:p='urn:x' xmlns:q='urn:x' p:k='1' q:k='2'/>");
-    assert!(matches!(e, XmlError::DuplicateAttribute { ref name, .. } if name == "q:k"), "{e}");
+    assert!(
+        matches!(e, XmlError::DuplicateAttribute { ref name, .. } if name == "q:k"),
+        "{e}"
+    );
     assert_eq!(at(&e), (1, 44));
     // Many attributes take the sorted path.
     let mut d = String::from("<a");
@@ -45,7 +54,10 @@ fn duplicate_attributes_by_qname_and_by_expanded_name() {
         d.push_str(&format!(" a{i}='v'"));
     }
     d.push_str(" a7='w'/>");
-    assert!(matches!(err(d.as_bytes()), XmlError::DuplicateAttribute { .. }));
+    assert!(matches!(
+        err(d.as_bytes()),
+        XmlError::DuplicateAttribute { .. }
+    ));
     let e = err(b"<a xmlns:p='urn:1' xmlns:p='urn:2'/>");
     assert!(matches!(e, XmlError::DuplicateAttribute { .. }), "{e}");
 }
@@ -53,18 +65,33 @@ fn duplicate_attributes_by_qname_and_by_expanded_name() {
 #[test]
 fn undeclared_prefixes() {
     let e = err(b"<a>\n<p:b/></a>");
-    assert!(matches!(e, XmlError::UndeclaredPrefix { ref prefix, .. } if prefix == "p"), "{e}");
+    assert!(
+        matches!(e, XmlError::UndeclaredPrefix { ref prefix, .. } if prefix == "p"),
+        "{e}"
+    );
     assert_eq!(at(&e), (2, 2));
     let e = err(b"<a q:x='1'/>");
-    assert!(matches!(e, XmlError::UndeclaredPrefix { ref prefix, .. } if prefix == "q"), "{e}");
+    assert!(
+        matches!(e, XmlError::UndeclaredPrefix { ref prefix, .. } if prefix == "q"),
+        "{e}"
+    );
     assert_eq!(at(&e), (1, 4));
     // Declared on a sibling only: out of scope.
     let e = err(b"<a><b xmlns:p='urn:p'/><p:c/></a>");
     assert!(matches!(e, XmlError::UndeclaredPrefix { .. }), "{e}");
     // Undeclaring a prefix is not allowed in XML 1.0 namespaces.
-    assert!(matches!(err(b"<a xmlns:p=''/>"), XmlError::Malformed { .. }));
-    assert!(matches!(err(b"<a xmlns:xml='urn:x'/>"), XmlError::Malformed { .. }));
-    assert!(matches!(err(b"<a xmlns:xmlns='urn:x'/>"), XmlError::Malformed { .. }));
+    assert!(matches!(
+        err(b"<a xmlns:p=''/>"),
+        XmlError::Malformed { .. }
+    ));
+    assert!(matches!(
+        err(b"<a xmlns:xml='urn:x'/>"),
+        XmlError::Malformed { .. }
+    ));
+    assert!(matches!(
+        err(b"<a xmlns:xmlns='urn:x'/>"),
+        XmlError::Malformed { .. }
+    ));
 }
 
 #[test]
@@ -79,7 +106,10 @@ fn bad_character_references() {
     ] {
         let e = err(doc);
         assert!(
-            matches!(e, XmlError::BadCharacterReference { .. } | XmlError::Malformed { .. }),
+            matches!(
+                e,
+                XmlError::BadCharacterReference { .. } | XmlError::Malformed { .. }
+            ),
             "{}: {e}",
             String::from_utf8_lossy(doc)
         );
@@ -118,9 +148,21 @@ fn other_well_formedness_errors() {
 #[test]
 fn encoding_errors() {
     let e = err(b"<?xml version='1.0' encoding='EBCDIC-US'?><a/>");
-    assert!(matches!(e, XmlError::UnsupportedEncoding(ref n) if n == "EBCDIC-US"), "{e}");
+    assert!(
+        matches!(e, XmlError::UnsupportedEncoding(ref n) if n == "EBCDIC-US"),
+        "{e}"
+    );
     let e = err(b"<a>\n ok \xC3\x28</a>");
-    assert!(matches!(e, XmlError::InvalidEncoding { encoding: "UTF-8", .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            XmlError::InvalidEncoding {
+                encoding: "UTF-8",
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert_eq!(at(&e), (2, 5));
     let e = err(b"<\0a\0/\0>\0");
     assert!(matches!(e, XmlError::UnsupportedEncoding(_)), "{e}");
@@ -139,7 +181,10 @@ fn with(l: Limits) -> ParseOptions {
 
 #[test]
 fn every_limit() {
-    let e = err_with(b"<a>0123456789</a>", &with(Limits::default().max_total_size(10)));
+    let e = err_with(
+        b"<a>0123456789</a>",
+        &with(Limits::default().max_total_size(10)),
+    );
     assert_eq!(limit_of(&e), LimitKind::TotalSize);
 
     let deep = "<a>".repeat(5) + &"</a>".repeat(5);
@@ -148,19 +193,37 @@ fn every_limit() {
     assert_eq!(at(&e), (1, 13));
     Document::parse(deep.as_bytes(), &with(Limits::default().max_depth(5))).unwrap();
 
-    let e = err_with(b"<a x='1' y='2' z='3'/>", &with(Limits::default().max_attributes(2)));
+    let e = err_with(
+        b"<a x='1' y='2' z='3'/>",
+        &with(Limits::default().max_attributes(2)),
+    );
     assert_eq!(limit_of(&e), LimitKind::AttributesPerElement);
 
     let e = err_with(b"<abcdefgh/>", &with(Limits::default().max_name_length(4)));
     assert_eq!(limit_of(&e), LimitKind::NameLength);
-    let e = err_with(b"<a longattr='1'/>", &with(Limits::default().max_name_length(4)));
+    let e = err_with(
+        b"<a longattr='1'/>",
+        &with(Limits::default().max_name_length(4)),
+    );
     assert_eq!(limit_of(&e), LimitKind::NameLength);
 
     let l = Limits::default().max_text_length(4);
-    assert_eq!(limit_of(&err_with(b"<a>12345</a>", &with(l.clone()))), LimitKind::TextLength);
-    assert_eq!(limit_of(&err_with(b"<a>1&amp;345</a>", &with(l.clone()))), LimitKind::TextLength);
-    assert_eq!(limit_of(&err_with(b"<a x='12345'/>", &with(l.clone()))), LimitKind::TextLength);
-    assert_eq!(limit_of(&err_with(b"<a><!--12345--></a>", &with(l.clone()))), LimitKind::TextLength);
+    assert_eq!(
+        limit_of(&err_with(b"<a>12345</a>", &with(l.clone()))),
+        LimitKind::TextLength
+    );
+    assert_eq!(
+        limit_of(&err_with(b"<a>1&amp;345</a>", &with(l.clone()))),
+        LimitKind::TextLength
+    );
+    assert_eq!(
+        limit_of(&err_with(b"<a x='12345'/>", &with(l.clone()))),
+        LimitKind::TextLength
+    );
+    assert_eq!(
+        limit_of(&err_with(b"<a><!--12345--></a>", &with(l.clone()))),
+        LimitKind::TextLength
+    );
     Document::parse(b"<a>1234</a>", &with(l)).unwrap();
 
     let e = err_with(

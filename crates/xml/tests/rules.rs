@@ -22,7 +22,8 @@ fn exc(doc: &str) -> String {
 }
 
 fn first(doc: &Document, ns: &str, local: &str) -> NodeId {
-    doc.find_element(ns, local).unwrap_or_else(|| panic!("no {{{ns}}}{local}"))
+    doc.find_element(ns, local)
+        .unwrap_or_else(|| panic!("no {{{ns}}}{local}"))
 }
 
 #[test]
@@ -89,7 +90,9 @@ fn exclusive_renders_visibly_utilized_namespaces_only_once() {
 
 #[test]
 fn exclusive_prefix_list_is_treated_inclusively() {
-    let doc = parse(r#"<r xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b"><x:s xmlns:x="urn:x"><t/></x:s></r>"#);
+    let doc = parse(
+        r#"<r xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b"><x:s xmlns:x="urn:x"><t/></x:s></r>"#,
+    );
     let s = first(&doc, "urn:x", "s");
     let opts = C14nOptions::exclusive().with_prefix_list("a #default");
     assert_eq!(
@@ -107,7 +110,11 @@ fn comments_on_and_off_with_document_level_newlines() {
         "<?pi data ?>\n<r><x></x></r>"
     );
     assert_eq!(
-        c14n(&doc, &C14nOptions::inclusive().with_comments(true), NodeSet::document()),
+        c14n(
+            &doc,
+            &C14nOptions::inclusive().with_comments(true),
+            NodeSet::document()
+        ),
         "<!--before-->\n<?pi data ?>\n<r><!-- in --><x></x></r>\n<!--after-->"
     );
 }
@@ -130,7 +137,10 @@ fn entities_and_references_in_attributes() {
 
 #[test]
 fn cdata_becomes_escaped_text() {
-    assert_eq!(inc("<r><![CDATA[<a> & b]]></r>"), "<r>&lt;a&gt; &amp; b</r>");
+    assert_eq!(
+        inc("<r><![CDATA[<a> & b]]></r>"),
+        "<r>&lt;a&gt; &amp; b</r>"
+    );
 }
 
 #[test]
@@ -152,13 +162,19 @@ fn cyrillic_text_in_utf8_and_legacy_encodings() {
         encoding_rs::KOI8_R.encode("<?xml version='1.0' encoding='KOI8-R'?><д>Привет</д>");
     assert!(!bad);
     let doc = Document::parse(&bytes, &ParseOptions::default()).unwrap();
-    assert_eq!(c14n(&doc, &C14nOptions::inclusive(), NodeSet::document()), "<д>Привет</д>");
+    assert_eq!(
+        c14n(&doc, &C14nOptions::inclusive(), NodeSet::document()),
+        "<д>Привет</д>"
+    );
     // ISO-8859-5: 'П' is 0xBF there.
     let mut bytes = b"<?xml version='1.0' encoding='ISO-8859-5'?><a>".to_vec();
     bytes.push(0xBF);
     bytes.extend_from_slice(b"</a>");
     let doc = Document::parse(&bytes, &ParseOptions::default()).unwrap();
-    assert_eq!(c14n(&doc, &C14nOptions::inclusive(), NodeSet::document()), "<a>П</a>");
+    assert_eq!(
+        c14n(&doc, &C14nOptions::inclusive(), NodeSet::document()),
+        "<a>П</a>"
+    );
     // ISO-8859-1: 0xE9 is 'é' (not windows-1252 remapping of 0x80-0x9F: 0x80 stays U+0080).
     let bytes = b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE9\x80</a>";
     let doc = Document::parse(bytes, &ParseOptions::default()).unwrap();
@@ -254,14 +270,22 @@ fn navigation_names_attributes_and_namespaces() {
     assert!(doc.name(c).is("urn:d", "c"));
     assert_eq!(doc.attribute(c, "", "a"), Some("1"));
     assert_eq!(doc.attribute(c, "urn:p", "b"), Some("2"));
-    assert_eq!(doc.attribute(c, "urn:d", "a"), None, "unprefixed attributes have no namespace");
+    assert_eq!(
+        doc.attribute(c, "urn:d", "a"),
+        None,
+        "unprefixed attributes have no namespace"
+    );
     assert_eq!(doc.text_content(c), "tu");
     let kids: Vec<_> = doc.children(c).map(|k| doc.kind(k)).collect();
     use tanba_xml::NodeKind::*;
     assert_eq!(kids, vec![Text, Comment, Text]);
     let pi = doc.next_sibling(c).unwrap();
     assert_eq!(doc.pi(pi), Some(("go", "now")));
-    let mut ns: Vec<_> = doc.in_scope_namespaces(c).iter().map(|n| (n.prefix, n.uri)).collect();
+    let mut ns: Vec<_> = doc
+        .in_scope_namespaces(c)
+        .iter()
+        .map(|n| (n.prefix, n.uri))
+        .collect();
     ns.sort();
     assert_eq!(ns, vec![("", "urn:d"), ("p", "urn:p")]);
     assert_eq!(doc.lookup_namespace(c, "p"), Some("urn:p"));
@@ -294,9 +318,11 @@ fn id_attribute_names_and_duplicates() {
         assert!(doc.find_by_id(id).unwrap().is_some(), "{id}");
     }
     doc.check_unique_ids().unwrap();
-    let dup = format!(r#"<a xmlns:wsu="{wsu}">
+    let dup = format!(
+        r#"<a xmlns:wsu="{wsu}">
 <b Id="same"/>
-<c wsu:Id="same"/></a>"#);
+<c wsu:Id="same"/></a>"#
+    );
     let doc = parse(&dup);
     match doc.find_by_id("same") {
         Err(XmlError::DuplicateId { id, first, second }) => {
@@ -306,7 +332,10 @@ fn id_attribute_names_and_duplicates() {
         }
         other => panic!("expected DuplicateId, got {other:?}"),
     }
-    assert!(matches!(doc.check_unique_ids(), Err(XmlError::DuplicateId { .. })));
+    assert!(matches!(
+        doc.check_unique_ids(),
+        Err(XmlError::DuplicateId { .. })
+    ));
 }
 
 #[test]
@@ -332,7 +361,9 @@ fn smartbridge_exclusive_c14n_illustration() {
     );
     let doc = parse(&env);
     let body = doc.find_by_id("id-1").unwrap().unwrap();
-    assert!(doc.name(body).is("http://schemas.xmlsoap.org/soap/envelope/", "Body"));
+    assert!(doc
+        .name(body)
+        .is("http://schemas.xmlsoap.org/soap/envelope/", "Body"));
     assert_eq!(
         c14n(&doc, &C14nOptions::exclusive(), NodeSet::subtree(body)),
         format!(
@@ -349,8 +380,18 @@ fn smartbridge_exclusive_c14n_illustration() {
 #[test]
 fn algorithm_uris_round_trip() {
     use tanba_xml::c14n::*;
-    for uri in [C14N_10, C14N_10_WITH_COMMENTS, EXC_C14N_10, EXC_C14N_10_WITH_COMMENTS] {
-        assert_eq!(C14nOptions::from_algorithm_uri(uri).unwrap().algorithm_uri(), uri);
+    for uri in [
+        C14N_10,
+        C14N_10_WITH_COMMENTS,
+        EXC_C14N_10,
+        EXC_C14N_10_WITH_COMMENTS,
+    ] {
+        assert_eq!(
+            C14nOptions::from_algorithm_uri(uri)
+                .unwrap()
+                .algorithm_uri(),
+            uri
+        );
     }
     assert!(C14nOptions::from_algorithm_uri("http://www.w3.org/2006/12/xml-c14n11").is_none());
 }
