@@ -37,6 +37,27 @@ pub enum EgovError {
         /// What is wrong.
         message: String,
     },
+    /// A pre-sign check of the signer's certificate failed: the seeds' refusal
+    /// "authenticity of the EDS not confirmed" (ЭЦҚ-ның түпнұсқалығы расталмады), with the
+    /// checks that failed.
+    #[error("authenticity of the EDS not confirmed: {}", failed.join("; "))]
+    EdsNotConfirmed {
+        /// Each failed check, `kind: detail` (e.g. `identifier: IIN mismatch: …`).
+        failed: Vec<String>,
+    },
+    /// Attachments beside the document are missing or differ from their digests.
+    #[error("attachments do not match the document: {}", problems.join("; "))]
+    Attachments {
+        /// One line per problem (`contract.pdf: missing`).
+        problems: Vec<String>,
+    },
+    /// Signing or signature processing failed (XMLDSig / WS-Security layer).
+    #[error("signature: {0}")]
+    Signature(String),
+    /// The document is not in the state this operation needs (e.g. signing an
+    /// application that is already signed, countersigning an unsigned one).
+    #[error("{0}")]
+    State(String),
     /// Reading an attachment or a directory failed.
     #[error("{}: {source}", path.display())]
     Io {

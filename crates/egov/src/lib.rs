@@ -32,10 +32,14 @@
 pub mod application;
 pub mod attachment;
 mod build;
+pub mod checker;
 mod error;
 pub mod forms;
+pub mod issued;
 mod json;
 pub mod result_doc;
+pub mod signer_info;
+pub mod signing;
 pub mod values;
 mod xml_in;
 mod xml_out;
@@ -46,9 +50,18 @@ pub use application::{
 };
 pub use attachment::{verify_attachments, Attachment, AttachmentCheck, AttachmentStatus};
 pub use build::BuildContext;
+pub use checker::{CertChecker, Requirement};
 pub use error::EgovError;
 pub use forms::Form;
+pub use issued::{
+    sign_result, verify_result, ResultCheck, ResultVerification, ResultVerifyOptions,
+};
 pub use result_doc::{Decision, Holder, IssuingBody, ResultDocument, ResultKind, ResultValidity};
+pub use signer_info::SignerInfo;
+pub use signing::{
+    countersign_application, presign_check, sign_application, verify_application,
+    ApplicationSigner, ApplicationVerification, Signed, SignerRole,
+};
 pub use values::{Code, Date, Decimal, Digits12, TaxId, TaxIdKind, Text, Timestamp};
 
 /// The XML namespace of tanba's e-government documents (`Application`, `Result`).

@@ -1,0 +1,205 @@
+//! Certificate checks through tanba-pki: trust anchors, revocation evidence (CRLs, stored
+//! OCSP responses), time of validation and identifier policy, bundled once and applied
+//! with per-use requirements (key usage, roles, expected IIN/BIN).
+
+use time::OffsetDateTime;
+
+use tanba_pki::{
+    CertPool, ChainCert, Crl, IdPolicy, OcspResponse, Policy, Report, RequiredUsage,
+    RevocationSources, Role, TrustRole, TrustStore, ValidationTime,
+};
+
+use crate::error::EgovError;
+
+/// What one use of a certificate requires, on top of the [`CertChecker`]'s setting.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// Key usage required (SIGN for every document signature).
+    pub usage: RequiredUsage,
+    /// Any one of these roles (empty = no role requirement).
+    pub any_role: Vec<Role>,
+    /// The certificate must carry this IIN.
+    pub expected_iin: Option<String>,
+    /// The certificate must carry this BIN.
+    pub expected_bin: Option<String>,
+    /// The moment the certificate must be valid at (unless the checker fixes one).
+    pub time: ValidationTime,
+}
+
+impl Requirement {
+    /// A SIGN key, valid now, no other requirement.
+    pub fn sign_now() -> Self {
+        Requirement {
+            usage: RequiredUsage::Sign,
+            any_role: Vec::new(),
+            expected_iin: None,
+            expected_bin: None,
+            time: ValidationTime::Now,
+        }
+    }
+}
+
+/// Trust anchors, revocation evidence and policy switches for checking certificates.
+///
+/// Defaults: no anchors (add some), revocation required (OCSP then CRL, hard-fail: with no
+/// evidence the status is unknown and the check fails), identifiers must pass the national
+/// checksum, validation time as the [`Requirement`] says.
+#[derive(Debug, Clone)]
+pub struct CertChecker {
+    pool: CertPool,
+    crls: Vec<Vec<u8>>,
+    ocsp: Vec<Vec<u8>>,
+    revocation: bool,
+    id_policy: IdPolicy,
+    at: Option<OffsetDateTime>,
+}
+
+impl Default for CertChecker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CertChecker {
+    /// No anchors, revocation required, strict identifiers.
+    pub fn new() -> Self {
+        CertChecker {
+            pool: CertPool::new(),
+            crls: Vec::new(),
+            ocsp: Vec::new(),
+            revocation: true,
+            id_policy: IdPolicy::ChecksumOnly,
+            at: None,
+        }
+    }
+
+    /// Add trust material (PEM or DER, one or more certificates): self-issued
+    /// certificates become anchors, the others intermediates (usable to build paths).
+    pub fn add_trust(&mut self, bytes: &[u8]) -> Result<usize, EgovError> {
+        let mut store = TrustStore::new();
+        let certs = tanba_pki::chain_cert::certificates_from_pem_or_der(bytes)
+            .map_err(|e| EgovError::invalid("trust", e.to_string()))?;
+        let mut n = 0;
+        for der in certs {
+            let c = ChainCert::from_der(&der)
+                .map_err(|e| EgovError::invalid("trust", e.to_string()))?;
+            let role = if c.is_self_issued() {
+                TrustRole::Anchor
+            } else {
+                TrustRole::Intermediate
+            };
+            let kz = tanba_pki::KzCertificate::from_der(&der)
+                .map_err(|e| EgovError::invalid("trust", e.to_string()))?;
+            store.add(kz, role);
+            n += 1;
+        }
+        let (pool, _) = CertPool::from_trust_store(&store);
+        for a in pool.anchors() {
+            self.pool.add_anchor(a.clone());
+        }
+        for i in pool.intermediates() {
+            self.pool.add_intermediate(i.clone());
+        }
+        Ok(n)
+    }
+
+    /// Add a certificate as a trust anchor whatever it is (e.g. an issuing CA taken as
+    /// the anchor, as with the NCA test CAs whose roots are not published).
+    pub fn add_anchor(&mut self, bytes: &[u8]) -> Result<usize, EgovError> {
+        let certs = tanba_pki::chain_cert::certificates_from_pem_or_der(bytes)
+            .map_err(|e| EgovError::invalid("trust", e.to_string()))?;
+        let n = certs.len();
+        for der in certs {
+            self.pool.add_anchor(
+                ChainCert::from_der(&der)
+                    .map_err(|e| EgovError::invalid("trust", e.to_string()))?,
+            );
+        }
+        Ok(n)
+    }
+
+    /// Add a CRL (DER or PEM) as revocation evidence.
+    pub fn add_crl(&mut self, bytes: &[u8]) -> Result<(), EgovError> {
+        Crl::from_bytes(bytes).map_err(|e| EgovError::invalid("crl", e.to_string()))?;
+        self.crls.push(bytes.to_vec());
+        Ok(())
+    }
+
+    /// Add a stored OCSP response (DER) as revocation evidence.
+    pub fn add_ocsp_response(&mut self, der: &[u8]) -> Result<(), EgovError> {
+        OcspResponse::from_der(der).map_err(|e| EgovError::invalid("ocsp", e.to_string()))?;
+        self.ocsp.push(der.to_vec());
+        Ok(())
+    }
+
+    /// Do not check revocation (reports then say so).
+    pub fn without_revocation(mut self) -> Self {
+        self.revocation = false;
+        self
+    }
+
+    /// Accept identifiers that fail the national checksum (the NCA test certificates).
+    pub fn accept_test_identifiers(mut self) -> Self {
+        self.id_policy = IdPolicy::AcceptTestIds;
+        self
+    }
+
+    /// Validate "as of" this moment instead of what each use asks for.
+    pub fn at(mut self, t: OffsetDateTime) -> Self {
+        self.at = Some(t);
+        self
+    }
+
+    /// Is revocation checked?
+    pub fn checks_revocation(&self) -> bool {
+        self.revocation
+    }
+
+    /// The fixed validation moment, if any.
+    pub fn fixed_time(&self) -> Option<OffsetDateTime> {
+        self.at
+    }
+
+    /// Validate `cert` (DER) with `extra` certificates that came with it (DER).
+    pub fn check(&self, cert: &[u8], extra: &[Vec<u8>], req: &Requirement) -> Report {
+        let time = match self.at {
+            Some(t) => ValidationTime::At(t),
+            None => req.time,
+        };
+        let mut b = Policy::builder()
+            .time(time)
+            .required_usage(req.usage)
+            .id_policy(self.id_policy)
+            .revocation_sources(if self.revocation {
+                RevocationSources::OcspThenCrl
+            } else {
+                RevocationSources::None
+            });
+        for r in &req.any_role {
+            b = b.require_any_role(*r);
+        }
+        if let Some(i) = &req.expected_iin {
+            b = b.expected_iin(i.clone());
+        }
+        if let Some(bin) = &req.expected_bin {
+            b = b.expected_bin(bin.clone());
+        }
+        let mut v = tanba_pki::Validator::new(self.pool.clone(), b.build());
+        for c in &self.crls {
+            if let Ok(crl) = Crl::from_bytes(c) {
+                v.add_crl(crl);
+            }
+        }
+        for o in &self.ocsp {
+            if let Ok(r) = OcspResponse::from_der(o) {
+                v.add_ocsp_response(r);
+            }
+        }
+        let extra: Vec<ChainCert> = extra
+            .iter()
+            .filter(|d| d.as_slice() != cert)
+            .filter_map(|d| ChainCert::from_der(d).ok())
+            .collect();
+        v.validate(cert, &extra)
+    }
+}

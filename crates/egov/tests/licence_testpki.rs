@@ -1,0 +1,178 @@
+//! Issuing and verifying a licence with the generated test PKI: the provider signs as an
+//! employee of the issuing body; a third party verifies; every named failure.
+
+mod common;
+
+use common::*;
+use tanba_egov::{
+    sign_result, verify_result, EgovError, ResultVerification, ResultVerifyOptions, TaxId,
+};
+
+const BODY_BIN: &str = "050440000012";
+
+fn failed(v: &ResultVerification) -> Vec<String> {
+    v.failures().map(|c| c.name.clone()).collect()
+}
+
+fn issued() -> Vec<u8> {
+    let r = licence(BODY_BIN, "900101300007");
+    sign_result(&r.to_xml(), &signer("employee"), &checker())
+        .unwrap()
+        .xml
+}
+
+#[test]
+fn licence_signed_by_an_employee_of_the_issuing_body_verifies() {
+    let xml = issued();
+    let v = verify_result(&xml, &checker(), &ResultVerifyOptions::default()).unwrap();
+    assert!(v.valid, "{:?}", v.checks);
+    let names: Vec<&str> = v.checks.iter().map(|c| c.name.as_str()).collect();
+    for want in [
+        "signature",
+        "signed-content",
+        "document",
+        "chain",
+        "validity",
+        "revocation",
+        "key-usage",
+        "issuing-body",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    let r = v.result.unwrap();
+    assert_eq!(r.number.as_str(), "KZ26VEI00012345");
+    assert_eq!(v.signer.unwrap().iin.as_deref(), Some("791028302728"));
+
+    let holder = ResultVerifyOptions {
+        expected_holder: Some(TaxId::Iin("900101300007".parse().unwrap())),
+    };
+    assert!(verify_result(&xml, &checker(), &holder).unwrap().valid);
+    let other = ResultVerifyOptions {
+        expected_holder: Some(TaxId::Iin("123456789011".parse().unwrap())),
+    };
+    let v = verify_result(&xml, &checker(), &other).unwrap();
+    assert_eq!(failed(&v), ["holder"]);
+}
+
+#[test]
+fn altered_licence_number_fails_and_reports_no_data() {
+    let xml = String::from_utf8(issued()).unwrap();
+    let tampered = xml.replace("KZ26VEI00012345", "KZ26VEI00012346");
+    let v = verify_result(
+        tampered.as_bytes(),
+        &checker(),
+        &ResultVerifyOptions::default(),
+    )
+    .unwrap();
+    assert!(!v.valid);
+    assert_eq!(failed(&v), ["signature"]);
+    assert!(
+        v.result.is_none(),
+        "data of an unsigned document must not be reported"
+    );
+}
+
+#[test]
+fn licence_signed_by_an_employee_of_another_body_fails() {
+    // The provider side refuses to sign for a body the signer does not belong to ...
+    let r = licence("990340005977", "900101300007");
+    match sign_result(&r.to_xml(), &signer("employee"), &checker()) {
+        Err(EgovError::EdsNotConfirmed { failed }) => assert!(
+            failed.iter().any(|f| f.contains("BIN mismatch")),
+            "{failed:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    // ... and a document signed anyway (straight through the XMLDSig layer) fails the
+    // holder-side check by name.
+    let forged = tanba_dsig::sign(
+        &r.to_xml(),
+        &signer("employee"),
+        &tanba_dsig::SignOptions::default(),
+    )
+    .unwrap();
+    let v = verify_result(&forged, &checker(), &ResultVerifyOptions::default()).unwrap();
+    assert_eq!(failed(&v), ["issuing-body"]);
+    assert!(v.checks.iter().any(|c| c.name == "issuing-body"
+        && c.detail
+            .contains("differs from the issuing body's BIN 990340005977")));
+
+    // An individual (no organisation) signing for the body fails the same check.
+    let r = licence(BODY_BIN, "900101300007");
+    let forged = tanba_dsig::sign(
+        &r.to_xml(),
+        &signer("individual"),
+        &tanba_dsig::SignOptions::default(),
+    )
+    .unwrap();
+    let v = verify_result(&forged, &checker(), &ResultVerifyOptions::default()).unwrap();
+    assert!(failed(&v).contains(&"issuing-body".to_string()));
+}
+
+#[test]
+fn certificate_is_judged_at_the_issue_time_the_document_claims() {
+    // No fixed "as of": the checker uses the document's IssuedAt (2026-05-25), when the
+    // CRLs are current.
+    let mut c = tanba_egov::CertChecker::new();
+    c.add_trust(&pki("certs/root.pem")).unwrap();
+    c.add_trust(&pki("certs/ca.pem")).unwrap();
+    c.add_crl(&pki("crl/ca.crl")).unwrap();
+    c.add_crl(&pki("crl/ca_delta.crl")).unwrap();
+    let v = verify_result(&issued(), &c, &ResultVerifyOptions::default()).unwrap();
+    assert!(v.valid, "{:?}", v.checks);
+    assert_eq!(
+        v.certificate.unwrap().validated_at,
+        time::macros::datetime!(2026-05-25 15:20 +05:00)
+    );
+}
+
+#[test]
+fn revoked_and_expired_issuers_fail_by_name() {
+    let r = licence(BODY_BIN, "900101300007");
+    // These signers are individuals, so "issuing-body" fails too; what matters here is
+    // that the certificate problem itself is named.
+    let forged = tanba_dsig::sign(
+        &r.to_xml(),
+        &signer("revoked"),
+        &tanba_dsig::SignOptions::default(),
+    )
+    .unwrap();
+    let v = verify_result(&forged, &checker(), &ResultVerifyOptions::default()).unwrap();
+    assert!(
+        failed(&v).contains(&"revocation".to_string()),
+        "{:?}",
+        v.checks
+    );
+    let forged = tanba_dsig::sign(
+        &r.to_xml(),
+        &signer("expired"),
+        &tanba_dsig::SignOptions::default(),
+    )
+    .unwrap();
+    let v = verify_result(&forged, &checker(), &ResultVerifyOptions::default()).unwrap();
+    assert!(
+        failed(&v).contains(&"validity".to_string()),
+        "{:?}",
+        v.checks
+    );
+    let forged = tanba_dsig::sign(
+        &r.to_xml(),
+        &signer("wrong_ku"),
+        &tanba_dsig::SignOptions::default(),
+    )
+    .unwrap();
+    let v = verify_result(&forged, &checker(), &ResultVerifyOptions::default()).unwrap();
+    assert!(
+        failed(&v).contains(&"key-usage".to_string()),
+        "{:?}",
+        v.checks
+    );
+}
+
+#[test]
+fn untrusted_issuer_fails_the_chain() {
+    let mut c = tanba_egov::CertChecker::new().without_revocation();
+    c.add_trust(&pki("certs/ocsp.pem")).ok();
+    let v = verify_result(&issued(), &c, &ResultVerifyOptions::default()).unwrap();
+    assert!(failed(&v).contains(&"chain".to_string()), "{:?}", v.checks);
+}
