@@ -556,100 +556,17 @@ fn check_references(
     removed: &[Node],
     opts: &VerifyOptions,
 ) -> Result<Vec<VerifiedReference>, DsigError> {
-    let sig = sigs[index];
     let mut out = Vec::with_capacity(refs.len());
     for (ri, r) in refs.iter().enumerate() {
-        let (signed_node, apex) = match &r.uri {
-            ReferenceUri::Document { .. } => (SignedNode::Document, None),
-            ReferenceUri::Id { id, .. } => {
-                let el = doc.find_id(id)?.ok_or_else(|| DsigError::IdNotFound {
-                    signature: index,
-                    reference: ri,
-                    id: id.clone(),
-                })?;
-                (SignedNode::Element(el), Some(el))
-            }
-        };
-        // Where does it point? Inside another signature: refused. Inside our own: reported.
-        let mut inside_own_signature = false;
-        if let Some(el) = apex {
-            for (j, &s) in sigs.iter().enumerate() {
-                if doc.is_ancestor_or_self(s, el) {
-                    if j == index {
-                        inside_own_signature = true;
-                    } else if !doc.is_ancestor_or_self(s, sig) {
-                        return Err(DsigError::ReferenceIntoSignature {
-                            signature: index,
-                            reference: ri,
-                        });
-                    }
-                }
-            }
-            if inside_own_signature {
-                // only ds:Object / ds:KeyInfo content of our own signature may be referenced
-                let ok = doc.child_elements(sig).into_iter().any(|c| {
-                    (doc.is(c, DSIG_NS, "Object") || doc.is(c, DSIG_NS, "KeyInfo"))
-                        && doc.is_ancestor_or_self(c, el)
-                });
-                if !ok {
-                    return Err(DsigError::ReferenceIntoSignature {
-                        signature: index,
-                        reference: ri,
-                    });
-                }
-            }
-        }
-
-        let mut excluded: Vec<Node> = removed.to_vec();
-        let mut final_c14n: Option<&C14nMethod> = None;
-        let mut base64 = false;
-        for (ti, t) in r.transforms.iter().enumerate() {
-            let last = ti + 1 == r.transforms.len();
-            match t {
-                Transform::Enveloped => {
-                    if final_c14n.is_some() || base64 {
-                        return Err(unsupported_chain(t));
-                    }
-                    if !excluded.contains(&sig) {
-                        excluded.push(sig);
-                    }
-                }
-                Transform::C14n(m) => {
-                    // a c14n followed by anything but another (no-op on canonical bytes
-                    // is not guaranteed) would need re-parsing: refused.
-                    if !last || base64 {
-                        return Err(unsupported_chain(t));
-                    }
-                    final_c14n = Some(m);
-                }
-                Transform::Base64 => {
-                    if !last {
-                        return Err(unsupported_chain(t));
-                    }
-                    base64 = true;
-                }
-            }
-        }
-        let default_c14n = C14nMethod::Inclusive {
-            with_comments: false,
-        };
-        let method = final_c14n.unwrap_or(&default_c14n);
-        let with_comments = method.with_comments() && r.uri.keeps_comments();
-
         let mut hasher = r.digest.hasher();
         let mut kept = Vec::new();
-        if base64 {
-            let el = apex.unwrap_or_else(|| doc.root());
-            let data = decode_lenient(&doc.text_content(el), "base64 transform input")?;
-            hasher.update(&data);
-            kept = data;
-        } else {
+        let resolved = {
             let mut tee = Tee {
                 hasher: &mut hasher,
                 keep: (!opts.discard_digested_bytes).then_some(&mut kept),
             };
-            doc.c14n(apex, method, with_comments, &excluded, &mut tee)?;
-        }
+            process_reference(doc, sigs, index, ri, r, removed, &mut tee)?
+        };
         let digest = hasher.finalize();
         if digest != r.digest_value {
             return Err(DsigError::DigestMismatch {
@@ -663,12 +580,151 @@ fn check_references(
             transforms: r.transforms.clone(),
             digest_algorithm: r.digest,
             digest_value: digest,
-            signed_node,
-            excluded,
-            inside_own_signature,
+            signed_node: resolved.signed_node,
+            excluded: resolved.excluded,
+            inside_own_signature: resolved.inside_own_signature,
             digested: (!opts.discard_digested_bytes).then_some(kept),
         });
     }
+    Ok(out)
+}
+
+struct Resolved {
+    signed_node: SignedNode,
+    excluded: Vec<Node>,
+    inside_own_signature: bool,
+}
+
+/// Dereferences reference `ri` of signature `index`, applies its transforms and writes the
+/// octets to be digested into `sink`.
+fn process_reference(
+    doc: &Doc,
+    sigs: &[Node],
+    index: usize,
+    ri: usize,
+    r: &ParsedReference,
+    removed: &[Node],
+    sink: &mut dyn Write,
+) -> Result<Resolved, DsigError> {
+    let sig = sigs[index];
+    let (signed_node, apex) = match &r.uri {
+        ReferenceUri::Document { .. } => (SignedNode::Document, None),
+        ReferenceUri::Id { id, .. } => {
+            let el = doc.find_id(id)?.ok_or_else(|| DsigError::IdNotFound {
+                signature: index,
+                reference: ri,
+                id: id.clone(),
+            })?;
+            (SignedNode::Element(el), Some(el))
+        }
+    };
+    // Where does it point? Inside another signature: refused. Inside our own: reported.
+    let mut inside_own_signature = false;
+    if let Some(el) = apex {
+        for (j, &s) in sigs.iter().enumerate() {
+            if doc.is_ancestor_or_self(s, el) {
+                if j == index {
+                    inside_own_signature = true;
+                } else if !doc.is_ancestor_or_self(s, sig) {
+                    return Err(DsigError::ReferenceIntoSignature {
+                        signature: index,
+                        reference: ri,
+                    });
+                }
+            }
+        }
+        if inside_own_signature {
+            // only ds:Object / ds:KeyInfo content of our own signature may be referenced
+            let ok = doc.child_elements(sig).into_iter().any(|c| {
+                (doc.is(c, DSIG_NS, "Object") || doc.is(c, DSIG_NS, "KeyInfo"))
+                    && doc.is_ancestor_or_self(c, el)
+            });
+            if !ok {
+                return Err(DsigError::ReferenceIntoSignature {
+                    signature: index,
+                    reference: ri,
+                });
+            }
+        }
+    }
+
+    let mut excluded: Vec<Node> = removed.to_vec();
+    let mut final_c14n: Option<&C14nMethod> = None;
+    let mut base64 = false;
+    for (ti, t) in r.transforms.iter().enumerate() {
+        let last = ti + 1 == r.transforms.len();
+        match t {
+            Transform::Enveloped => {
+                if final_c14n.is_some() || base64 {
+                    return Err(unsupported_chain(t));
+                }
+                if !excluded.contains(&sig) {
+                    excluded.push(sig);
+                }
+            }
+            Transform::C14n(m) => {
+                // canonical octets followed by another transform would need re-parsing:
+                // refused rather than guessed
+                if !last || base64 {
+                    return Err(unsupported_chain(t));
+                }
+                final_c14n = Some(m);
+            }
+            Transform::Base64 => {
+                if !last {
+                    return Err(unsupported_chain(t));
+                }
+                base64 = true;
+            }
+        }
+    }
+    let default_c14n = C14nMethod::Inclusive {
+        with_comments: false,
+    };
+    let method = final_c14n.unwrap_or(&default_c14n);
+    let with_comments = method.with_comments() && r.uri.keeps_comments();
+    if base64 {
+        let el = apex.unwrap_or_else(|| doc.root());
+        let data = decode_lenient(&doc.text_content(el), "base64 transform input")?;
+        sink.write_all(&data)
+            .map_err(|e| DsigError::Xml(e.to_string()))?;
+    } else {
+        doc.c14n(apex, method, with_comments, &excluded, sink)?;
+    }
+    Ok(Resolved {
+        signed_node,
+        excluded,
+        inside_own_signature,
+    })
+}
+
+/// The octets reference `reference` of the `signature`-th `ds:Signature` of `xml` digests
+/// (after dereferencing and transforms), without checking digests or signatures — what
+/// `xmlsec1 --store-references` shows. For debugging and conformance tests.
+pub fn reference_digest_input(
+    xml: &[u8],
+    signature: usize,
+    reference: usize,
+) -> Result<Vec<u8>, DsigError> {
+    let doc = Doc::parse(xml)?;
+    let sigs = doc.elements_named(DSIG_NS, "Signature");
+    let sig = *sigs.get(signature).ok_or(DsigError::NoSignature)?;
+    let signed_info = one_child(&doc, sig, "SignedInfo", signature, true)?.unwrap_or(sig);
+    let r = doc
+        .child_elements(signed_info)
+        .into_iter()
+        .filter(|&c| doc.is(c, DSIG_NS, "Reference"))
+        .nth(reference)
+        .ok_or_else(|| structure(signature, format!("no reference #{reference}")))?;
+    let parsed = parse_reference(
+        &doc,
+        r,
+        signature,
+        reference,
+        &AlgorithmPolicy::allow_legacy(),
+    )?;
+    let mut out = Vec::new();
+    process_reference(&doc, &sigs, signature, reference, &parsed, &[], &mut out)?;
     Ok(out)
 }
 

@@ -417,3 +417,77 @@ mod tamper {
         }
     }
 }
+
+/// Opens an NCA RK test keystore through tanba-keys.
+fn nca_signer(name: &str) -> tanba_crypto::KeySigner {
+    let p12 = tanba_testdata::read_nca(&format!("keys/{name}"));
+    let store = tanba_keys::Keystore::open_pkcs12(
+        &p12,
+        &tanba_keys::Password::new(tanba_testdata::nca_password(name)),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    store
+        .signer(&tanba_keys::KeySelector::Single)
+        .or_else(|_| {
+            store.signer(&tanba_keys::KeySelector::Purpose(
+                tanba_keys::KeyPurpose::Sign,
+            ))
+        })
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn nca_rsa_key_through_tanba_keys() {
+    use tanba_crypto::Signer as _;
+    let signer = nca_signer("individual_valid_sign_rsa_2004.p12");
+    let signed = sign(DOC.as_bytes(), &signer, &SignOptions::default()).unwrap();
+    let r = verify_ok(&signed);
+    let v = r.signatures[0].result.as_ref().unwrap();
+    assert_eq!(
+        v.signer_certificate_der(),
+        Some(signer.certificate_chain()[0].as_slice())
+    );
+}
+
+#[test]
+fn gost_2015_kalkan_profile_sign_and_verify() {
+    use tanba_crypto::Signer as _;
+    let signer = nca_signer("individual_valid_gost_2015.p12");
+    assert_eq!(
+        signer.algorithm(),
+        tanba_crypto::SignatureAlgorithm::Gost2015_512
+    );
+    let signed = sign(DOC.as_bytes(), &signer, &SignOptions::default()).unwrap();
+    let text = String::from_utf8(signed.clone()).unwrap();
+    // GOST.md §8: the pkigovkz URIs
+    assert!(text.contains("<ds:SignatureMethod Algorithm=\"urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34102015-gostr34112015-512\"/>"));
+    assert!(text.contains("<ds:DigestMethod Algorithm=\"urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34112015-512\"/>"));
+    let r = verify_ok(&signed);
+    let v = r.signatures[0].result.as_ref().unwrap();
+    // DigestValue = Streebog-512 of the canonical bytes, RustCrypto byte order (GOST.md §8)
+    let digested = v.references[0].digested.as_ref().unwrap();
+    assert_eq!(
+        v.references[0].digest_value,
+        tanba_crypto::DigestAlgorithm::Streebog512.digest(digested)
+    );
+    assert_eq!(v.references[0].digest_value.len(), 64);
+    // a second signer with RSA on top (Kalkan's RSA-then-GOST order, reversed here)
+    let rsa = nca_signer("individual_valid_sign_rsa_2004.p12");
+    let twice = sign(&signed, &rsa, &SignOptions::default()).unwrap();
+    let r = verify_ok(&twice);
+    let order: Vec<_> = r
+        .valid_in_signing_order()
+        .iter()
+        .map(|v| v.signature_algorithm)
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            tanba_crypto::SignatureAlgorithm::Gost2015_512,
+            tanba_crypto::SignatureAlgorithm::RsaPkcs1Sha256
+        ]
+    );
+    // tampered signed content
+    let t = String::from_utf8(signed).unwrap().replace("1000", "1001");
+    assert!(is_invalid(t.as_bytes()));
+}
