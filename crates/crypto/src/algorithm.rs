@@ -7,7 +7,7 @@ use crate::{CryptoError, DigestAlgorithm};
 pub enum KeyKind {
     /// RSA (any size the implementation accepts; ring: 2048–8192 bits, 1024 for legacy SHA-1).
     Rsa,
-    /// ECDSA over NIST P-256 or P-384.
+    /// ECDSA over NIST P-256 or P-384 (and P-521 for verification).
     Ec,
     /// GOST R 34.10-2012 / KZ GOST 34.10-2015, 256-bit.
     Gost2015_256,
@@ -38,6 +38,8 @@ pub enum SignatureAlgorithm {
     EcdsaSha256,
     /// ECDSA with SHA-384 (curve from the key: P-256 or P-384).
     EcdsaSha384,
+    /// ECDSA with SHA-512 (curve from the key: P-256, P-384 or P-521) — verification.
+    EcdsaSha512,
     /// KZ GOST 34.10-2015 256-bit with Streebog-256.
     Gost2015_256,
     /// KZ GOST 34.10-2015 512-bit with Streebog-512 (what NCA RK issues since 2024).
@@ -124,6 +126,13 @@ const SIGNATURES: &[SigEntry] = &[
         key: KeyKind::Ec,
     },
     SigEntry {
+        alg: SignatureAlgorithm::EcdsaSha512,
+        oids: &["1.2.840.10045.4.3.4"],
+        uris: &["http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512"],
+        digest: DigestAlgorithm::Sha512,
+        key: KeyKind::Ec,
+    },
+    SigEntry {
         alg: SignatureAlgorithm::Gost2015_256,
         oids: &["1.2.398.3.10.1.1.2.3.1", "1.2.643.7.1.1.3.2"],
         uris: &[
@@ -152,7 +161,7 @@ const SIGNATURES: &[SigEntry] = &[
 
 impl SignatureAlgorithm {
     /// Every signature algorithm in the registry.
-    pub const ALL: [SignatureAlgorithm; 12] = [
+    pub const ALL: [SignatureAlgorithm; 13] = [
         SignatureAlgorithm::RsaPkcs1Sha1,
         SignatureAlgorithm::RsaPkcs1Sha256,
         SignatureAlgorithm::RsaPkcs1Sha384,
@@ -162,6 +171,7 @@ impl SignatureAlgorithm {
         SignatureAlgorithm::RsaPssSha512,
         SignatureAlgorithm::EcdsaSha256,
         SignatureAlgorithm::EcdsaSha384,
+        SignatureAlgorithm::EcdsaSha512,
         SignatureAlgorithm::Gost2015_256,
         SignatureAlgorithm::Gost2015_512,
         SignatureAlgorithm::Gost2004,

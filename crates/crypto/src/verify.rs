@@ -5,6 +5,8 @@ use der::{asn1::ObjectIdentifier, Decode};
 use crate::private_key::{
     OIDS_GOST2004, OIDS_GOST2015_256, OIDS_GOST2015_512, OID_EC, OID_P256, OID_P384, OID_RSA,
 };
+
+const OID_P521: &str = "1.3.132.0.35";
 use crate::{CryptoError, KeyKind, SignatureAlgorithm, SignatureEncoding};
 
 /// Which algorithms verification accepts. The default refuses SHA-1 based algorithms;
@@ -127,6 +129,7 @@ impl PublicKeyInfo {
             Some(KeyKind::Ec) => match self.curve_oid.as_deref() {
                 Some(OID_P256) => "ECDSA P-256".into(),
                 Some(OID_P384) => "ECDSA P-384".into(),
+                Some(OID_P521) => "ECDSA P-521".into(),
                 Some(other) => format!("ECDSA (curve {other})"),
                 None => "ECDSA".into(),
             },
@@ -199,42 +202,10 @@ pub fn verify_signature(
         SignatureAlgorithm::RsaPssSha256 => &rs::RSA_PSS_2048_8192_SHA256,
         SignatureAlgorithm::RsaPssSha384 => &rs::RSA_PSS_2048_8192_SHA384,
         SignatureAlgorithm::RsaPssSha512 => &rs::RSA_PSS_2048_8192_SHA512,
-        SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384 => {
-            let sha384 = alg == SignatureAlgorithm::EcdsaSha384;
-            let der_enc = encoding == SignatureEncoding::X509;
-            match (key.curve_oid.as_deref(), sha384, der_enc) {
-                (Some(OID_P256), false, true) => &rs::ECDSA_P256_SHA256_ASN1,
-                (Some(OID_P256), false, false) => &rs::ECDSA_P256_SHA256_FIXED,
-                (Some(OID_P256), true, true) => &rs::ECDSA_P256_SHA384_ASN1,
-                (Some(OID_P256), true, false) => {
-                    // ring has no fixed-width P-256/SHA-384; convert to DER.
-                    let der_sig = crate::ecdsa_raw_to_der(signature)?;
-                    return ring_verify(
-                        &rs::ECDSA_P256_SHA384_ASN1,
-                        &key.key_bits,
-                        message,
-                        &der_sig,
-                    );
-                }
-                (Some(OID_P384), false, true) => &rs::ECDSA_P384_SHA256_ASN1,
-                (Some(OID_P384), false, false) => {
-                    let der_sig = crate::ecdsa_raw_to_der(signature)?;
-                    return ring_verify(
-                        &rs::ECDSA_P384_SHA256_ASN1,
-                        &key.key_bits,
-                        message,
-                        &der_sig,
-                    );
-                }
-                (Some(OID_P384), true, true) => &rs::ECDSA_P384_SHA384_ASN1,
-                (Some(OID_P384), true, false) => &rs::ECDSA_P384_SHA384_FIXED,
-                (curve, _, _) => {
-                    return Err(CryptoError::InvalidPublicKey(format!(
-                        "unsupported EC curve {}",
-                        curve.unwrap_or("(none)")
-                    )))
-                }
-            }
+        SignatureAlgorithm::EcdsaSha256
+        | SignatureAlgorithm::EcdsaSha384
+        | SignatureAlgorithm::EcdsaSha512 => {
+            return verify_ecdsa(alg, &key, message, signature, encoding);
         }
         SignatureAlgorithm::Gost2015_256
         | SignatureAlgorithm::Gost2015_512
@@ -255,6 +226,79 @@ pub fn verify_signature(
         }
     };
     ring_verify(ring_alg, &key.key_bits, message, signature)
+}
+
+/// ECDSA: ring for its (curve, hash) pairs, RustCrypto for P-521 and SHA-512.
+///
+/// In XMLDSig the value is `r ‖ s`; a DER `SEQUENCE { r, s }` is also accepted there (some
+/// Java signers wrote DER — the signature must still verify, so this costs no security).
+fn verify_ecdsa(
+    alg: SignatureAlgorithm,
+    key: &PublicKeyInfo,
+    message: &[u8],
+    signature: &[u8],
+    encoding: SignatureEncoding,
+) -> Result<(), CryptoError> {
+    let curve = key.curve_oid.as_deref().unwrap_or("(none)");
+    let field = match curve {
+        OID_P256 => 32,
+        OID_P384 => 48,
+        OID_P521 => 66,
+        other => {
+            return Err(CryptoError::InvalidPublicKey(format!(
+                "unsupported EC curve {other} (P-256, P-384 and P-521 are supported)"
+            )))
+        }
+    };
+    let der_sig = match encoding {
+        SignatureEncoding::XmlDsig if signature.len() == 2 * field => {
+            crate::ecdsa_raw_to_der(signature)?
+        }
+        _ => signature.to_vec(),
+    };
+    use ring::signature as rs;
+    let ring_alg: Option<&'static dyn rs::VerificationAlgorithm> = match (curve, alg) {
+        (OID_P256, SignatureAlgorithm::EcdsaSha256) => Some(&rs::ECDSA_P256_SHA256_ASN1),
+        (OID_P256, SignatureAlgorithm::EcdsaSha384) => Some(&rs::ECDSA_P256_SHA384_ASN1),
+        (OID_P384, SignatureAlgorithm::EcdsaSha256) => Some(&rs::ECDSA_P384_SHA256_ASN1),
+        (OID_P384, SignatureAlgorithm::EcdsaSha384) => Some(&rs::ECDSA_P384_SHA384_ASN1),
+        _ => None,
+    };
+    if let Some(ring_alg) = ring_alg {
+        return ring_verify(ring_alg, &key.key_bits, message, &der_sig);
+    }
+    let prehash = alg.digest().digest(message);
+    if prehash.len() < field / 2 {
+        return Err(CryptoError::Unsupported {
+            alg,
+            operation: "verify on this curve (the hash is shorter than half the curve size)",
+        });
+    }
+    let bad_key = |e: p256::ecdsa::Error| CryptoError::InvalidPublicKey(format!("EC point: {e}"));
+    let bad_sig = |e: p256::ecdsa::Error| CryptoError::MalformedSignature(format!("ECDSA: {e}"));
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    let ok = match curve {
+        OID_P256 => {
+            let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&key.key_bits).map_err(bad_key)?;
+            let sig = p256::ecdsa::Signature::from_der(&der_sig).map_err(bad_sig)?;
+            vk.verify_prehash(&prehash, &sig).is_ok()
+        }
+        OID_P384 => {
+            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(&key.key_bits).map_err(bad_key)?;
+            let sig = p384::ecdsa::Signature::from_der(&der_sig).map_err(bad_sig)?;
+            vk.verify_prehash(&prehash, &sig).is_ok()
+        }
+        _ => {
+            let vk = p521::ecdsa::VerifyingKey::from_sec1_bytes(&key.key_bits).map_err(bad_key)?;
+            let sig = p521::ecdsa::Signature::from_der(&der_sig).map_err(bad_sig)?;
+            vk.verify_prehash(&prehash, &sig).is_ok()
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CryptoError::BadSignature)
+    }
 }
 
 fn ring_verify(
