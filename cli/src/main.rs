@@ -34,6 +34,9 @@ enum Command {
     Key(cmd::key::Args),
     /// Sign an XML document (enveloped XMLDSig, Kalkan-compatible; --id signs one element).
     Sign(cmd::sign::Args),
+    /// Trust store: `update` downloads the NCA RK roots and issuing CAs into the cache.
+    #[command(subcommand_required = true)]
+    Trust(cmd::trust::Args),
     /// Verify every XML signature of a document; report signers and what was signed.
     Verify(cmd::verify::Args),
 }
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Cert(args) => cmd::cert::run(args),
         Command::Key(args) => cmd::key::run(args),
         Command::Sign(args) => cmd::sign::run(args),
+        Command::Trust(args) => cmd::trust::run(args),
         Command::Verify(args) => cmd::verify::run(args),
     };
     match result {

@@ -24,6 +24,10 @@ pub enum CertCommand {
     /// usage, validity, issuer, serial, CRL/OCSP URLs, unknown critical extensions.
     #[command(after_long_help = INFO_HELP)]
     Info(InfoArgs),
+    /// Validate a certificate: path to a trust anchor, validity, key usage, IIN/BIN,
+    /// revocation (CRL / OCSP, stored or online).
+    #[command(after_long_help = super::cert_check::CHECK_HELP)]
+    Check(Box<super::cert_check::CheckArgs>),
 }
 
 const INFO_HELP: &str = "\
@@ -86,6 +90,7 @@ pub struct InfoArgs {
 pub fn run(args: &Args) -> Result<(), CliError> {
     match &args.command {
         CertCommand::Info(a) => run_info(a),
+        CertCommand::Check(a) => super::cert_check::run(a),
     }
 }
 

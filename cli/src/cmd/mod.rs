@@ -2,6 +2,8 @@
 
 pub mod c14n;
 pub mod cert;
+pub mod cert_check;
 pub mod key;
 pub mod sign;
+pub mod trust;
 pub mod verify;

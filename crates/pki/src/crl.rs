@@ -158,6 +158,9 @@ pub struct Crl {
     entries: HashMap<Box<[u8]>, RevokedEntry>,
     has_idp: bool,
     freshest_crl: bool,
+    /// The issuer SPKI whose key verified the signature (memoised: hashing a 20 MB CRL
+    /// once per validation would dominate).
+    verified_by: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Crl {
@@ -297,6 +300,7 @@ impl Crl {
             entries,
             has_idp,
             freshest_crl,
+            verified_by: std::sync::OnceLock::new(),
         })
     }
 
@@ -373,12 +377,21 @@ impl Crl {
         }
     }
 
-    /// Verify the CRL's signature with the issuer's `SubjectPublicKeyInfo` (DER).
+    /// Verify the CRL's signature with the issuer's `SubjectPublicKeyInfo` (DER). A
+    /// successful verification is remembered for that key.
     pub fn verify_signature(
         &self,
         issuer_spki_der: &[u8],
         policy: &AlgorithmPolicy,
     ) -> Result<(), CrlError> {
+        if self.verified_by.get().is_some_and(|k| k == issuer_spki_der) {
+            // The algorithm policy may have changed since: re-check it (cheap).
+            if let Ok(alg) = SignatureAlgorithm::from_oid(&self.signature_oid) {
+                if policy.check_signature(alg).is_ok() {
+                    return Ok(());
+                }
+            }
+        }
         let alg = SignatureAlgorithm::from_oid(&self.signature_oid).map_err(|e| {
             CrlError::UnsupportedAlgorithm {
                 oid: self.signature_oid.clone(),
@@ -393,7 +406,9 @@ impl Crl {
             SignatureEncoding::X509,
             policy,
         )
-        .map_err(|e| CrlError::BadSignature(e.to_string()))
+        .map_err(|e| CrlError::BadSignature(e.to_string()))?;
+        let _ = self.verified_by.set(issuer_spki_der.to_vec());
+        Ok(())
     }
 
     /// Whether the CRL may be relied on for a decision about instant `at`: it must not be
@@ -506,10 +521,24 @@ impl CrlSet {
         max_age: time::Duration,
         policy: &AlgorithmPolicy,
     ) -> CrlStatus {
+        status_of(self.crls.iter(), serial, issuer, at, max_age, policy)
+    }
+}
+
+/// [`CrlSet::status`] over any collection of CRLs (e.g. given ones plus fetched ones).
+pub fn status_of<'a>(
+    crls: impl IntoIterator<Item = &'a Crl>,
+    serial: &[u8],
+    issuer: &CrlIssuer<'_>,
+    at: OffsetDateTime,
+    max_age: time::Duration,
+    policy: &AlgorithmPolicy,
+) -> CrlStatus {
+    {
         let mut problems: Vec<String> = Vec::new();
         let mut fulls: Vec<&Crl> = Vec::new();
         let mut deltas: Vec<&Crl> = Vec::new();
-        for crl in &self.crls {
+        for crl in crls {
             if !crl.issued_by(issuer.subject_der, issuer.ski) {
                 continue;
             }
@@ -521,9 +550,9 @@ impl CrlSet {
                 problems.push(format!(
                     "CRL #{} is stale at {} (nextUpdate {})",
                     number_display(crl),
-                    at,
+                    crate::validate::ts(at),
                     crl.next_update
-                        .map(|t| t.to_string())
+                        .map(crate::validate::ts)
                         .unwrap_or_else(|| "absent".into())
                 ));
                 continue;

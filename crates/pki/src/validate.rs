@@ -260,20 +260,25 @@ impl<'f> Validator<'f> {
             let (outcome, detail) = if at < c.not_before() {
                 (
                     Outcome::Fail,
-                    format!("not yet valid at {at} (notBefore {})", c.not_before()),
+                    format!(
+                        "not yet valid at {} (notBefore {})",
+                        ts(at),
+                        ts(c.not_before())
+                    ),
                 )
             } else if at > c.not_after() {
                 (
                     Outcome::Fail,
-                    format!("expired at {at} (notAfter {})", c.not_after()),
+                    format!("expired at {} (notAfter {})", ts(at), ts(c.not_after())),
                 )
             } else {
                 (
                     Outcome::Pass,
                     format!(
-                        "valid at {time_note} {at} ({} – {})",
-                        c.not_before(),
-                        c.not_after()
+                        "valid at {time_note} {} ({} – {})",
+                        ts(at),
+                        ts(c.not_before()),
+                        ts(c.not_after())
                     ),
                 )
             };
@@ -570,13 +575,13 @@ impl<'f> Validator<'f> {
     }
 
     fn by_crl(&self, cert: &ChainCert, issuer: &ChainCert, at: OffsetDateTime) -> Decision {
-        let mut set = self.crls.clone();
+        let mut fetched: Vec<Crl> = Vec::new();
         let mut notes = Vec::new();
         if let Some(f) = self.fetcher {
             let now = OffsetDateTime::now_utc();
             for url in cert.crl_urls().iter().chain(cert.delta_crl_urls()) {
                 match f.crl(url, now) {
-                    Ok((crl, _)) => set.push(crl),
+                    Ok((crl, _)) => fetched.push(crl),
                     Err(e) => notes.push(format!("CRL fetch: {e}")),
                 }
             }
@@ -586,7 +591,8 @@ impl<'f> Validator<'f> {
             ski: issuer.subject_key_id(),
             spki_der: issuer.spki_der(),
         };
-        match set.status(
+        match crate::crl::status_of(
+            self.crls.crls().iter().chain(fetched.iter()),
             cert.serial(),
             &ci,
             at,
@@ -607,7 +613,8 @@ impl<'f> Validator<'f> {
                 reason,
                 from_delta,
             } => Decision::Revoked(format!(
-                "revoked at {revoked_at}, reason {reason} (per {} CRL)",
+                "revoked at {}, reason {reason} (per {} CRL)",
+                ts(revoked_at),
                 if from_delta { "delta" } else { "full" }
             )),
             CrlStatus::Unknown { reason } => {
@@ -628,7 +635,8 @@ fn ocsp_decision(s: OcspStatus, from: &str) -> Decision {
     match s {
         OcspStatus::Good => Decision::Good(format!("good per {from}")),
         OcspStatus::Revoked { revoked_at, reason } => Decision::Revoked(format!(
-            "revoked at {revoked_at}, reason {reason} (per {from})"
+            "revoked at {}, reason {reason} (per {from})",
+            ts(revoked_at)
         )),
         OcspStatus::Unknown { reason } => Decision::Unknown(format!("{from}: {reason}")),
     }
@@ -664,4 +672,10 @@ fn ser_time<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(serde::ser::Error::custom)?;
     s.serialize_str(&text)
+}
+
+/// RFC 3339 text of an instant (for report details).
+pub(crate) fn ts(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
 }

@@ -1,0 +1,345 @@
+//! `tanba cert check` — full validation of one certificate (path to a trust anchor,
+//! validity, key usage, identifiers, revocation) with `tanba_pki::Validator`. The trust /
+//! revocation / time flags live in [`ValidationArgs`] so other commands (`verify`) can
+//! reuse them.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use tanba_pki::trust_update::{default_cache_dir, load_trust_dir};
+use tanba_pki::{
+    CertPool, ChainCert, Crl, FetchConfig, Fetcher, IdPolicy, NetworkMode, OcspResponse, Outcome,
+    Policy, Report, RequiredUsage, RevocationSources, TrustRole, TrustStore, UnknownStatus,
+    ValidationTime, Validator, Verdict,
+};
+
+use crate::error::CliError;
+use crate::io::{display_name, read_input, write_output};
+
+/// Trust, revocation and time flags (CLI.md conventions).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ValidationArgs {
+    /// Trust anchor(s): a certificate file (PEM/DER, bundles) or a folder; repeatable.
+    /// Without it the trust folder written by `tanba trust update` is used.
+    #[arg(long, value_name = "CERT|DIR")]
+    pub trust: Vec<PathBuf>,
+    /// Extra intermediate CA certificate(s) (file or folder); repeatable.
+    #[arg(long, value_name = "CERT|DIR")]
+    pub intermediate: Vec<PathBuf>,
+    /// A CRL (full or delta, DER or PEM); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+    /// A stored OCSP response (DER); repeatable.
+    #[arg(long = "ocsp-response", value_name = "FILE")]
+    pub ocsp_response: Vec<PathBuf>,
+    /// Fetch CRLs and ask OCSP responders at the URLs in the certificates (with a cache).
+    #[arg(long)]
+    pub online: bool,
+    /// Do not check revocation (the report says so).
+    #[arg(long, conflicts_with_all = ["online", "crl", "ocsp_response"])]
+    pub no_revocation: bool,
+    /// Revocation sources and their order.
+    #[arg(long, value_enum, default_value = "ocsp-then-crl")]
+    pub revocation: RevocationArg,
+    /// Accept a certificate whose revocation status cannot be determined (soft-fail).
+    #[arg(long)]
+    pub soft_fail: bool,
+    /// Validate as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// Accept IIN/BIN values that fail the national checksum (NCA test certificates).
+    #[arg(long)]
+    pub allow_test_identifiers: bool,
+    /// Cache folder (trust store from `tanba trust update`, downloaded CRLs). Default:
+    /// $TANBA_CACHE_DIR, else $XDG_CACHE_HOME/tanba, else ~/.cache/tanba.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Use only cached CRLs (no network) even with --online.
+    #[arg(long)]
+    pub offline: bool,
+    /// Rewrite URL prefixes before fetching (mirrors, local test servers): FROM=TO;
+    /// repeatable.
+    #[arg(long, value_name = "FROM=TO")]
+    pub rewrite_url: Vec<String>,
+}
+
+/// `--revocation` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RevocationArg {
+    /// OCSP first, then CRLs.
+    OcspThenCrl,
+    /// CRLs first, then OCSP.
+    CrlThenOcsp,
+    /// OCSP only.
+    Ocsp,
+    /// CRLs only.
+    Crl,
+}
+
+/// `--usage` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UsageArg {
+    /// Document signing (digitalSignature + nonRepudiation).
+    Sign,
+    /// Authentication (digitalSignature).
+    Auth,
+    /// No key-usage requirement.
+    Any,
+}
+
+/// Arguments of `tanba cert check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The certificate (PEM or DER; `-` for stdin). Further certificates in the same input
+    /// are used as intermediates.
+    pub cert: PathBuf,
+    /// Trust / revocation / time flags.
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// Required key usage.
+    #[arg(long, value_enum, default_value = "sign")]
+    pub usage: UsageArg,
+    /// Also require the certificate's IIN to equal this value.
+    #[arg(long, value_name = "IIN")]
+    pub iin: Option<String>,
+    /// Also require the certificate's BIN to equal this value.
+    #[arg(long, value_name = "BIN")]
+    pub bin: Option<String>,
+    /// Print one JSON object instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Help text of `tanba cert check`.
+pub const CHECK_HELP: &str = "\
+Examples:
+  tanba cert check signer.cer --trust nca_rsa_test.crt --crl nca_rsa_test.crl \\
+      --at 2022-06-01T00:00:00Z --allow-test-identifiers --iin 123456789011
+  tanba cert check signer.cer --online          # trust store from `tanba trust update`
+  tanba cert check signer.cer --trust ca/ --no-revocation --json
+
+Exit codes: 0 valid; 1 a check failed (untrusted, expired, wrong key usage, IIN/BIN
+mismatch, revoked, or revocation unknown without --soft-fail); 2 unreadable input or
+bad flags.
+
+JSON fields (--json; one object):
+  verdict        valid | invalid
+  validated_at   RFC 3339 instant used
+  subject        end-entity subject DN
+  path           [subject DN], end entity first, trust anchor last ([] = no path)
+  checks         [{kind, outcome, subject, detail}]
+                 kind: parse | path | validity | key_usage | role | identifier | revocation
+                 outcome: pass | fail | unknown | skipped
+  refusal        \"EDS authenticity not confirmed — …\" naming the failed checks, or null";
+
+fn parse_at(s: &str) -> Result<time::OffsetDateTime, CliError> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| CliError::input(format!("--at {s:?} is not an RFC 3339 instant: {e}")))
+}
+
+fn cache_dir(a: &ValidationArgs) -> Option<PathBuf> {
+    a.cache_dir.clone().or_else(default_cache_dir)
+}
+
+/// The pool of anchors and intermediates the flags describe.
+pub fn load_pool(a: &ValidationArgs) -> Result<CertPool, CliError> {
+    let mut store = TrustStore::new();
+    if a.trust.is_empty() {
+        let dir = cache_dir(a).map(|d| d.join("trust"));
+        match dir {
+            Some(d) if d.join("anchors").is_dir() => {
+                store = load_trust_dir(&d).map_err(|e| CliError::input(e.to_string()))?;
+            }
+            _ => {
+                return Err(CliError::input(
+                    "no trust anchors: pass --trust CERT|DIR, or run `tanba trust update` first",
+                ))
+            }
+        }
+    }
+    for t in &a.trust {
+        store
+            .add_path(t, TrustRole::Anchor)
+            .map_err(|e| CliError::input(e.to_string()))?;
+    }
+    for t in &a.intermediate {
+        store
+            .add_path(t, TrustRole::Intermediate)
+            .map_err(|e| CliError::input(e.to_string()))?;
+    }
+    let (pool, errors) = CertPool::from_trust_store(&store);
+    if let Some(e) = errors.first() {
+        return Err(CliError::input(format!("trust store: {e}")));
+    }
+    Ok(pool)
+}
+
+/// The fetcher for `--online` (None without it).
+pub fn make_fetcher(a: &ValidationArgs) -> Result<Option<Fetcher>, CliError> {
+    if !a.online {
+        return Ok(None);
+    }
+    let mut rewrites = Vec::new();
+    for r in &a.rewrite_url {
+        let (from, to) = r
+            .split_once('=')
+            .ok_or_else(|| CliError::input(format!("--rewrite-url {r:?}: expected FROM=TO")))?;
+        rewrites.push((from.to_string(), to.to_string()));
+    }
+    let cfg = FetchConfig {
+        mode: if a.offline {
+            NetworkMode::Offline
+        } else {
+            NetworkMode::Online
+        },
+        cache_dir: cache_dir(a).map(|d| d.join("crl")),
+        rewrites,
+        ..FetchConfig::default()
+    };
+    Fetcher::new(cfg)
+        .map(Some)
+        .map_err(|e| CliError::input(e.to_string()))
+}
+
+/// The policy the flags describe (plus usage / identifiers).
+pub fn make_policy(
+    a: &ValidationArgs,
+    usage: RequiredUsage,
+    iin: Option<&str>,
+    bin: Option<&str>,
+) -> Result<Policy, CliError> {
+    let mut b = Policy::builder()
+        .time(match &a.at {
+            Some(s) => ValidationTime::At(parse_at(s)?),
+            None => ValidationTime::Now,
+        })
+        .revocation_sources(if a.no_revocation {
+            RevocationSources::None
+        } else {
+            match a.revocation {
+                RevocationArg::OcspThenCrl => RevocationSources::OcspThenCrl,
+                RevocationArg::CrlThenOcsp => RevocationSources::CrlThenOcsp,
+                RevocationArg::Ocsp => RevocationSources::OcspOnly,
+                RevocationArg::Crl => RevocationSources::CrlOnly,
+            }
+        })
+        .unknown_status(if a.soft_fail {
+            UnknownStatus::Allow
+        } else {
+            UnknownStatus::Deny
+        })
+        .required_usage(usage)
+        .id_policy(if a.allow_test_identifiers {
+            IdPolicy::AcceptTestIds
+        } else {
+            IdPolicy::ChecksumOnly
+        });
+    if let Some(i) = iin {
+        b = b.expected_iin(i);
+    }
+    if let Some(x) = bin {
+        b = b.expected_bin(x);
+    }
+    Ok(b.build())
+}
+
+/// Add the `--crl` / `--ocsp-response` evidence to a validator.
+pub fn add_evidence(v: &mut Validator<'_>, a: &ValidationArgs) -> Result<(), CliError> {
+    for p in &a.crl {
+        let crl = Crl::from_bytes(&read_input(p)?)
+            .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?;
+        v.add_crl(crl);
+    }
+    for p in &a.ocsp_response {
+        let r = OcspResponse::from_der(&read_input(p)?)
+            .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?;
+        v.add_ocsp_response(r);
+    }
+    Ok(())
+}
+
+fn read_chain(path: &Path) -> Result<Vec<ChainCert>, CliError> {
+    let bytes = read_input(path)?;
+    let ders = tanba_pki::chain_cert::certificates_from_pem_or_der(&bytes)
+        .map_err(|e| CliError::input(format!("{}: {e}", display_name(path))))?;
+    ders.iter()
+        .map(|d| {
+            ChainCert::from_der(d)
+                .map_err(|e| CliError::input(format!("{}: {e}", display_name(path))))
+        })
+        .collect()
+}
+
+/// Run `tanba cert check`.
+pub fn run(a: &CheckArgs) -> Result<(), CliError> {
+    let chain = read_chain(&a.cert)?;
+    let usage = match a.usage {
+        UsageArg::Sign => RequiredUsage::Sign,
+        UsageArg::Auth => RequiredUsage::Auth,
+        UsageArg::Any => RequiredUsage::Any,
+    };
+    let policy = make_policy(&a.validation, usage, a.iin.as_deref(), a.bin.as_deref())?;
+    let pool = load_pool(&a.validation)?;
+    let fetcher = make_fetcher(&a.validation)?;
+    let mut v = Validator::new(pool, policy);
+    add_evidence(&mut v, &a.validation)?;
+    if let Some(f) = &fetcher {
+        v.with_fetcher(f);
+    }
+    let report = v.validate(chain[0].der(), &chain[1..]);
+    let out = if a.json {
+        json(&report)?
+    } else {
+        human(&report)
+    };
+    write_output(None, out.as_bytes())?;
+    match report.verdict {
+        Verdict::Valid => Ok(()),
+        Verdict::Invalid => Err(CliError::check_failed(
+            report
+                .refusal()
+                .unwrap_or_else(|| "certificate is not valid".into()),
+        )),
+    }
+}
+
+/// The report as one JSON object (see [`CHECK_HELP`]).
+pub fn json(report: &Report) -> Result<String, CliError> {
+    let mut v = serde_json::to_value(report)
+        .map_err(|e| CliError::input(format!("cannot serialise the report: {e}")))?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("refusal".into(), report.refusal().into());
+    }
+    let mut s = serde_json::to_string_pretty(&v)
+        .map_err(|e| CliError::input(format!("cannot serialise the report: {e}")))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// The short human report.
+pub fn human(report: &Report) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}: {}",
+        match report.verdict {
+            Verdict::Valid => "VALID",
+            Verdict::Invalid => "INVALID",
+        },
+        report.subject
+    );
+    let _ = writeln!(o, "as of {}", report.validated_at);
+    for (i, s) in report.path.iter().enumerate() {
+        let _ = writeln!(o, "  path[{i}] {s}");
+    }
+    for c in &report.checks {
+        let mark = match c.outcome {
+            Outcome::Pass => "ok     ",
+            Outcome::Fail => "FAIL   ",
+            Outcome::Unknown => "UNKNOWN",
+            Outcome::Skipped => "skipped",
+        };
+        let _ = writeln!(o, "  [{mark}] {:?}: {}", c.kind, c.detail);
+    }
+    o
+}

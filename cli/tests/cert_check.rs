@@ -1,0 +1,386 @@
+//! `tanba cert check` and `tanba trust update` end to end: the real NCA RK test
+//! certificates / CRLs / OCSP responses, the generated test PKI fetched `--online` from a
+//! loopback HTTP server, and a trust update against that server. Exit codes per CLI.md.
+
+#[path = "../../crates/pki/tests/support/http.rs"]
+mod http;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn nca(rel: &str) -> String {
+    tanba_testdata::nca(rel).to_str().unwrap().to_string()
+}
+
+fn gen(rel: &str) -> String {
+    tanba_testdata::own(&format!("pki/{rel}"))
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn tanba(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tanba"))
+        .args(args)
+        .env_remove("TANBA_CACHE_DIR")
+        .env("XDG_CACHE_HOME", "/nonexistent/tanba-test-no-cache")
+        .output()
+        .expect("run tanba")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+/// The end-entity certificate of an NCA test PKCS#12, extracted by openssl (the peer).
+fn p12_cert(dir: &Path, file: &str) -> String {
+    let out = Command::new("openssl")
+        .args(["pkcs12", "-legacy", "-nokeys", "-clcerts", "-passin"])
+        .arg(format!("pass:{}", tanba_testdata::nca_password(file)))
+        .arg("-in")
+        .arg(tanba_testdata::nca(&format!("keys/{file}")))
+        .output()
+        .expect("the `openssl` tool is required by this test");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let p: PathBuf = dir.join(format!("{file}.pem"));
+    std::fs::write(&p, &out.stdout).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+const AT_2004: &str = "2022-06-01T00:00:00Z";
+
+fn rsa_args<'a>(cert: &'a str, ca: &'a str, crl: &'a str) -> Vec<&'a str> {
+    vec![
+        "cert", "check", cert, "--trust", ca, "--crl", crl, "--at", AT_2004,
+    ]
+}
+
+#[test]
+fn valid_nca_rsa_certificate() {
+    let (cert, ca, crl) = (
+        nca("certs/individual_valid_sign_2004_rsa.cer"),
+        nca("ca/nca_rsa_test.crt"),
+        nca("crl/nca_rsa_test.crl"),
+    );
+    let mut a = rsa_args(&cert, &ca, &crl);
+    a.extend([
+        "--allow-test-identifiers",
+        "--iin",
+        "123456789011",
+        "--json",
+    ]);
+    let o = tanba(&a);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["verdict"], "valid");
+    assert_eq!(j["path"].as_array().unwrap().len(), 2);
+    assert!(j["refusal"].is_null());
+    assert!(j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["kind"] == "revocation" && c["outcome"] == "pass"));
+    // Human output.
+    let mut a = rsa_args(&cert, &ca, &crl);
+    a.push("--allow-test-identifiers");
+    let o = tanba(&a);
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("VALID"));
+}
+
+#[test]
+fn wrong_iin_and_test_identifiers_exit_1_with_the_identifier_reason() {
+    let (cert, ca, crl) = (
+        nca("certs/individual_valid_sign_2004_rsa.cer"),
+        nca("ca/nca_rsa_test.crt"),
+        nca("crl/nca_rsa_test.crl"),
+    );
+    let mut a = rsa_args(&cert, &ca, &crl);
+    a.extend(["--allow-test-identifiers", "--iin", "123456789012"]);
+    let o = tanba(&a);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("identifier: IIN mismatch"),
+        "{}",
+        stderr(&o)
+    );
+    // Without --allow-test-identifiers the NCA test IIN fails the checksum.
+    let o = tanba(&rsa_args(&cert, &ca, &crl));
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("identifier"), "{}", stderr(&o));
+}
+
+#[test]
+fn revoked_nca_keys_exit_1_for_revocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, crl) = (nca("ca/nca_rsa_test.crt"), nca("crl/nca_rsa_test.crl"));
+    let cert = p12_cert(dir.path(), "individual_sign_revoked_rsa_2004.p12");
+    let mut a = rsa_args(&cert, &ca, &crl);
+    a.push("--allow-test-identifiers");
+    let o = tanba(&a);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("revocation: revoked") && e.contains("superseded"),
+        "{e}"
+    );
+}
+
+#[test]
+fn stored_ocsp_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = p12_cert(dir.path(), "individual_valid_sign_rsa_2004.p12");
+    let (ca, resp) = (
+        nca("ca/nca_rsa_test.crt"),
+        nca("ocsp/ocsp_response_individual_sign_2004.bin"),
+    );
+    let o = tanba(&[
+        "cert",
+        "check",
+        &cert,
+        "--trust",
+        &ca,
+        "--ocsp-response",
+        &resp,
+        "--revocation",
+        "ocsp",
+        "--at",
+        "2021-06-01T00:00:00Z",
+        "--allow-test-identifiers",
+        "--json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j = json(&o);
+    let rev = j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "revocation")
+        .unwrap()
+        .clone();
+    assert!(rev["detail"].as_str().unwrap().contains("OCSP"), "{rev}");
+}
+
+#[test]
+fn hard_fail_soft_fail_and_no_revocation() {
+    let (cert, ca) = (
+        nca("certs/individual_valid_sign_2004_rsa.cer"),
+        nca("ca/nca_rsa_test.crt"),
+    );
+    let base = [
+        "cert",
+        "check",
+        &cert,
+        "--trust",
+        &ca,
+        "--at",
+        AT_2004,
+        "--allow-test-identifiers",
+    ];
+    let o = tanba(&base);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("revocation"), "{}", stderr(&o));
+    let mut a = base.to_vec();
+    a.push("--soft-fail");
+    assert_eq!(code(&tanba(&a)), 0);
+    let mut a = base.to_vec();
+    a.extend(["--no-revocation", "--json"]);
+    let o = tanba(&a);
+    assert_eq!(code(&o), 0);
+    assert!(json(&o)["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["kind"] == "revocation" && c["outcome"] == "skipped"));
+}
+
+#[test]
+fn bad_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.cer");
+    std::fs::write(&junk, b"not a certificate").unwrap();
+    let ca = nca("ca/nca_rsa_test.crt");
+    let cert = nca("certs/individual_valid_sign_2004_rsa.cer");
+    let o = tanba(&["cert", "check", junk.to_str().unwrap(), "--trust", &ca]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("junk.cer"), "{}", stderr(&o));
+    let o = tanba(&["cert", "check", &cert, "--trust", &ca, "--at", "yesterday"]);
+    assert_eq!(code(&o), 2);
+    let o = tanba(&[
+        "cert",
+        "check",
+        &cert,
+        "--trust",
+        &ca,
+        "--crl",
+        junk.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    // No --trust and no trust folder from `tanba trust update`.
+    let o = tanba(&[
+        "cert",
+        "check",
+        &cert,
+        "--cache-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("trust update"), "{}", stderr(&o));
+}
+
+#[test]
+fn online_crl_fetching_from_a_loopback_server() {
+    let s = http::Server::start();
+    s.route(
+        "/crl/ca.crl",
+        http::Body::Bytes(std::fs::read(gen("crl/ca.crl")).unwrap()),
+    );
+    s.route(
+        "/crl/ca_delta.crl",
+        http::Body::Bytes(std::fs::read(gen("crl/ca_delta.crl")).unwrap()),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let rewrite = format!("http://pki.tanba.test={}", s.base());
+    let (root, ca) = (gen("certs/root.pem"), gen("certs/ca.pem"));
+    let run = |name: &str| {
+        let cert = gen(&format!("certs/{name}.pem"));
+        tanba(&[
+            "cert",
+            "check",
+            &cert,
+            "--trust",
+            &root,
+            "--intermediate",
+            &ca,
+            "--online",
+            "--revocation",
+            "crl",
+            "--rewrite-url",
+            &rewrite,
+            "--cache-dir",
+            cache.path().to_str().unwrap(),
+            "--at",
+            "2026-06-01T00:00:00Z",
+        ])
+    };
+    let o = run("held");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run("delta_revoked");
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("superseded"), "{}", stderr(&o));
+    assert!(s.hits("/crl/ca.crl") >= 1 && s.hits("/crl/ca_delta.crl") >= 1);
+    assert!(cache.path().join("crl").is_dir());
+}
+
+fn sha256_by_openssl(pem: &str) -> String {
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in", pem])
+        .output()
+        .expect("the `openssl` tool is required by this test");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .replace(':', "")
+}
+
+fn der_of(pem: &str) -> Vec<u8> {
+    let out = Command::new("openssl")
+        .args(["x509", "-outform", "DER", "-in", pem])
+        .output()
+        .expect("openssl");
+    out.stdout
+}
+
+#[test]
+fn trust_update_from_a_loopback_server_then_default_trust_store() {
+    let s = http::Server::start();
+    let (root, ca) = (gen("certs/root.pem"), gen("certs/ca.pem"));
+    s.route("/root_rsa_2020.cer", http::Body::Bytes(der_of(&root)));
+    s.route(
+        "/nca_rsa_2022.cer",
+        http::Body::Bytes(std::fs::read(&ca).unwrap()),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let cd = cache.path().to_str().unwrap();
+    let pair = format!("{0}/root_rsa_2020.cer,{0}/nca_rsa_2022.cer", s.base());
+    let o = tanba(&["trust", "update", "--cache-dir", cd, "--pair", &pair]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains(&sha256_by_openssl(&root)), "{text}");
+    assert!(text.contains(&sha256_by_openssl(&ca)), "{text}");
+    assert!(text.contains("TANBA TEST NCA (RSA)"));
+    assert!(cache
+        .path()
+        .join("trust/anchors/root_rsa_2020.cer")
+        .is_file());
+    assert!(cache
+        .path()
+        .join("trust/intermediates/nca_rsa_2022.cer")
+        .is_file());
+    // Later runs use the cache as the default trust store.
+    let cert = gen("certs/individual.pem");
+    let o = tanba(&["cert", "check", &cert, "--cache-dir", cd, "--no-revocation"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    // --base-url maps the built-in list onto the server: only the RSA-2022 pair exists
+    // there, so the others fail (exit 1) while the verified pair is stored.
+    let cache2 = tempfile::tempdir().unwrap();
+    let o = tanba(&[
+        "trust",
+        "update",
+        "--cache-dir",
+        cache2.path().to_str().unwrap(),
+        "--base-url",
+        &s.base(),
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["failures"].as_array().unwrap().len(), 3, "{j}");
+    assert!(cache2
+        .path()
+        .join("trust/intermediates/nca_rsa_2022.cer")
+        .is_file());
+}
+
+#[test]
+fn trust_update_refuses_a_ca_that_does_not_chain_to_its_root() {
+    let s = http::Server::start();
+    // The NCA RSA test CA offered under the generated root: names and key do not match.
+    s.route(
+        "/root.cer",
+        http::Body::Bytes(der_of(&gen("certs/root.pem"))),
+    );
+    s.route(
+        "/ca.cer",
+        http::Body::Bytes(std::fs::read(nca("ca/nca_rsa_test.crt")).unwrap()),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let pair = format!("{0}/root.cer,{0}/ca.cer", s.base());
+    let o = tanba(&[
+        "trust",
+        "update",
+        "--cache-dir",
+        cache.path().to_str().unwrap(),
+        "--pair",
+        &pair,
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("do not match the root"));
+    assert!(!cache.path().join("trust/intermediates/ca.cer").exists());
+}
