@@ -547,6 +547,19 @@ fn ecdsa_p256_key_through_modern_pkcs12() {
     assert_eq!(e.purpose(), tanba_keys::KeyPurpose::Sign);
     assert_eq!(e.certificate().unwrap().subject(), "CN=tanba ec test");
     assert_openssl_verifies(&ks, "-sha256");
+
+    // The same key as SEC1 "EC PRIVATE KEY" PEM with the certificate as PEM.
+    let sec1 = openssl_ok(&["ec", "-in", key], None, None);
+    assert!(String::from_utf8_lossy(&sec1).contains("BEGIN EC PRIVATE KEY"));
+    let loose = Keystore::from_pkcs8(&sec1, None, &std::fs::read(cert).unwrap()).unwrap();
+    assert_eq!(
+        loose.entries()[0].key().public_key_bits().unwrap(),
+        e.key().public_key_bits().unwrap()
+    );
+    assert_eq!(
+        loose.entries()[0].matched_by(),
+        Some(tanba_keys::CertificateMatch::PublicKey)
+    );
 }
 
 #[test]

@@ -154,7 +154,7 @@ impl Keystore {
     }
 
     /// A keystore of one loose private key — PKCS#8 DER or PEM (`PRIVATE KEY`,
-    /// `ENCRYPTED PRIVATE KEY`, or PKCS#1 `RSA PRIVATE KEY`) — and its certificates (DER, or
+    /// `ENCRYPTED PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`, SEC1 `EC PRIVATE KEY`) — and its certificates (DER, or
     /// PEM with one or more `CERTIFICATE` blocks; may be empty). `password` is needed only
     /// for an encrypted key.
     pub fn from_pkcs8(

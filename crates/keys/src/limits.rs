@@ -10,9 +10,10 @@
 ///   use far less: NCA RK 1 024, OpenSSL 3 2 048, Java keytool 10 000; OWASP's 2023
 ///   recommendation for PBKDF2-HMAC-SHA256 (600 000) still fits. One derivation at the cap
 ///   takes well under a second on current hardware.
-/// * `max_total_iterations` = **4 000 000** summed over every derivation of one load (a
-///   normal PKCS#12 needs 3–5 derivations), so a file cannot multiply the per-derivation
-///   cap by stacking many encrypted bags.
+/// * `max_total_iterations` = **6 000 000** summed over every derivation of one load, so a
+///   file cannot multiply the per-derivation cap by stacking many encrypted bags. A
+///   PKCS#12 needs 3 (PBES2: MAC, key, certificates) to 5 (legacy PBE derives key and IV
+///   separately) derivations, so even a legacy file at the per-derivation cap still opens.
 /// * `max_nesting` = **32** levels of BER nesting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -28,7 +29,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_iterations: 1_000_000,
-            max_total_iterations: 4_000_000,
+            max_total_iterations: 6_000_000,
             max_nesting: 32,
         }
     }

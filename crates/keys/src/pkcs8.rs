@@ -104,11 +104,12 @@ pub(crate) fn load_private_key(
                 "PRIVATE KEY" => return Ok(block.der),
                 "ENCRYPTED PRIVATE KEY" => return decrypt_pkcs8(&block.der, password, limits),
                 "RSA PRIVATE KEY" => return wrap_pkcs1(&block.der),
+                "EC PRIVATE KEY" => return wrap_sec1(&block.der, limits),
                 _ => {}
             }
         }
         return Err(KeyError::Pem(format!(
-            "no PRIVATE KEY, ENCRYPTED PRIVATE KEY or RSA PRIVATE KEY block (found: {})",
+            "no PRIVATE KEY, ENCRYPTED PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block (found: {})",
             if labels.is_empty() {
                 "none".to_string()
             } else {
@@ -160,6 +161,55 @@ fn wrap_pkcs1(pkcs1: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     };
     let mut out = info.to_der().map_err(|e| KeyError::Malformed {
         what: "PKCS#1 RSA private key",
+        detail: e.to_string(),
+    })?;
+    let result = Zeroizing::new(out.clone());
+    out.zeroize();
+    Ok(result)
+}
+
+/// SEC1 `ECPrivateKey` (with its named curve in `[0]`) → PKCS#8 `PrivateKeyInfo` with
+/// id-ecPublicKey and that curve.
+fn wrap_sec1(sec1: &[u8], limits: &Limits) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    const W: &str = "SEC1 EC private key";
+    let mut top = Reader::new(sec1, W, limits.max_nesting);
+    let seq = top.read_tag(tag::SEQUENCE)?;
+    top.finish()?;
+    let mut r = seq.children(W);
+    let version = r.read_tag(tag::INTEGER)?.uint(W)?;
+    if version != 1 {
+        return Err(KeyError::Malformed {
+            what: W,
+            detail: format!("version {version} (expected 1)"),
+        });
+    }
+    r.read_tag(tag::OCTET_STRING)?;
+    let curve = if r.peek_tag() == Some(tag::CONTEXT_0_CONSTRUCTED) {
+        Some(r.read()?.children(W).read()?.oid(W)?)
+    } else {
+        None
+    };
+    let curve = curve.ok_or_else(|| KeyError::Malformed {
+        what: W,
+        detail: "no named curve in [0] parameters".into(),
+    })?;
+    let params =
+        der::asn1::AnyRef::new(der::Tag::ObjectIdentifier, curve.as_bytes()).map_err(|e| {
+            KeyError::Malformed {
+                what: W,
+                detail: e.to_string(),
+            }
+        })?;
+    let info = pkcs8::PrivateKeyInfo {
+        algorithm: spki::AlgorithmIdentifierRef {
+            oid: der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1"),
+            parameters: Some(params),
+        },
+        private_key: sec1,
+        public_key: None,
+    };
+    let mut out = info.to_der().map_err(|e| KeyError::Malformed {
+        what: W,
         detail: e.to_string(),
     })?;
     let result = Zeroizing::new(out.clone());
