@@ -102,7 +102,7 @@ pub enum WssError {
     #[error("the wsse:Security header holds no ds:Signature: the message is not signed")]
     NotSigned,
     /// The Body is not referenced by the signature.
-    #[error("the SOAP Body is not signed (no Reference resolves to it)")]
+    #[error("the SOAP Body is not signed (it carries no Id a Reference could point at)")]
     UnsignedBody,
     /// A part the policy requires signed (Timestamp, a header) is not covered.
     #[error("required part not signed: {0}")]

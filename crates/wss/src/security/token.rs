@@ -219,22 +219,40 @@ fn decimal_to_be(s: &str) -> Option<Vec<u8>> {
 /// writers: `SERIALNUMBER` vs `2.5.4.5`, spacing after commas…).
 fn same_name(a: &str, b: &str) -> bool {
     fn values(s: &str) -> Vec<String> {
+        // RFC 4514 escapes: `\,` for a special character, `\XX` for a byte (xmlsec1 writes
+        // non-ASCII UTF-8 that way).
         let mut out = Vec::new();
-        let mut cur = String::new();
-        let mut esc = false;
-        for ch in s.chars() {
-            if esc {
-                cur.push(ch);
-                esc = false;
-            } else if ch == '\\' {
-                esc = true;
-            } else if ch == ',' || ch == ';' || ch == '+' {
-                out.push(std::mem::take(&mut cur));
-            } else {
-                cur.push(ch);
+        let mut cur: Vec<u8> = Vec::new();
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            if c == b'\\' && i + 1 < b.len() {
+                let hex = b.get(i + 1..i + 3).and_then(|h| {
+                    std::str::from_utf8(h)
+                        .ok()
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                });
+                match hex {
+                    Some(v) => {
+                        cur.push(v);
+                        i += 3;
+                    }
+                    None => {
+                        cur.push(b[i + 1]);
+                        i += 2;
+                    }
+                }
+                continue;
             }
+            if c == b',' || c == b';' || c == b'+' {
+                out.push(String::from_utf8_lossy(&std::mem::take(&mut cur)).into_owned());
+            } else {
+                cur.push(c);
+            }
+            i += 1;
         }
-        out.push(cur);
+        out.push(String::from_utf8_lossy(&cur).into_owned());
         let mut v: Vec<String> = out
             .iter()
             .filter_map(|rdn| {
@@ -271,5 +289,9 @@ mod tests {
         assert!(same_name("CN=A B, O=X, C=KZ", "C=KZ,O=X,CN=a b"));
         assert!(same_name("CN=x\\,y,C=KZ", "CN=x\\,y, C=KZ"));
         assert!(!same_name("CN=A,C=KZ", "CN=B,C=KZ"));
+        assert!(same_name(
+            "CN=\\D2\\B0\\D0\\9A\\D0\\9E 3.0 (RSA TEST),C=KZ",
+            "CN=ҰКО 3.0 (RSA TEST), C=KZ"
+        ));
     }
 }

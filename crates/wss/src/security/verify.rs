@@ -366,6 +366,9 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
         .into());
     }
     let timestamp_el = timestamps.first().copied();
+    if doc.ids(body).next().is_none() {
+        return Err(WssError::UnsignedBody);
+    }
     let mut parts = Vec::new();
     let mut targets = Vec::new();
     for r in &refs {
@@ -399,23 +402,15 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
     }
     if !parts.iter().any(|p| matches!(p, SignedPart::Body { .. })) {
         let body_id: Vec<&str> = doc.ids(body).collect();
-        return Err(if refs.is_empty() {
-            WssError::UnsignedBody
-        } else {
-            WrappingAttack::BodyIdMismatch {
-                referenced: refs
-                    .iter()
-                    .map(|r| r.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", #"),
-                body_id: if body_id.is_empty() {
-                    "no Id".to_owned()
-                } else {
-                    format!("Id {:?}", body_id.join(" / "))
-                },
-            }
-            .into()
-        });
+        return Err(WrappingAttack::BodyIdMismatch {
+            referenced: refs
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", #"),
+            body_id: format!("Id {:?}", body_id.join(" / ")),
+        }
+        .into());
     }
 
     // Token and SignatureValue.
