@@ -139,7 +139,7 @@ fn expand(
                                 });
                             }
                             e.budget -= repl.len();
-                            if !attr && repl.contains('<') {
+                            if repl.contains('<') {
                                 return Err(XmlError::DtdNotAllowed {
                                     at: pos(i),
                                     message: format!("entity `{body}` contains markup"),

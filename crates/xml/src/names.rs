@@ -74,6 +74,7 @@ pub(crate) struct Names {
     qnames: FxMap<Box<str>, (u32, u32, u32)>,
     pub entries: Vec<NameEntry>,
     entry_lookup: FxMap<(u32, u32, u32), u32>,
+    entry_memo: Vec<(u32, u32)>,
 }
 
 impl Names {
@@ -129,6 +130,23 @@ impl Names {
 
     /// The name-table entry for (qname, prefix, local, ns).
     pub fn entry(&mut self, qname: u32, prefix: u32, local: u32, ns: u32) -> u32 {
+        // Direct-mapped memo by qualified-name symbol: a qualified name almost always
+        // resolves to the same namespace throughout a document.
+        if let Some(&(n, id)) = self.entry_memo.get(qname as usize) {
+            if n == ns && id != u32::MAX {
+                return id;
+            }
+        }
+        let id = self.entry_slow(qname, prefix, local, ns);
+        if self.entry_memo.len() <= qname as usize {
+            self.entry_memo
+                .resize(qname as usize + 1, (u32::MAX, u32::MAX));
+        }
+        self.entry_memo[qname as usize] = (ns, id);
+        id
+    }
+
+    fn entry_slow(&mut self, qname: u32, prefix: u32, local: u32, ns: u32) -> u32 {
         if let Some(&id) = self.entry_lookup.get(&(qname, ns, 0)) {
             return id;
         }

@@ -253,10 +253,16 @@ impl<'t> Builder<'t> {
                         );
                     }
                     self.flush()?;
+                    if after < before + 12 {
+                        return Err(self.malformed(before, "malformed CDATA section"));
+                    }
                     self.char_node(K_CDATA, before, after, before + 9, after - 3)?;
                 }
                 Event::Comment(_) => {
                     self.flush()?;
+                    if after < before + 7 {
+                        return Err(self.malformed(before, "malformed comment"));
+                    }
                     if text.as_bytes()[before + 4..after - 3].ends_with(b"-") {
                         return Err(self.malformed(before, "comment must not end with '-'"));
                     }
@@ -264,6 +270,9 @@ impl<'t> Builder<'t> {
                 }
                 Event::PI(_) => {
                     self.flush()?;
+                    if after < before + 4 {
+                        return Err(self.malformed(before, "malformed processing instruction"));
+                    }
                     let content = &text[before + 2..after - 2];
                     let target_len = content.bytes().position(is_ws).unwrap_or(content.len());
                     let target = &content[..target_len];

@@ -346,3 +346,57 @@ fn error_display_starts_with_line_and_column() {
     let s = e.to_string();
     assert!(s.starts_with("2:"), "{s}");
 }
+
+#[test]
+fn truncated_and_degenerate_markup_never_panics() {
+    let cases: &[&[u8]] = &[
+        b"<?>",
+        b"<??>",
+        b"<a><?></a>",
+        b"<a><??></a>",
+        b"<!-->",
+        b"<a><!--></a>",
+        b"<a><!---></a>",
+        b"<!---->",
+        b"<a><![CDATA[]]></a>",
+        b"<!DOCTYPE>",
+        b"<!DOCTYPE a>",
+        b"<!DOCTYPE a [",
+        b"<!DOCTYPE a []><a/>",
+        b"<a/",
+        b"<",
+        b"<a",
+        b"</a>",
+        b"<a></>",
+        b"<>",
+        b"< a/>",
+        b"<a x/>",
+        b"<a x=/>",
+        b"<a x='/>",
+        b"<a>&",
+        b"<a>&#",
+        b"<a>&#x",
+        b"<a>&;</a>",
+        b"<a>&#x;</a>",
+        b"<?xml?>",
+        b"<?xml version='2.0'?><a/>",
+        b"\xEF\xBB\xBF",
+        b"\xFF\xFE",
+        b"\xFE\xFF<",
+        b"<a xmlns:='u'/>",
+        b"<a xmlns:a:b='u'/>",
+        b"<:a/>",
+        b"<a:/>",
+        b"<a b:='1'/>",
+        b"<!DOCTYPE a [<!ATTLIST>]><a/>",
+        b"<!DOCTYPE a [<!ATTLIST a>]><a/>",
+        b"<!DOCTYPE a [<!ATTLIST a b>]><a/>",
+        b"<!DOCTYPE a [<!ATTLIST a b CDATA>]><a/>",
+        b"<!DOCTYPE a [<!ATTLIST a b (x|y) 'z>]><a/>",
+    ];
+    for c in cases {
+        for allow in [false, true] {
+            let _ = Document::parse(c, &ParseOptions::default().allow_dtd(allow));
+        }
+    }
+}
