@@ -15,6 +15,7 @@ pub(crate) mod tag {
     pub const INTEGER: u8 = 0x02;
     pub const OCTET_STRING: u8 = 0x04;
     pub const OCTET_STRING_CONSTRUCTED: u8 = 0x24;
+    pub const NULL: u8 = 0x05;
     pub const OID: u8 = 0x06;
     pub const UTF8_STRING: u8 = 0x0c;
     pub const BMP_STRING: u8 = 0x1e;

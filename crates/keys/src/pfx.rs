@@ -208,7 +208,19 @@ fn read_mac_data(seq: Tlv<'_>) -> Result<MacData<'_>, KeyError> {
     let digest_info = r.read_tag(tag::SEQUENCE)?;
     let mut di = digest_info.children(W_MAC);
     let alg = di.read_tag(tag::SEQUENCE)?;
-    let digest_oid = alg.children(W_MAC).read()?.oid(W_MAC)?.to_string();
+    let mut a = alg.children(W_MAC);
+    let digest_oid = a.read()?.oid(W_MAC)?.to_string();
+    // Digest AlgorithmIdentifier parameters: absent or NULL (RFC 5754), nothing else.
+    if !a.is_empty() {
+        let params = a.read()?;
+        if params.tag != tag::NULL || !params.value.is_empty() {
+            return Err(KeyError::Malformed {
+                what: W_MAC,
+                detail: "MAC digest parameters are neither absent nor NULL".into(),
+            });
+        }
+    }
+    a.finish()?;
     let expected = di.read()?.octets(W_MAC)?;
     di.finish()?;
     let salt = r.read()?.octets(W_MAC)?;

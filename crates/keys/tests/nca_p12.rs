@@ -98,31 +98,49 @@ fn gost_keys_carry_their_parameter_sets() {
 }
 
 #[test]
-fn gost_signer_is_built_and_signing_is_delegated_to_the_gost_bridge() {
+fn gost_keys_sign_and_their_certificates_verify() {
     for name in [
         "individual_valid_gost_2015.p12",
+        "ceo_revoked_gost_2015.p12",
         "ceo_sign_revoked_gost_2004.p12",
     ] {
         let ks = open(name).unwrap();
+        let entry = &ks.entries()[0];
+        let cert = entry.certificate().unwrap();
+        // The public key derived from the private scalar (tanba-gost) is the certificate's.
+        assert_eq!(
+            entry.key().public_key_bits().unwrap(),
+            cert.public_key_bits(),
+            "{name}"
+        );
         let signer = ks.signer(&KeySelector::Single).unwrap();
         assert_eq!(signer.certificate_chain().len(), 1);
-        let cert = ks.entries()[0].certificate().unwrap();
-        match signer.sign(b"tanba", SignatureEncoding::XmlDsig) {
-            // Once tanba-gost is wired in, the signature must verify with the certificate.
-            Ok(sig) => tanba_crypto::verify_signature(
+        let policy = tanba_crypto::AlgorithmPolicy::default();
+        for encoding in [SignatureEncoding::XmlDsig, SignatureEncoding::X509] {
+            let sig = signer
+                .sign(b"tanba", encoding)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            tanba_crypto::verify_signature(
                 signer.algorithm(),
                 cert.spki_der(),
                 b"tanba",
                 &sig,
-                SignatureEncoding::XmlDsig,
-                &tanba_crypto::AlgorithmPolicy::default(),
+                encoding,
+                &policy,
             )
-            .unwrap_or_else(|e| panic!("{name}: GOST signature does not verify: {e}")),
-            // Until then, the bridge's clear "not available" error — nothing else.
-            Err(e) => assert!(
-                matches!(e, tanba_crypto::CryptoError::Unsupported { .. }),
-                "{name}: {e:?}"
-            ),
+            .unwrap_or_else(|e| panic!("{name}: GOST signature does not verify: {e}"));
+            assert_eq!(
+                tanba_crypto::verify_signature(
+                    signer.algorithm(),
+                    cert.spki_der(),
+                    b"tanbA",
+                    &sig,
+                    encoding,
+                    &policy,
+                ),
+                Err(tanba_crypto::CryptoError::BadSignature),
+                "{name}"
+            );
         }
     }
 }
