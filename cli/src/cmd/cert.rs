@@ -48,7 +48,7 @@ JSON fields (--json; one object, stable names; absent values are null):
                                 country, email, locality, state, business_category}
   subject_attributes           [{oid, label, value, rdn}] every subject attribute
   iin                          {value, checksum_valid, expected_control_digit,
-                                structure_error, nca_test_identifier, birth_date, sex}
+                                structure_error, nca_test_identifier, birth_date, century, sex}
   bin                          {value, checksum_valid, expected_control_digit,
                                 structure_error, nca_test_identifier,
                                 registration_year_2d, registration_month,

@@ -212,6 +212,8 @@ pub enum Sex {
 pub struct IinInfo {
     /// Birth date from digits 1–6 and the century from digit 7.
     pub birth_date: time::Date,
+    /// Ordinal century from digit 7: 19 (1800s, digits 1–2), 20 (1900s, 3–4), 21 (2000s, 5–6).
+    pub century: u8,
     /// Sex from digit 7.
     pub sex: Sex,
 }
@@ -281,7 +283,11 @@ impl Iin {
                     century + i32::from(yy)
                 ))
             })?;
-        Ok(IinInfo { birth_date, sex })
+        Ok(IinInfo {
+            birth_date,
+            century: (century / 100 + 1) as u8,
+            sex,
+        })
     }
 
     /// Check under a policy (see [`IdPolicy`]).

@@ -53,6 +53,8 @@ pub struct IinSummary {
     pub nca_test_identifier: bool,
     /// Decoded birth date `YYYY-MM-DD` (informative only).
     pub birth_date: Option<String>,
+    /// Ordinal century from the 7th digit: 19, 20 or 21 (informative only).
+    pub century: Option<u8>,
     /// Decoded sex (informative only).
     pub sex: Option<Sex>,
 }
@@ -209,6 +211,7 @@ impl CertificateSummary {
                 structure_error: decoded.as_ref().err().map(|e| e.to_string()),
                 nca_test_identifier: i.is_nca_test_identifier(),
                 birth_date: decoded.as_ref().ok().map(|d| d.birth_date.to_string()),
+                century: decoded.as_ref().ok().map(|d| d.century),
                 sex: decoded.as_ref().ok().map(|d| d.sex),
             }
         });

@@ -109,14 +109,17 @@ fn iin_decoding() {
     let d = Iin::parse("900101300007").unwrap().decode().unwrap();
     assert_eq!(d.birth_date.to_string(), "1990-01-01");
     assert_eq!(d.sex, Sex::Male);
+    assert_eq!(d.century, 20);
     let d = Iin::parse("051231600017").unwrap().decode().unwrap();
     assert_eq!(d.birth_date.to_string(), "2005-12-31");
+    assert_eq!(d.century, 21);
     assert_eq!(d.sex, Sex::Female);
     let d = Iin::parse("000229500177").unwrap().decode().unwrap();
     assert_eq!(d.birth_date.to_string(), "2000-02-29");
     // 19th century: digit 1/2.
     let d = Iin::parse("850615200000").unwrap().decode().unwrap();
     assert_eq!(d.birth_date.to_string(), "1885-06-15");
+    assert_eq!(d.century, 19);
     assert_eq!(d.sex, Sex::Female);
     // 1900 is not a leap year: 000229 with century digit 3 does not exist.
     let e = Iin::parse("000229300000").unwrap().decode().unwrap_err();
