@@ -24,14 +24,26 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Applications for state services: `build` from JSON, `sign` (after the pre-sign
+    /// checks), `countersign` (operator), `verify`.
+    #[command(subcommand_required = true)]
+    Application(cmd::application::Args),
     /// Canonical form (C14N 1.0 or exclusive C14N) of an XML document or subtree.
     C14n(cmd::c14n::Args),
     /// Certificates: `info` describes one with the NCA RK profile (IIN/BIN, roles, key usage).
     #[command(subcommand_required = true)]
     Cert(cmd::cert::Args),
+    /// The full licensing flow on the bundled test PKI, step by step.
+    Demo(cmd::demo::Args),
     /// Keystores: `info` lists the keys of a PKCS#12 file (alias, algorithm, SIGN/AUTH, IIN/BIN).
     #[command(subcommand_required = true)]
     Key(cmd::key::Args),
+    /// Issued licences, permits, conclusions, refusals: `verify` one or a folder.
+    #[command(subcommand_required = true)]
+    Licence(cmd::licence::Args),
+    /// The provider side: `build` a result document (licence, permit, …) and `sign` it.
+    #[command(subcommand_required = true)]
+    Result(cmd::result::Args),
     /// Sign an XML document (enveloped XMLDSig, Kalkan-compatible; --id signs one element).
     Sign(cmd::sign::Args),
     /// Trust store: `update` downloads the NCA RK roots and issuing CAs into the cache.
@@ -44,9 +56,13 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Application(args) => cmd::application::run(args),
         Command::C14n(args) => cmd::c14n::run(args),
         Command::Cert(args) => cmd::cert::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Key(args) => cmd::key::run(args),
+        Command::Licence(args) => cmd::licence::run(args),
+        Command::Result(args) => cmd::result::run(args),
         Command::Sign(args) => cmd::sign::run(args),
         Command::Trust(args) => cmd::trust::run(args),
         Command::Verify(args) => cmd::verify::run(args),

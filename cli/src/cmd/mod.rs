@@ -1,9 +1,13 @@
 //! One module per command; each parses its arguments, calls one library function and prints.
 
+pub mod application;
 pub mod c14n;
 pub mod cert;
 pub mod cert_check;
+pub mod demo;
 pub mod key;
+pub mod licence;
+pub mod result;
 pub mod sign;
 pub mod trust;
 pub mod verify;

@@ -233,3 +233,90 @@ fn round_trip_every_param_set() {
         vk.verify_digest(&zero, &sig0).unwrap();
     }
 }
+
+mod field_oracle {
+    //! The field arithmetic against crypto-bigint's Montgomery residues (an independent
+    //! implementation), for every modulus the curves use.
+    use crate::curve::{CurveConsts, CRYPTOPRO_A, TC26_256_A, TC26_512_A, TEST_256, TEST_512};
+    use crate::field::Modulus;
+    use crate::limbs::from_be_hex;
+    use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
+    use crypto_bigint::{Uint, U256, U512};
+    use proptest::prelude::*;
+
+    fn check<const N: usize>(m_hex: &str, a: [u64; N], b: [u64; N]) {
+        let m_limbs: [u64; N] = from_be_hex(m_hex);
+        let md = Modulus::new(m_limbs);
+        let m = Uint::<N>::from_words(m_limbs);
+        let params = DynResidueParams::new(&m);
+        let nz = crypto_bigint::NonZero::new(m).unwrap();
+        let (a, b) = (
+            Uint::<N>::from_words(a).rem(&nz),
+            Uint::<N>::from_words(b).rem(&nz),
+        );
+        let (ra, rb) = (DynResidue::new(&a, params), DynResidue::new(&b, params));
+        let (fa, fb) = (md.to_repr(&a.to_words()), md.to_repr(&b.to_words()));
+        assert_eq!(
+            md.to_uint(&md.mul(&fa, &fb)),
+            ra.mul(&rb).retrieve().to_words(),
+            "mul"
+        );
+        assert_eq!(
+            md.to_uint(&md.add(&fa, &fb)),
+            ra.add(&rb).retrieve().to_words(),
+            "add"
+        );
+        assert_eq!(
+            md.to_uint(&md.sub(&fa, &fb)),
+            ra.sub(&rb).retrieve().to_words(),
+            "sub"
+        );
+        if a != Uint::ZERO {
+            let (inv, ok) = ra.invert();
+            assert!(bool::from(ok));
+            assert_eq!(
+                md.to_uint(&md.invert(&fa)),
+                inv.retrieve().to_words(),
+                "invert"
+            );
+        }
+    }
+
+    fn moduli(c: &CurveConsts) -> [&'static str; 2] {
+        [c.p, c.q]
+    }
+
+    proptest! {
+        #[test]
+        fn field_ops_match_crypto_bigint_512(a in any::<[u64; 8]>(), b in any::<[u64; 8]>()) {
+            for m in moduli(&TC26_512_A).into_iter().chain(moduli(&TEST_512)) {
+                check::<8>(m, a, b);
+            }
+            let _ = U512::ZERO;
+        }
+
+        #[test]
+        fn field_ops_match_crypto_bigint_256(a in any::<[u64; 4]>(), b in any::<[u64; 4]>()) {
+            for c in [&CRYPTOPRO_A, &TC26_256_A, &TEST_256] {
+                for m in moduli(c) {
+                    check::<4>(m, a, b);
+                }
+            }
+            let _ = U256::ZERO;
+        }
+
+        /// Edge values: all-ones limbs, m − 1, small numbers.
+        #[test]
+        fn field_edges(small in 0u64..1000) {
+            let p512: [u64; 8] = from_be_hex(TC26_512_A.p);
+            let mut pm1 = p512;
+            pm1[0] -= 1;
+            check::<8>(TC26_512_A.p, pm1, pm1);
+            check::<8>(TC26_512_A.p, [u64::MAX; 8], [small, 0, 0, 0, 0, 0, 0, 0]);
+            let p256: [u64; 4] = from_be_hex(CRYPTOPRO_A.p);
+            let mut pm1 = p256;
+            pm1[0] -= 1;
+            check::<4>(CRYPTOPRO_A.p, pm1, [u64::MAX; 4]);
+        }
+    }
+}
