@@ -40,6 +40,7 @@ mod json;
 pub mod result_doc;
 pub mod signer_info;
 pub mod signing;
+pub mod submission;
 pub mod values;
 mod xml_in;
 mod xml_out;
@@ -61,6 +62,10 @@ pub use signer_info::SignerInfo;
 pub use signing::{
     countersign_application, presign_check, sign_application, verify_application,
     ApplicationSigner, ApplicationVerification, Signed, SignerRole,
+};
+pub use submission::{
+    application_envelope, sign_transport, verify_submission, verify_transport,
+    SubmissionVerification, TransportCheck,
 };
 pub use values::{Code, Date, Decimal, Digits12, TaxId, TaxIdKind, Text, Timestamp};
 

@@ -1,0 +1,336 @@
+//! `tanba application` — build an application from JSON, sign it as the applicant (after
+//! the pre-sign checks), countersign it as an operator, verify it.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+use tanba_crypto::KeySigner;
+use tanba_egov::{
+    countersign_application, sign_application, verify_application, Application, BuildContext,
+    EgovError, Timestamp,
+};
+use tanba_keys::{KeyPurpose, KeySelector, Keystore, Password};
+
+use crate::cmd::licence::CheckArgs;
+use crate::error::CliError;
+use crate::io::{display_name, read_input, write_output, PasswordArgs};
+
+/// Arguments of `tanba application`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Sub,
+}
+
+/// The subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    /// Build an application XML from a JSON form (validated; errors name the field).
+    Build(BuildArgs),
+    /// Sign an application as the applicant, after the pre-sign certificate checks.
+    Sign(SignArgs),
+    /// Add an operator's countersignature to an applicant-signed application.
+    Countersign(CountersignArgs),
+    /// Verify a signed application: signatures, signers and roles, attachments.
+    Verify(VerifyArgs),
+}
+
+/// `tanba application build`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  tanba application build testdata/examples/import-licence.json --out app.xml
+  tanba application build form.json --attachments scans/ --out app.xml
+
+The JSON shape is documented in the README (see testdata/examples/*.json): service,
+applicant {kind, id {iin|bin}, name}, optional representative with power_of_attorney,
+form {type: import_export_licence | qualification_conformity | generic, ...},
+attachments [{file_name, media_type, size?, sha256?}], optional payment, consent.
+Missing id / created_at / consent text / consent time are filled in (a new id, now).
+With --attachments DIR each attachment's size and SHA-256 are computed from DIR/file_name.
+Exit codes: 0 written, 2 unreadable or invalid input (the message names the field).")]
+pub struct BuildArgs {
+    /// The JSON form (`-` for stdin).
+    pub form: PathBuf,
+    /// Folder holding the attachments listed in the form.
+    #[arg(long, value_name = "DIR")]
+    pub attachments: Option<PathBuf>,
+    /// Application id to use when the JSON has none (default: a new random id).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Write the XML here (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    pub out: Option<PathBuf>,
+}
+
+/// Which key signs: a PKCS#12 keystore, or a PKCS#8/PEM key with `--cert`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct KeyArgs {
+    /// The signing key: an NCA RK PKCS#12 (.p12), or a PKCS#8 / PEM private key (then
+    /// give --cert).
+    #[arg(long, value_name = "P12|KEY")]
+    pub key: PathBuf,
+    /// Certificates (PEM/DER, signer first) for a PKCS#8 / PEM key.
+    #[arg(long, value_name = "CERT")]
+    pub cert: Option<PathBuf>,
+    /// Key alias in the keystore (default: its only key, or its signing key).
+    #[arg(long)]
+    pub alias: Option<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+impl KeyArgs {
+    /// Open the key as a signer with its certificate chain.
+    pub fn signer(&self) -> Result<KeySigner, CliError> {
+        let name = self.key.display().to_string();
+        let bytes = std::fs::read(&self.key)
+            .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+        let store = if bytes.starts_with(b"-----BEGIN") {
+            let cert_path = self.cert.as_ref().ok_or_else(|| {
+                CliError::input(format!(
+                    "{name} is a loose key: give its certificate with --cert"
+                ))
+            })?;
+            let certs = std::fs::read(cert_path).map_err(|e| {
+                CliError::input(format!("cannot read {}: {e}", cert_path.display()))
+            })?;
+            let encrypted = bytes.starts_with(b"-----BEGIN ENCRYPTED");
+            let pw = if encrypted {
+                Some(self.password.read(&name)?)
+            } else {
+                None
+            };
+            let pw = pw.as_ref().map(|p| Password::new(p.as_str()));
+            Keystore::from_pkcs8(&bytes, pw.as_ref(), &certs)
+        } else {
+            let pw = self.password.read(&name)?;
+            Keystore::open_pkcs12(&bytes, &Password::new(pw.as_str()))
+        }
+        .map_err(|e| CliError::input(format!("{name}: {e}")))?;
+        match &self.alias {
+            Some(a) => store.signer(&KeySelector::Alias(a.clone())),
+            None => store
+                .signer(&KeySelector::Single)
+                .or_else(|_| store.signer(&KeySelector::Purpose(KeyPurpose::Sign))),
+        }
+        .map_err(|e| CliError::input(format!("{name}: {e}")))
+    }
+}
+
+/// `tanba application sign`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  TANBA_PW=Qwerty12 tanba application sign app.xml --key RSA256_abc.p12 --password-env TANBA_PW --out signed.xml
+  tanba application sign app.xml --key testdata/pki/keys/individual.key.pem \\
+      --cert testdata/pki/certs/individual.pem --trust testdata/pki/certs/root.pem \\
+      --trust testdata/pki/certs/ca.pem --crl testdata/pki/crl/ca.crl --at 2026-06-01T00:00:00Z --out signed.xml
+
+Before signing (seed 004 L149-157) the signer's certificate is checked: chain to a
+trusted root, validity, revocation, SIGN key usage, and IIN/BIN equal to the applicant's
+(a BIN applicant's certificate must carry the same BIN and a first-head / signatory role;
+with a representative, the representative's IIN). With --attachments DIR the files must
+match the digests in the application. If any check fails the command refuses with
+\"authenticity of the EDS not confirmed: <check>: <detail>\" and writes nothing.
+Exit codes: 0 signed, 1 refused (a check failed), 2 unreadable or invalid input.")]
+pub struct SignArgs {
+    /// The application XML (`-` for stdin).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// Folder holding the attachments: they must match their recorded digests.
+    #[arg(long, value_name = "DIR")]
+    pub attachments: Option<PathBuf>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Write the signed application here (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    pub out: Option<PathBuf>,
+}
+
+/// `tanba application countersign`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Example:
+  tanba application countersign signed.xml --key operator.p12 --password-env PW --operator-bin 123456789021 --out certified.xml
+
+The application must carry a valid applicant signature. The operator's certificate must
+be a legal-entity employee's SIGN certificate (of --operator-bin when given), valid and
+not revoked. The new enveloped signature covers the application, its attachment digests
+and the applicant's signature.
+Exit codes: 0 signed, 1 refused, 2 unreadable input or no valid applicant signature.")]
+pub struct CountersignArgs {
+    /// The applicant-signed application (`-` for stdin).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// Require the operator's certificate to carry this BIN (the State Corporation's).
+    #[arg(long, value_name = "BIN")]
+    pub operator_bin: Option<String>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Write the countersigned application here (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    pub out: Option<PathBuf>,
+}
+
+/// `tanba application verify`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Example:
+  tanba application verify certified.xml --attachments scans/ --trust root.pem --crl ca.crl
+
+Checks every signature (covering the whole application), the applicant's certificate
+against the pre-sign rules, operators' certificates (legal-entity employees, SIGN), and
+the attachments in --attachments DIR against their digests (missing / altered named).
+JSON (--json): {\"file\", \"valid\", \"failures\": [..], \"signers\": [{\"role\"
+(\"applicant\"|\"operator\"), \"signer\": {\"subject\", \"common_name\", \"iin\", \"bin\",
+\"organization\", \"roles\", \"key_usage\", \"serial\"}, \"algorithm\"}], \"application\":
+{\"id\", \"service_code\", \"applicant\"}, \"attachments\": [{\"file_name\", \"status\"}]}
+Exit codes: 0 valid, 1 a check failed, 2 unreadable input or no signature.")]
+pub struct VerifyArgs {
+    /// The signed application (`-` for stdin).
+    pub file: PathBuf,
+    /// Folder holding the attachments to re-hash.
+    #[arg(long, value_name = "DIR")]
+    pub attachments: Option<PathBuf>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Print one JSON object instead of a human report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Run the command.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    match &args.command {
+        Sub::Build(a) => build(a),
+        Sub::Sign(a) => sign(a),
+        Sub::Countersign(a) => countersign(a),
+        Sub::Verify(a) => verify(a),
+    }
+}
+
+/// Map a library error: refusals and failed checks exit 1, everything else 2.
+pub fn egov_error(name: &str, e: EgovError) -> CliError {
+    match e {
+        EgovError::EdsNotConfirmed { .. } | EgovError::Attachments { .. } => {
+            CliError::check_failed(format!("{name}: {e}"))
+        }
+        other => CliError::input(format!("{name}: {other}")),
+    }
+}
+
+/// A new application id: `APP-` and 16 hex digits from the clock and the process.
+pub fn new_application_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(time::OffsetDateTime::now_utc().unix_timestamp_nanos() as u128);
+    h.write_u32(std::process::id());
+    format!("APP-{:016X}", h.finish())
+}
+
+fn build(a: &BuildArgs) -> Result<(), CliError> {
+    let name = display_name(&a.form);
+    let json = read_input(&a.form)?;
+    let id = a.id.clone().unwrap_or_else(new_application_id);
+    let ctx = BuildContext {
+        id: id
+            .parse()
+            .map_err(|e: String| CliError::input(format!("--id: {e}")))?,
+        now: Timestamp::now_utc(),
+        attachments_dir: a.attachments.as_deref(),
+    };
+    let app =
+        Application::from_json(&json, &ctx).map_err(|e| CliError::input(format!("{name}: {e}")))?;
+    write_output(a.out.as_deref(), &app.to_xml())
+}
+
+fn sign(a: &SignArgs) -> Result<(), CliError> {
+    let name = display_name(&a.file);
+    let xml = read_input(&a.file)?;
+    let checker = a.check.checker()?;
+    let signer = a.key.signer()?;
+    let signed = sign_application(&xml, &signer, &checker, a.attachments.as_deref())
+        .map_err(|e| egov_error(&name, e))?;
+    write_output(a.out.as_deref(), &signed.xml)?;
+    if a.out.is_some() {
+        eprintln!("signed by {}", signed.signer.describe());
+    }
+    Ok(())
+}
+
+fn countersign(a: &CountersignArgs) -> Result<(), CliError> {
+    let name = display_name(&a.file);
+    let xml = read_input(&a.file)?;
+    let checker = a.check.checker()?;
+    let signer = a.key.signer()?;
+    let signed = countersign_application(&xml, &signer, &checker, a.operator_bin.as_deref())
+        .map_err(|e| egov_error(&name, e))?;
+    write_output(a.out.as_deref(), &signed.xml)?;
+    if a.out.is_some() {
+        eprintln!("countersigned by {}", signed.signer.describe());
+    }
+    Ok(())
+}
+
+fn verify(a: &VerifyArgs) -> Result<(), CliError> {
+    let name = display_name(&a.file);
+    let xml = read_input(&a.file)?;
+    let checker = a.check.checker()?;
+    let v = verify_application(&xml, &checker, a.attachments.as_deref())
+        .map_err(|e| egov_error(&name, e))?;
+    if a.json {
+        let out = json!({
+            "file": name,
+            "valid": v.valid,
+            "failures": v.failures,
+            "revocation_checked": checker.checks_revocation(),
+            "signers": v.signers.iter().map(|s| json!({
+                "role": s.role,
+                "signer": s.signer,
+                "algorithm": s.algorithm,
+            })).collect::<Vec<_>>(),
+            "application": v.application.as_ref().map(|app| json!({
+                "id": app.id.as_str(),
+                "service_code": app.service.code.as_str(),
+                "applicant": app.applicant,
+            })),
+            "attachments": v.attachments,
+        });
+        println!("{out}");
+    } else {
+        println!("{name}: {}", if v.valid { "VALID" } else { "INVALID" });
+        for s in &v.signers {
+            println!("  {:?} signature: {}", s.role, s.signer.describe());
+        }
+        if let Some(app) = &v.application {
+            println!(
+                "  application {} for service {} by {} ({})",
+                app.id, app.service.code, app.applicant.id, app.applicant.name
+            );
+        }
+        for c in &v.attachments {
+            println!(
+                "  attachment {}: {}",
+                c.file_name,
+                tanba_egov::signing::status_text(&c.status)
+            );
+        }
+        if !checker.checks_revocation() {
+            println!("  revocation: not checked (--no-revocation)");
+        }
+        for f in &v.failures {
+            println!("  FAILED {f}");
+        }
+    }
+    if v.valid {
+        Ok(())
+    } else {
+        Err(CliError::check_failed(format!(
+            "{name}: {}",
+            v.failures.join("; ")
+        )))
+    }
+}

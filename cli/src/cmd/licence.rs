@@ -1,0 +1,368 @@
+//! `tanba licence verify` — verify an issued licence (or permit, conclusion, certificate,
+//! act, refusal) as its holder or a third party; a folder is verified in batch.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+use tanba_egov::{verify_result, CertChecker, ResultVerification, ResultVerifyOptions, TaxId};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::cmd::application::egov_error;
+use crate::error::CliError;
+use crate::io::{display_name, read_input, write_file_atomic};
+
+/// Trust, revocation and time flags shared by the licensing commands (CLI.md conventions).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CheckArgs {
+    /// Trusted certificates (PEM/DER file or folder; repeatable). Self-issued certificates
+    /// become anchors, the others intermediates.
+    #[arg(long, value_name = "CERT")]
+    pub trust: Vec<PathBuf>,
+    /// Take these certificates as trust anchors even if not self-issued (repeatable), e.g.
+    /// the NCA test issuing CAs whose roots are not published.
+    #[arg(long, value_name = "CERT")]
+    pub trust_anchor: Vec<PathBuf>,
+    /// A CRL as revocation evidence (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+    /// A stored OCSP response as revocation evidence (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub ocsp_response: Vec<PathBuf>,
+    /// Do not check revocation (the report says so).
+    #[arg(long)]
+    pub no_revocation: bool,
+    /// Validate as of this moment (RFC 3339) instead of now / the document's signing time.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Accept IIN/BIN values that fail the national checksum (NCA test certificates).
+    #[arg(long)]
+    pub allow_test_identifiers: bool,
+}
+
+fn read_named(p: &Path, what: &str) -> Result<Vec<u8>, CliError> {
+    std::fs::read(p)
+        .map_err(|e| CliError::input(format!("cannot read {what} {}: {e}", p.display())))
+}
+
+fn files_of(p: &Path, what: &str) -> Result<Vec<(PathBuf, Vec<u8>)>, CliError> {
+    if p.is_dir() {
+        let mut v = Vec::new();
+        let rd = std::fs::read_dir(p).map_err(|e| {
+            CliError::input(format!("cannot read {what} folder {}: {e}", p.display()))
+        })?;
+        let mut paths: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        paths.sort();
+        for f in paths {
+            let b = read_named(&f, what)?;
+            v.push((f, b));
+        }
+        Ok(v)
+    } else {
+        Ok(vec![(p.to_path_buf(), read_named(p, what)?)])
+    }
+}
+
+impl CheckArgs {
+    /// The checker these flags describe.
+    pub fn checker(&self) -> Result<CertChecker, CliError> {
+        let mut c = CertChecker::new();
+        if self.trust.is_empty() && self.trust_anchor.is_empty() {
+            return Err(CliError::input(
+                "no trust anchors: give --trust CERT (e.g. the NCA RK root and issuing CAs, or the test PKI root)",
+            ));
+        }
+        for t in &self.trust {
+            for (f, b) in files_of(t, "trust certificate")? {
+                c.add_trust(&b)
+                    .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
+            }
+        }
+        for t in &self.trust_anchor {
+            for (f, b) in files_of(t, "trust anchor")? {
+                c.add_anchor(&b)
+                    .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
+            }
+        }
+        for f in &self.crl {
+            c.add_crl(&read_named(f, "CRL")?)
+                .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
+        }
+        for f in &self.ocsp_response {
+            c.add_ocsp_response(&read_named(f, "OCSP response")?)
+                .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
+        }
+        if self.no_revocation {
+            c = c.without_revocation();
+        }
+        if self.allow_test_identifiers {
+            c = c.accept_test_identifiers();
+        }
+        if let Some(t) = &self.at {
+            let at = OffsetDateTime::parse(t, &Rfc3339).map_err(|e| {
+                CliError::input(format!(
+                    "--at {t}: expected RFC 3339 such as 2022-06-01T00:00:00Z ({e})"
+                ))
+            })?;
+            c = c.at(at);
+        }
+        Ok(c)
+    }
+}
+
+/// Arguments of `tanba licence`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Sub,
+}
+
+/// The subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    /// Verify an issued licence / permit / conclusion / certificate / act / refusal, or a
+    /// folder of them.
+    Verify(VerifyArgs),
+}
+
+/// `tanba licence verify`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  tanba licence verify licence.xml --trust trust.pem --no-revocation
+  tanba licence verify licence.xml --trust root.pem --trust ca.pem --crl ca.crl --holder-iin 900101300007 --json
+  tanba licence verify inbox/ --trust trust.pem --crl ca.crl --report report.jsonl
+
+Checks, each named in the report: signature (valid, one issuer signature), signed-content
+(it covers the whole document: the data shown come only from signed content), document
+(well-formed per schema/egov.xsd), chain, validity and revocation of the signer's
+certificate at the issue time the document claims (IssuedAt; --at overrides), key-usage
+(SIGN), issuing-body (certificate BIN = the document's issuing body BIN and a legal-entity
+employee role), holder (with --holder-iin / --holder-bin).
+JSON (--json, one object per document; JSON lines for a folder): {\"file\", \"valid\",
+\"checks\": [{\"name\", \"ok\", \"detail\"}], \"result\": {\"kind\", \"number\", \"issue_date\",
+\"issued_at\", \"validity\", \"holder\", \"issuing_body\", \"service_code\", \"application_id\",
+\"decision\"} | null, \"signer\": {\"subject\", \"common_name\", \"iin\", \"bin\",
+\"organization\", \"roles\", \"key_usage\", \"serial\"} | null, \"revocation_checked\"}
+A folder: every *.xml file; a progress bar on a terminal, then a summary table (valid /
+invalid by failed check); --report FILE writes the JSON lines there.
+Exit codes: 0 valid (every document), 1 a check failed, 2 unreadable or malformed input.")]
+pub struct VerifyArgs {
+    /// The result document, or a folder of them (`-` for stdin).
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// The holder must have this IIN.
+    #[arg(long, value_name = "IIN", conflicts_with = "holder_bin")]
+    pub holder_iin: Option<String>,
+    /// The holder must have this BIN.
+    #[arg(long, value_name = "BIN")]
+    pub holder_bin: Option<String>,
+    /// Print JSON (one object; JSON lines for a folder) instead of a human report.
+    #[arg(long)]
+    pub json: bool,
+    /// Folder mode: also write the JSON lines report to this file (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+/// Run the command.
+pub fn run(args: &Args) -> Result<(), CliError> {
+    match &args.command {
+        Sub::Verify(a) => verify(a),
+    }
+}
+
+fn holder(a: &VerifyArgs) -> Result<Option<TaxId>, CliError> {
+    Ok(match (&a.holder_iin, &a.holder_bin) {
+        (Some(i), _) => {
+            Some(TaxId::Iin(i.parse().map_err(|e: String| {
+                CliError::input(format!("--holder-iin: {e}"))
+            })?))
+        }
+        (_, Some(b)) => {
+            Some(TaxId::Bin(b.parse().map_err(|e: String| {
+                CliError::input(format!("--holder-bin: {e}"))
+            })?))
+        }
+        _ => None,
+    })
+}
+
+/// The JSON object of one verification.
+pub fn report_json(name: &str, v: &ResultVerification, checker: &CertChecker) -> serde_json::Value {
+    json!({
+        "file": name,
+        "valid": v.valid,
+        "checks": v.checks,
+        "result": v.result,
+        "signer": v.signer,
+        "revocation_checked": checker.checks_revocation(),
+    })
+}
+
+/// The human report of one verification.
+pub fn report_human(name: &str, v: &ResultVerification, checker: &CertChecker) -> String {
+    let mut s = format!("{name}: {}\n", if v.valid { "VALID" } else { "INVALID" });
+    if let Some(r) = &v.result {
+        s.push_str(&format!(
+            "  {} {} issued {} ({}) to {} ({})\n",
+            r.kind, r.number, r.issue_date, r.issued_at, r.holder.id, r.holder.name
+        ));
+        if let Some(val) = &r.validity {
+            s.push_str(&format!(
+                "  valid from {} {}\n",
+                val.from,
+                val.until
+                    .map(|u| format!("until {u}"))
+                    .unwrap_or_else(|| "indefinitely".into())
+            ));
+        }
+        s.push_str(&format!(
+            "  issuing body {} (BIN {})\n",
+            r.issuing_body.name, r.issuing_body.bin
+        ));
+    }
+    if let Some(sg) = &v.signer {
+        s.push_str(&format!("  signed by {}\n", sg.describe()));
+    }
+    for c in &v.checks {
+        s.push_str(&format!(
+            "  [{}] {}: {}\n",
+            if c.ok { "ok" } else { "FAILED" },
+            c.name,
+            c.detail
+        ));
+    }
+    if !checker.checks_revocation() {
+        s.push_str("  revocation: not checked (--no-revocation)\n");
+    }
+    s
+}
+
+fn verify(a: &VerifyArgs) -> Result<(), CliError> {
+    let checker = a.check.checker()?;
+    let opts = ResultVerifyOptions {
+        expected_holder: holder(a)?,
+    };
+    if a.path.as_os_str() != "-" && a.path.is_dir() {
+        return verify_dir(a, &checker, &opts);
+    }
+    let name = display_name(&a.path);
+    let xml = read_input(&a.path)?;
+    let v = verify_result(&xml, &checker, &opts).map_err(|e| egov_error(&name, e))?;
+    if a.json {
+        println!("{}", report_json(&name, &v, &checker));
+    } else {
+        print!("{}", report_human(&name, &v, &checker));
+    }
+    if v.valid {
+        Ok(())
+    } else {
+        let failed: Vec<String> = v.failures().map(|c| c.name.clone()).collect();
+        Err(CliError::check_failed(format!(
+            "{name}: failed check(s): {}",
+            failed.join(", ")
+        )))
+    }
+}
+
+fn verify_dir(
+    a: &VerifyArgs,
+    checker: &CertChecker,
+    opts: &ResultVerifyOptions,
+) -> Result<(), CliError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&a.path)
+        .map_err(|e| CliError::input(format!("cannot read folder {}: {e}", a.path.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(CliError::input(format!(
+            "{}: no *.xml files",
+            a.path.display()
+        )));
+    }
+    let bar = if std::io::stderr().is_terminal() && !a.json {
+        let b = indicatif::ProgressBar::new(files.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}") {
+            b.set_style(style);
+        }
+        Some(b)
+    } else {
+        None
+    };
+    let mut lines = String::new();
+    let mut valid = 0usize;
+    let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &files {
+        let name = f.display().to_string();
+        if let Some(b) = &bar {
+            b.set_message(
+                f.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+        }
+        let line = match std::fs::read(f) {
+            Err(e) => {
+                *by_reason.entry("unreadable".into()).or_default() += 1;
+                json!({"file": name, "valid": false, "error": e.to_string()})
+            }
+            Ok(xml) => match verify_result(&xml, checker, opts) {
+                Err(e) => {
+                    *by_reason.entry("malformed".into()).or_default() += 1;
+                    json!({"file": name, "valid": false, "error": e.to_string()})
+                }
+                Ok(v) => {
+                    if v.valid {
+                        valid += 1;
+                    } else {
+                        for c in v.failures() {
+                            *by_reason.entry(c.name.clone()).or_default() += 1;
+                        }
+                    }
+                    report_json(&name, &v, checker)
+                }
+            },
+        };
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if let Some(r) = &a.report {
+        write_file_atomic(r, lines.as_bytes())?;
+    }
+    let invalid = files.len() - valid;
+    if a.json {
+        print!("{lines}");
+    } else {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{:<24} {:>6}", "outcome", "count");
+        let _ = writeln!(out, "{:<24} {:>6}", "valid", valid);
+        let _ = writeln!(out, "{:<24} {:>6}", "invalid", invalid);
+        for (reason, n) in &by_reason {
+            let _ = writeln!(out, "  {:<22} {:>6}", reason, n);
+        }
+    }
+    if invalid == 0 {
+        Ok(())
+    } else {
+        Err(CliError::check_failed(format!(
+            "{}: {invalid} of {} document(s) invalid",
+            a.path.display(),
+            files.len()
+        )))
+    }
+}
