@@ -668,10 +668,22 @@ impl OcspResponse {
         serial: &[u8],
         opts: &OcspCheck<'_>,
     ) -> Result<OcspStatus, OcspError> {
+        self.check_signed(issuer, serial, opts).map(|(s, _)| s)
+    }
+
+    /// Like [`OcspResponse::check`], also returning the delegated responder certificate
+    /// that signed the response (`None` when the issuing CA signed it itself), so the
+    /// caller can check the responder's own revocation when it lacks ocsp-nocheck.
+    pub fn check_signed(
+        &self,
+        issuer: &ChainCert,
+        serial: &[u8],
+        opts: &OcspCheck<'_>,
+    ) -> Result<(OcspStatus, Option<ChainCert>), OcspError> {
         if self.status != ResponseStatus::Successful {
             return Err(OcspError::Unsuccessful(self.status));
         }
-        self.verify_signer(issuer, &opts.algorithms)?;
+        let signer = self.verify_signer(issuer, &opts.algorithms)?;
         let basic = self
             .basic
             .as_ref()
@@ -710,7 +722,7 @@ impl OcspResponse {
                 _ => {}
             }
         }
-        Ok(interpret(single, basic.extended_revoke, opts.at))
+        Ok((interpret(single, basic.extended_revoke, opts.at), signer))
     }
 }
 

@@ -2,6 +2,26 @@
 //! anchor, validity of every path certificate at the validation instant, key usage,
 //! roles, identifiers and revocation — producing a [`Report`] that lists every check with
 //! pass / fail / unknown and a reason.
+//!
+//! ```
+//! use tanba_pki::{CertPool, ChainCert, CheckKind, Crl, IdPolicy, Policy, ValidationTime, Validator, Verdict};
+//! let read = tanba_testdata::read_nca;
+//! let mut pool = CertPool::new();
+//! pool.add_anchor(ChainCert::from_bytes(&read("ca/nca_rsa_test.crt")).unwrap());
+//! let at = time::macros::datetime!(2022-06-01 0:00 UTC);
+//! let policy = Policy::builder()
+//!     .time(ValidationTime::At(at))
+//!     .id_policy(IdPolicy::AcceptTestIds)
+//!     .expected_iin("123456789012") // not the certificate's IIN
+//!     .build();
+//! let mut v = Validator::new(pool, policy);
+//! v.add_crl(Crl::from_bytes(&read("crl/nca_rsa_test.crl")).unwrap());
+//! let report = v.validate(&read("certs/individual_valid_sign_2004_rsa.cer"), &[]);
+//! assert_eq!(report.verdict, Verdict::Invalid);
+//! assert!(report.has_problem(CheckKind::Identifier));
+//! assert!(!report.has_problem(CheckKind::Revocation));
+//! assert!(report.refusal().unwrap().contains("IIN mismatch"));
+//! ```
 
 use time::OffsetDateTime;
 
@@ -543,9 +563,9 @@ impl<'f> Validator<'f> {
             .iter()
             .filter(|r| r.is_about(issuer, cert.serial()))
         {
-            match r.check(issuer, cert.serial(), &self.ocsp_opts(at, None)) {
-                Ok(s) => return ocsp_decision(s, "stored OCSP response"),
-                Err(e) => problems.push(format!("stored OCSP response: {e}")),
+            match self.ocsp_answer(r, cert, issuer, at, None, "stored OCSP response") {
+                Ok(d) => return d,
+                Err(e) => problems.push(e),
             }
         }
         if let Some(f) = self.fetcher {
@@ -559,9 +579,10 @@ impl<'f> Validator<'f> {
                 };
                 match f.ocsp(url, &req) {
                     Ok(resp) => {
-                        match resp.check(issuer, cert.serial(), &self.ocsp_opts(at, req.nonce())) {
-                            Ok(s) => return ocsp_decision(s, &format!("OCSP {url}")),
-                            Err(e) => problems.push(format!("OCSP {url}: {e}")),
+                        let from = format!("OCSP {url}");
+                        match self.ocsp_answer(&resp, cert, issuer, at, req.nonce(), &from) {
+                            Ok(d) => return d,
+                            Err(e) => problems.push(e),
                         }
                     }
                     Err(e) => problems.push(format!("OCSP: {e}")),
@@ -572,6 +593,57 @@ impl<'f> Validator<'f> {
             problems.push("OCSP: no response available".into());
         }
         Decision::Unknown(problems.join("; "))
+    }
+
+    /// Verify one OCSP response and turn it into a decision; `Err` = distrusted (reason).
+    /// A delegated responder without ocsp-nocheck gets its own revocation checked
+    /// against the CRLs given (RFC 6960 §4.2.2.2.1).
+    fn ocsp_answer(
+        &self,
+        resp: &OcspResponse,
+        cert: &ChainCert,
+        issuer: &ChainCert,
+        at: OffsetDateTime,
+        nonce: Option<&[u8]>,
+        from: &str,
+    ) -> Result<Decision, String> {
+        let (status, signer) = resp
+            .check_signed(issuer, cert.serial(), &self.ocsp_opts(at, nonce))
+            .map_err(|e| format!("{from}: {e}"))?;
+        if let Some(responder) = signer.filter(|r| !r.ocsp_nocheck()) {
+            let ci = CrlIssuer {
+                subject_der: issuer.subject_der(),
+                ski: issuer.subject_key_id(),
+                spki_der: issuer.spki_der(),
+            };
+            let when = resp.produced_at().unwrap_or(at);
+            match crate::crl::status_of(
+                self.crls.crls(),
+                responder.serial(),
+                &ci,
+                when,
+                self.policy.max_response_age,
+                &self.policy.algorithms,
+            ) {
+                CrlStatus::Good { .. } => {}
+                CrlStatus::Revoked { revoked_at, .. } => {
+                    return Err(format!(
+                        "{from}: the responder certificate '{}' was revoked at {}",
+                        responder.subject(),
+                        ts(revoked_at)
+                    ))
+                }
+                CrlStatus::Unknown { reason } => {
+                    if self.policy.unknown == UnknownStatus::Deny {
+                        return Err(format!(
+                            "{from}: the responder certificate '{}' has no ocsp-nocheck and its own revocation status is unknown ({reason})",
+                            responder.subject()
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(ocsp_decision(status, from))
     }
 
     fn by_crl(&self, cert: &ChainCert, issuer: &ChainCert, at: OffsetDateTime) -> Decision {

@@ -31,15 +31,23 @@ impl Responder {
     /// Start a responder signing with `signer` (certificate name in testdata/pki/certs
     /// and key name in testdata/pki/keys).
     fn start(signer: &str) -> Responder {
+        Self::start_with(
+            &pki(&format!("certs/{signer}.pem")),
+            &pki(&format!("keys/{signer}.key.pem")),
+        )
+    }
+
+    /// Start a responder signing with this certificate and key (PEM files).
+    fn start_with(cert: &std::path::Path, key: &std::path::Path) -> Responder {
         let mut child = Command::new("openssl")
             .arg("ocsp")
             .arg("-index")
             .arg(pki("ocsp/index.txt"))
             .args(["-port", "0"])
             .arg("-rsigner")
-            .arg(pki(&format!("certs/{signer}.pem")))
+            .arg(cert)
             .arg("-rkey")
-            .arg(pki(&format!("keys/{signer}.key.pem")))
+            .arg(key)
             .arg("-CA")
             .arg(pki("certs/ca.pem"))
             .stdout(Stdio::piped())
@@ -242,5 +250,114 @@ fn validator_online_and_responder_down() {
     assert_eq!(
         v.validate(gen_cert("individual").der(), &[]).verdict,
         Verdict::Valid
+    );
+}
+
+#[path = "support/crlgen.rs"]
+mod crlgen;
+
+/// A delegated responder certificate WITHOUT id-pkix-ocsp-nocheck, issued by the generated
+/// CA (rcgen re-creates the CA's issuer name and key identifier from its key).
+fn responder_without_nocheck(dir: &std::path::Path) -> (PathBuf, PathBuf, tanba_pki::ChainCert) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue,
+        ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, SerialNumber,
+    };
+    let ca_key =
+        KeyPair::from_pem(&String::from_utf8(common::gen_file("keys/ca.key.pem")).unwrap())
+            .unwrap();
+    let mut ca_p = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(
+        DnType::CountryName,
+        DnValue::PrintableString("KZ".try_into().unwrap()),
+    );
+    dn.push(
+        DnType::CommonName,
+        DnValue::Utf8String("TANBA TEST NCA (RSA)".into()),
+    );
+    ca_p.distinguished_name = dn;
+    ca_p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_p.key_identifier_method = KeyIdMethod::Sha256;
+    let issuer = Issuer::from_params(&ca_p, &ca_key);
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut p = CertificateParams::default();
+    p.distinguished_name
+        .push(DnType::CommonName, "OCSP RESPONDER WITHOUT NOCHECK");
+    p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::OcspSigning];
+    p.serial_number = Some(SerialNumber::from_slice(&[0x0c, 0x5a, 0x01]));
+    p.use_authority_key_identifier_extension = true;
+    p.not_before = common::at("2025-01-01T00:00:00Z");
+    p.not_after = common::at("2035-01-01T00:00:00Z");
+    let cert = p.signed_by(&key, &issuer).unwrap();
+    let cp = dir.join("r.pem");
+    let kp = dir.join("r.key");
+    std::fs::write(&cp, cert.pem()).unwrap();
+    std::fs::write(&kp, key.serialize_pem()).unwrap();
+    let cc = tanba_pki::ChainCert::from_der(cert.der()).unwrap();
+    assert!(
+        cc.names_issuer(&gen_cert("ca")),
+        "the re-created issuer must match the CA"
+    );
+    (cp, kp, cc)
+}
+
+#[test]
+fn responder_without_nocheck_gets_its_own_revocation_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cp, kp, responder) = responder_without_nocheck(dir.path());
+    let r = Responder::start_with(&cp, &kp);
+    let f = r.fetcher();
+    let policy = Policy::builder()
+        .revocation_sources(RevocationSources::OcspOnly)
+        .build();
+    let leaf = gen_cert("individual");
+    // No CRL to check the responder with: hard-fail says unknown, naming the reason.
+    let mut v = Validator::new(pool(), policy.clone());
+    v.with_fetcher(&f);
+    let rep = v.validate(leaf.der(), &[]);
+    assert_eq!(rep.verdict, Verdict::Invalid);
+    assert!(
+        rep.refusal().unwrap().contains("ocsp-nocheck"),
+        "{:?}",
+        rep.refusal()
+    );
+    // The CA's CRL does not list the responder: its answer is trusted.
+    let now = time::OffsetDateTime::now_utc();
+    let ca = gen_cert("ca");
+    let crl = |entries: &[crlgen::Entry]| {
+        tanba_pki::Crl::from_bytes(&crlgen::signed_crl(
+            &crlgen::CrlSpec {
+                issuer_der: ca.subject_der(),
+                aki: ca.subject_key_id().unwrap(),
+                number: 50,
+                delta_base: None,
+                this_update: now - time::Duration::hours(1),
+                next_update: Some(now + time::Duration::days(1)),
+                entries,
+            },
+            &common::gen_key_pkcs8("ca"),
+        ))
+        .unwrap()
+    };
+    let mut v = Validator::new(pool(), policy.clone());
+    v.with_fetcher(&f);
+    v.add_crl(crl(&[]));
+    assert_eq!(v.validate(leaf.der(), &[]).verdict, Verdict::Valid);
+    // A CRL listing the responder: its answers are refused.
+    let mut v = Validator::new(pool(), policy);
+    v.with_fetcher(&f);
+    v.add_crl(crl(&[crlgen::Entry {
+        serial: responder.serial().to_vec(),
+        revoked_at: now - time::Duration::minutes(30),
+        reason: Some(1),
+    }]));
+    let rep = v.validate(leaf.der(), &[]);
+    assert_eq!(rep.verdict, Verdict::Invalid);
+    assert!(
+        rep.refusal().unwrap().contains("responder certificate"),
+        "{:?}",
+        rep.refusal()
     );
 }
