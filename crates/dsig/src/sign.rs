@@ -2,7 +2,7 @@
 
 use tanba_crypto::{SignatureEncoding, Signer};
 
-use crate::algorithms::{C14nMethod, Transform, DSIG_NS};
+use crate::algorithms::{C14nMethod, Transform};
 use crate::base64::Base64Layout;
 use crate::dom::{Doc, Node};
 use crate::template::{ReferenceTemplate, SignatureTemplate};
@@ -208,25 +208,27 @@ pub fn sign(xml: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<Vec<u
     };
     let rendered = template.render();
 
-    // splice the template in as the last child of `parent`
+    // SignedInfo is canonicalized in its real context: the signature text is parsed inside
+    // a small wrapper that carries exactly the namespaces in scope at `parent` and the
+    // `xml:*` attributes it inherits (all that inclusive C14N takes from ancestors), so
+    // the whole document need not be parsed a second time.
+    let wrapper = context_wrapper(&doc, parent, &rendered.text);
     let (mut text, sig_start) =
         splice_last_child(&doc, parent, &rendered.text, opts.xml_declaration)?;
     drop(doc);
-
-    // canonicalize SignedInfo in its real namespace context, sign, insert the value
-    let signed_doc = Doc::parse(text.as_bytes())?;
-    let sig_el = signed_doc
-        .elements_named(DSIG_NS, "Signature")
+    let frag = Doc::parse(wrapper.as_bytes())?;
+    let sig_el = frag
+        .child_elements(frag.root())
         .into_iter()
-        .find(|&s| signed_doc.outer_range(s).start == sig_start)
-        .ok_or_else(|| DsigError::Sign("internal: spliced signature not found".into()))?;
-    let signed_info = signed_doc
+        .next()
+        .ok_or_else(|| DsigError::Sign("internal: signature template not found".into()))?;
+    let signed_info = frag
         .child_elements(sig_el)
         .into_iter()
         .next()
         .ok_or_else(|| DsigError::Sign("internal: SignedInfo not found".into()))?;
     let mut si = Vec::new();
-    signed_doc.c14n(
+    frag.c14n(
         Some(signed_info),
         &template.c14n,
         template.c14n.with_comments(),
@@ -234,12 +236,49 @@ pub fn sign(xml: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<Vec<u
         &mut si,
     )?;
     let value = signer.sign(&si, SignatureEncoding::XmlDsig)?;
-    drop(signed_doc);
     text.insert_str(
         sig_start + rendered.value_offset,
         &template.signature_value_text(&value),
     );
     Ok(text.into_bytes())
+}
+
+/// `<w xmlns…="…" xml:…="…">FRAGMENT</w>` reproducing the context of `parent`.
+fn context_wrapper(doc: &Doc, parent: Node, fragment: &str) -> String {
+    use crate::template::escape_attr;
+    let d = doc.inner();
+    let mut out = String::with_capacity(fragment.len() + 256);
+    out.push_str("<w");
+    for ns in d.in_scope_namespaces(parent) {
+        if ns.prefix.is_empty() {
+            out.push_str(&format!(" xmlns=\"{}\"", escape_attr(ns.uri)));
+        } else {
+            out.push_str(&format!(" xmlns:{}=\"{}\"", ns.prefix, escape_attr(ns.uri)));
+        }
+    }
+    // inherited xml:* attributes, nearest ancestor wins
+    let mut seen: Vec<&str> = Vec::new();
+    let mut cur = Some(parent);
+    while let Some(el) = cur {
+        if !d.is_element(el) {
+            break;
+        }
+        for a in d.attributes(el) {
+            if a.name.namespace == tanba_xml::XML_NS && !seen.contains(&a.name.local) {
+                seen.push(a.name.local);
+                out.push_str(&format!(
+                    " xml:{}=\"{}\"",
+                    a.name.local,
+                    escape_attr(a.value)
+                ));
+            }
+        }
+        cur = d.parent(el);
+    }
+    out.push('>');
+    out.push_str(fragment);
+    out.push_str("</w>");
+    out
 }
 
 /// Inserts `fragment` as the last child of `parent` in the document text; returns the new

@@ -491,32 +491,38 @@ fn check_signature_value(
     ))
 }
 
-/// ECDSA `r‖s` with each half left-padded beyond the field size (some Java producers
-/// write 33-byte halves for P-256): strip the zero padding.
+/// ECDSA `r‖s` whose halves are not the field size: left-padded with zeros beyond it
+/// (some Java producers write 33-byte halves for P-256) or short of it (the "Java bug" of
+/// 65-byte halves for P-521). Each half is brought to the field size; `None` when the value
+/// already fits or cannot be fixed this way.
 fn normalize_ecdsa(alg: SignatureAlgorithm, spki: &[u8], value: &[u8]) -> Option<Vec<u8>> {
-    if !matches!(
-        alg,
-        SignatureAlgorithm::EcdsaSha256 | SignatureAlgorithm::EcdsaSha384
-    ) {
+    if alg.key_kind() != tanba_crypto::KeyKind::Ec {
         return None;
     }
     let info = tanba_crypto::PublicKeyInfo::from_der(spki).ok()?;
     let field = match info.curve_oid.as_deref()? {
         "1.2.840.10045.3.1.7" => 32,
         "1.3.132.0.34" => 48,
+        "1.3.132.0.35" => 66,
         _ => return None,
     };
     let half = value.len() / 2;
-    if value.len() % 2 != 0 || half <= field {
+    if value.len() % 2 != 0 || half == field || half == 0 {
         return None;
     }
-    let pad = half - field;
     let (r, s) = value.split_at(half);
-    if r[..pad].iter().chain(&s[..pad]).any(|&b| b != 0) {
-        return None;
-    }
-    let mut out = r[pad..].to_vec();
-    out.extend_from_slice(&s[pad..]);
+    let fit = |x: &[u8]| -> Option<Vec<u8>> {
+        if x.len() > field {
+            let pad = x.len() - field;
+            x[..pad].iter().all(|&b| b == 0).then(|| x[pad..].to_vec())
+        } else {
+            let mut v = vec![0u8; field - x.len()];
+            v.extend_from_slice(x);
+            Some(v)
+        }
+    };
+    let mut out = fit(r)?;
+    out.extend(fit(s)?);
     Some(out)
 }
 

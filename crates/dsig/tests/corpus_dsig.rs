@@ -116,6 +116,12 @@ fn allowed_deviation(
                 None
             }
         }
+        // a hash/curve combination tanba-crypto refuses by policy (e.g. SHA-256 on P-521)
+        Err(DsigError::Crypto(tanba_crypto::CryptoError::Unsupported { operation, .. }))
+            if operation.contains("curve") =>
+        {
+            Some("hash/curve combination refused by tanba-crypto policy")
+        }
         // the key is only given by KeyValue / KeyName / RetrievalMethod / X509Digest /
         // issuer-serial…, and the row configures none: tanba takes keys from
         // X509Certificate (or from the caller) only

@@ -491,3 +491,104 @@ fn gost_2015_kalkan_profile_sign_and_verify() {
     let t = String::from_utf8(signed).unwrap().replace("1000", "1001");
     assert!(is_invalid(t.as_bytes()));
 }
+
+#[test]
+fn signed_info_context_namespaces_and_xml_attributes() {
+    // SignedInfo inherits the default namespace, prefixes and xml:* attributes of its
+    // ancestors under inclusive C14N: a signature made in such a context verifies with
+    // tanba and with xmlsec1
+    let key = openssl_key("rsa:2048");
+    // (libxml2 writes a namespace URI containing `&` unescaped in canonical form, unlike the
+    // C14N spec and tanba-xml; the interop document avoids that character)
+    let doc = "<r:root xmlns:r=\"urn:r\" xmlns=\"urn:default\" xml:lang=\"kk\" xml:space=\"preserve\"><box xmlns:q=\"urn:q\" xml:lang=\"ru\"><q:data Id=\"d1\">мәтін</q:data></box></r:root>";
+    let amp = doc.replace("urn:default", "urn:default&amp;x");
+    for opts in [SignOptions::default(), SignOptions::by_id("d1")] {
+        verify_ok(&sign(amp.as_bytes(), &key.signer, &opts).unwrap());
+        let signed = sign(doc.as_bytes(), &key.signer, &opts).unwrap();
+        verify_ok(&signed);
+        let mut args = vec!["--pubkey-cert-pem", key.cert_pem.to_str().unwrap()];
+        if opts.target != tanba_dsig::SignTarget::WholeDocument {
+            args.extend(["--id-attr:Id", "urn:q:data"]);
+        }
+        let (ok, err) = xmlsec1_verify(&signed, &args);
+        assert!(
+            ok,
+            "{:?}: {err}\n{}",
+            opts.target,
+            String::from_utf8_lossy(&signed)
+        );
+    }
+}
+
+#[test]
+fn unknown_algorithms_in_signed_info_are_refused_by_name() {
+    let key = openssl_key("rsa:2048");
+    let signed = String::from_utf8(
+        sign(
+            BY_ID_DOC.as_bytes(),
+            &key.signer,
+            &SignOptions::by_id("doc-1"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let cases = [
+        (
+            "http://www.w3.org/2001/10/xml-exc-c14n#\"/>\n<ds:SignatureMethod",
+            "http://www.apache.org/bad-c14n-algo\"/>\n<ds:SignatureMethod",
+            tanba_dsig::AlgorithmRole::Canonicalization,
+            "http://www.apache.org/bad-c14n-algo",
+        ),
+        (
+            "<ds:Transform Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments\"/>",
+            "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>",
+            tanba_dsig::AlgorithmRole::Transform,
+            "http://www.w3.org/TR/1999/REC-xslt-19991116",
+        ),
+        (
+            "<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>",
+            "<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#md5\"/>",
+            tanba_dsig::AlgorithmRole::Digest,
+            "http://www.w3.org/2001/04/xmldsig-more#md5",
+        ),
+        (
+            "xmldsig-more#rsa-sha256",
+            "xmldsig-more#hmac-sha256",
+            tanba_dsig::AlgorithmRole::Signature,
+            "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256",
+        ),
+    ];
+    for (from, to, role, uri) in cases {
+        assert!(signed.contains(from), "{from}");
+        let doc = signed.replacen(from, to, 1);
+        let r = verify(doc.as_bytes(), &VerifyOptions::default()).unwrap();
+        assert_eq!(
+            r.signatures[0].result.as_ref().unwrap_err(),
+            &DsigError::UnsupportedAlgorithm {
+                role,
+                uri: uri.to_owned()
+            }
+        );
+    }
+    // SHA-1 only with the legacy switch
+    let sha1 = signed.replacen(
+        "<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>",
+        "<ds:DigestMethod Algorithm=\"http://www.w3.org/2000/09/xmldsig#sha1\"/>",
+        1,
+    );
+    let r = verify(sha1.as_bytes(), &VerifyOptions::default()).unwrap();
+    assert!(matches!(
+        r.signatures[0].result,
+        Err(DsigError::LegacyAlgorithmRefused { .. })
+    ));
+    let legacy = VerifyOptions {
+        allow_legacy: true,
+        ..VerifyOptions::default()
+    };
+    let r = verify(sha1.as_bytes(), &legacy).unwrap();
+    // accepted as an algorithm, and then invalid: SignedInfo was altered
+    assert!(matches!(
+        r.signatures[0].result,
+        Err(DsigError::BadSignatureValue { .. })
+    ));
+}
