@@ -136,6 +136,15 @@ impl Role {
         }
     }
 
+    /// The role with this [`code`](Self::code) (`first_head`, `signatory`, ...); the code
+    /// `information_system` gives the unnumbered `InformationSystem(None)`.
+    pub fn from_code(code: &str) -> Option<Role> {
+        if code == "information_system" {
+            return Some(Role::InformationSystem(None));
+        }
+        TABLE.iter().map(|(_, r)| *r).find(|r| r.code() == code)
+    }
+
     /// The official (registry) name, in Russian.
     pub fn official_name(&self) -> &'static str {
         match self {
@@ -174,6 +183,21 @@ impl Role {
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    /// Parse a role code (`first_head`) or a role OID (`1.2.398.3.3.4.1.2.1`).
+    fn from_str(s: &str) -> Result<Role, String> {
+        Role::from_code(s)
+            .or_else(|| Role::from_oid(s))
+            .ok_or_else(|| {
+                format!(
+                    "unknown role {s:?} (expected a role code such as first_head, or a role OID)"
+                )
+            })
     }
 }
 

@@ -79,6 +79,11 @@ const TABLE: &[(&str, Role, &str)] = &[
 fn role_table_round_trips() {
     for (oid, role, code) in TABLE {
         assert_eq!(Role::from_oid(oid), Some(*role), "{oid}");
+        assert_eq!(oid.parse::<Role>(), Ok(*role));
+        if !matches!(role, Role::InformationSystem(Some(_))) {
+            assert_eq!(Role::from_code(code), Some(*role), "{code}");
+            assert_eq!(code.parse::<Role>(), Ok(*role));
+        }
         assert_eq!(role.oid(), *oid, "{role:?}");
         assert_eq!(role.code(), *code);
         assert!(!role.official_name().is_empty());
@@ -89,6 +94,13 @@ fn role_table_round_trips() {
         .map(|(_, r, _)| r.code())
         .collect();
     assert_eq!(codes.len(), TABLE.len() - 2, "codes are unique");
+}
+
+#[test]
+fn unknown_codes() {
+    assert_eq!(Role::from_code("ceo"), None);
+    let e = "ceo".parse::<Role>().unwrap_err();
+    assert!(e.contains("unknown role \"ceo\""), "{e}");
 }
 
 #[test]
