@@ -30,7 +30,7 @@ pub fn split(input: &[u8]) -> Result<(Encoding, Vec<Vec<u8>>), PkiError> {
         });
     };
     if input[start] == 0x30 {
-        return Ok((Encoding::Der, vec![input.to_vec()]));
+        return Ok((Encoding::Der, vec![input[start..].to_vec()]));
     }
     let text = std::str::from_utf8(input).map_err(|e| PkiError::Unrecognized {
         detail: format!(

@@ -104,6 +104,12 @@ fn bundles() {
     pem.extend(tanba_testdata::read_nca("ca/nca_gost_test.crt"));
     let certs = KzCertificate::from_pem_or_der(&pem).unwrap();
     assert_eq!(certs.len(), 2);
+    // CRLF line endings (Windows tools, NCA downloads).
+    let crlf = String::from_utf8(tanba_testdata::read_nca("ca/nca_rsa_test.crt"))
+        .unwrap()
+        .replace('\n', "\r\n");
+    let certs = KzCertificate::from_pem_or_der(crlf.as_bytes()).unwrap();
+    assert_eq!(certs[0].der(), &a[..]);
     // Bare base64 of a DER certificate.
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD.encode(&b);
