@@ -49,7 +49,6 @@ fn gost_crl_signatures_verify_against_their_cas() {
         .verify_signature(nca_cert("ca/nca_gost2015_test.cer").spki_der(), &strict)
         .is_err());
 }
-}
 
 fn validator(
     ca: &str,
