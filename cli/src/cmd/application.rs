@@ -22,7 +22,8 @@ pub struct Args {
     pub command: Sub,
 }
 
-/// The subcommands.
+/// The subcommands (parsed once per run: their size does not matter).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, clap::Subcommand)]
 pub enum Sub {
     /// Build an application XML from a JSON form (validated; errors name the field).

@@ -122,7 +122,8 @@ pub struct Args {
     pub command: Sub,
 }
 
-/// The subcommands.
+/// The subcommands (parsed once per run: their size does not matter).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, clap::Subcommand)]
 pub enum Sub {
     /// Verify an issued licence / permit / conclusion / certificate / act / refusal, or a

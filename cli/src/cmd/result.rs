@@ -18,7 +18,8 @@ pub struct Args {
     pub command: Sub,
 }
 
-/// The subcommands.
+/// The subcommands (parsed once per run: their size does not matter).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, clap::Subcommand)]
 pub enum Sub {
     /// Build a result document XML from JSON (validated; errors name the field).

@@ -1,0 +1,216 @@
+//! `tanba application build` / `sign` / `countersign` / `verify` with the test PKI keys:
+//! field-naming errors (exit 2), refusals that write nothing (exit 1), both signers reported.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn tanba(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tanba"))
+        .args(args)
+        .output()
+        .expect("run tanba")
+}
+
+fn pki(rel: &str) -> String {
+    tanba_testdata::own(&format!("pki/{rel}"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn checks() -> Vec<String> {
+    [
+        "--trust",
+        &pki("certs/root.pem"),
+        "--trust",
+        &pki("certs/ca.pem"),
+        "--crl",
+        &pki("crl/ca.crl"),
+        "--crl",
+        &pki("crl/ca_delta.crl"),
+        "--at",
+        "2026-06-01T00:00:00Z",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn key(name: &str) -> Vec<String> {
+    vec![
+        "--key".into(),
+        pki(&format!("keys/{name}.key.pem")),
+        "--cert".into(),
+        pki(&format!("certs/{name}.pem")),
+    ]
+}
+
+fn build(dir: &std::path::Path, applicant: serde_json::Value) -> PathBuf {
+    let mut v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(tanba_testdata::own("examples/import-licence.json")).unwrap(),
+    )
+    .unwrap();
+    v["applicant"] = applicant;
+    let json = dir.join("form.json");
+    std::fs::write(&json, serde_json::to_vec(&v).unwrap()).unwrap();
+    let app = dir.join("app.xml");
+    let out = tanba(&[
+        "application",
+        "build",
+        json.to_str().unwrap(),
+        "--id",
+        "APP-T-1",
+        "--out",
+        app.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app
+}
+
+fn run(args: Vec<String>) -> Output {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    tanba(&refs)
+}
+
+#[test]
+fn build_names_the_bad_field_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(tanba_testdata::own("examples/import-licence.json")).unwrap(),
+    )
+    .unwrap();
+    v["form"]["contract"]["date"] = "2026/02/15".into();
+    let json = dir.path().join("bad.json");
+    std::fs::write(&json, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out_file = dir.path().join("app.xml");
+    let out = tanba(&[
+        "application",
+        "build",
+        json.to_str().unwrap(),
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("form.contract.date: expected DD.MM.YYYY"),
+        "{err}"
+    );
+    assert!(!out_file.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temp files left"
+    );
+}
+
+#[test]
+fn sign_countersign_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = build(
+        dir.path(),
+        serde_json::json!({"kind": "individual-entrepreneur", "id": {"iin": "900101300007"}, "name": "ЖК ИВАНОВ ИВАН"}),
+    );
+    let signed = dir.path().join("signed.xml");
+    let mut a = vec![
+        "application".into(),
+        "sign".into(),
+        app.to_str().unwrap().into(),
+    ];
+    a.extend(key("individual"));
+    a.extend(checks());
+    a.extend(["--out".into(), signed.to_str().unwrap().into()]);
+    let out = run(a);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let certified = dir.path().join("certified.xml");
+    let mut a = vec![
+        "application".into(),
+        "countersign".into(),
+        signed.to_str().unwrap().into(),
+    ];
+    a.extend(key("employee"));
+    a.extend(checks());
+    a.extend([
+        "--operator-bin".into(),
+        "050440000012".into(),
+        "--out".into(),
+        certified.to_str().unwrap().into(),
+    ]);
+    let out = run(a);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut a = vec![
+        "application".into(),
+        "verify".into(),
+        certified.to_str().unwrap().into(),
+        "--json".into(),
+    ];
+    a.extend(checks());
+    let out = run(a);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["signers"][0]["role"], "applicant");
+    assert_eq!(v["signers"][1]["role"], "operator");
+    assert_eq!(
+        v["signers"][1]["signer"]["roles"],
+        serde_json::json!(["legal_entity", "employee"])
+    );
+}
+
+#[test]
+fn refusals_exit_1_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = build(
+        dir.path(),
+        serde_json::json!({"kind": "individual", "id": {"iin": "123456789011"}, "name": "ТЕСТОВ ТЕСТ"}),
+    );
+    for (signer, want) in [
+        ("individual", "identifier: IIN mismatch"),
+        ("wrong_ku", "key usage:"),
+        ("revoked", "revocation:"),
+        ("expired", "validity:"),
+    ] {
+        let signed = dir.path().join(format!("signed-{signer}.xml"));
+        let mut a = vec![
+            "application".into(),
+            "sign".into(),
+            app.to_str().unwrap().into(),
+        ];
+        a.extend(key(signer));
+        a.extend(checks());
+        a.extend(["--out".into(), signed.to_str().unwrap().into()]);
+        let out = run(a);
+        assert_eq!(out.status.code(), Some(1), "{signer}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("authenticity of the EDS not confirmed"),
+            "{err}"
+        );
+        assert!(err.contains(want), "{signer}: {err}");
+        assert!(
+            !signed.exists(),
+            "{signer}: output written despite the refusal"
+        );
+    }
+}
