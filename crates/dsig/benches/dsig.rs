@@ -37,7 +37,7 @@ fn document(size: usize) -> Vec<u8> {
 
 fn small(c: &mut Criterion) {
     let signer = signer();
-    let doc = document(3 * 1024);
+    let doc = document(700);
     let signed = sign(&doc, &signer, &SignOptions::default()).unwrap();
     eprintln!(
         "4 KB case: unsigned {} bytes, signed {} bytes",

@@ -208,11 +208,21 @@ pub fn sign(xml: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<Vec<u
     };
     let rendered = template.render();
 
-    // SignedInfo is canonicalized in its real context: the signature text is parsed inside
-    // a small wrapper that carries exactly the namespaces in scope at `parent` and the
-    // `xml:*` attributes it inherits (all that inclusive C14N takes from ancestors), so
-    // the whole document need not be parsed a second time.
-    let wrapper = context_wrapper(&doc, parent, &rendered.text);
+    // SignedInfo is canonicalized in its real context: the Signature start tag and the
+    // SignedInfo are parsed inside a small wrapper that carries exactly the namespaces in
+    // scope at `parent` and the `xml:*` attributes it inherits (all that C14N takes from
+    // ancestors), so the whole document need not be parsed a second time.
+    let signature_skeleton = format!(
+        "{}{}</{}Signature>",
+        &rendered.text[..rendered.start_tag_len],
+        &rendered.text[rendered.signed_info.clone()],
+        if template.prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{}:", template.prefix)
+        }
+    );
+    let wrapper = context_wrapper(&doc, parent, &signature_skeleton);
     let (mut text, sig_start) =
         splice_last_child(&doc, parent, &rendered.text, opts.xml_declaration)?;
     drop(doc);

@@ -49,6 +49,10 @@ pub struct SignatureText {
     pub text: String,
     /// Byte offset in `text` where the `SignatureValue` content goes.
     pub value_offset: usize,
+    /// Byte range of the `SignedInfo` element in `text`.
+    pub signed_info: std::ops::Range<usize>,
+    /// Byte length of the `Signature` start tag at the beginning of `text`.
+    pub start_tag_len: usize,
 }
 
 impl SignatureTemplate {
@@ -122,7 +126,9 @@ impl SignatureTemplate {
             format!(" xmlns:{}=\"{DSIG_NS}\"", self.prefix)
         };
         w.open("Signature", &xmlns);
+        let start_tag_len = w.out.len();
         w.nl();
+        let si_start = w.out.len();
         w.open("SignedInfo", "");
         w.nl();
         w.method("CanonicalizationMethod", &self.c14n);
@@ -158,6 +164,7 @@ impl SignatureTemplate {
             w.close("Reference");
         }
         w.close("SignedInfo");
+        let si_end = w.out.trim_end_matches('\n').len();
         w.open("SignatureValue", "");
         let value_offset = w.out.len();
         w.close("SignatureValue");
@@ -179,6 +186,8 @@ impl SignatureTemplate {
         SignatureText {
             text: w.out,
             value_offset,
+            signed_info: si_start..si_end,
+            start_tag_len,
         }
     }
 
@@ -305,6 +314,13 @@ mod tests {
 <ds:SignatureValue>";
         assert!(r.text.starts_with(expected_head), "{}", r.text);
         assert_eq!(r.value_offset, expected_head.len());
+        assert_eq!(
+            r.start_tag_len,
+            "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">".len()
+        );
+        assert!(r.text[r.signed_info.clone()]
+            .starts_with("<ds:SignedInfo>\n<ds:CanonicalizationMethod"));
+        assert!(r.text[r.signed_info.clone()].ends_with("</ds:Reference>\n</ds:SignedInfo>"));
         assert!(r.text[r.value_offset..].starts_with(
             "</ds:SignatureValue>\n<ds:KeyInfo>\n<ds:X509Data>\n<ds:X509Certificate>\n"
         ));
