@@ -1,0 +1,193 @@
+//! The applicant flow with the real NCA RK test keys (../shared/testdata/nca), validated
+//! "as of" moments inside their validity, with the real CRLs as revocation evidence.
+
+mod common;
+
+use tanba_crypto::KeySigner;
+use tanba_egov::{sign_application, verify_application, Application, CertChecker, EgovError};
+use tanba_keys::{KeyPurpose, KeySelector, Keystore, Password};
+use time::macros::datetime;
+
+fn nca_signer(file: &str) -> KeySigner {
+    let p12 = tanba_testdata::read_nca(&format!("keys/{file}"));
+    let store =
+        Keystore::open_pkcs12(&p12, &Password::new(tanba_testdata::nca_password(file))).unwrap();
+    store
+        .signer(&KeySelector::Single)
+        .or_else(|_| store.signer(&KeySelector::Purpose(KeyPurpose::Sign)))
+        .unwrap()
+}
+
+/// The NCA test CAs as anchors (their roots are not published), test identifiers allowed.
+fn nca_checker(at: time::OffsetDateTime, crl: Option<&str>) -> CertChecker {
+    let mut c = CertChecker::new().at(at).accept_test_identifiers();
+    for ca in [
+        "ca/nca_rsa_test.crt",
+        "ca/nca_gost_test.crt",
+        "ca/nca_gost2015_test.cer",
+    ] {
+        c.add_anchor(&tanba_testdata::read_nca(ca)).unwrap();
+    }
+    match crl {
+        Some(f) => {
+            c.add_crl(&tanba_testdata::read_nca(&format!("crl/{f}")))
+                .unwrap();
+            c
+        }
+        None => c.without_revocation(),
+    }
+}
+
+fn app(applicant: serde_json::Value) -> Application {
+    common::import_app(applicant)
+}
+
+fn individual(iin: &str) -> serde_json::Value {
+    serde_json::json!({"kind": "individual", "id": {"iin": iin}, "name": "ТЕСТОВ ТЕСТ"})
+}
+
+fn refusal(r: Result<tanba_egov::Signed, EgovError>) -> String {
+    match r {
+        Err(e @ EgovError::EdsNotConfirmed { .. }) => e.to_string(),
+        Err(other) => panic!("expected a refusal, got {other:?}"),
+        Ok(_) => panic!("expected a refusal, got a signature"),
+    }
+}
+
+#[test]
+fn gost_2015_individual_signs_with_crl_evidence_and_verifies() {
+    // Valid 2022-07-28 … 2023-07-28; the 2022 GOST CRL covers 2022-07-27 … 2023-01-23.
+    let c = nca_checker(
+        datetime!(2022-12-01 00:00 UTC),
+        Some("nca_gost2022_test.crl"),
+    );
+    let a = app(individual("123456789012"));
+    let signed = sign_application(
+        &a.to_xml(),
+        &nca_signer("individual_valid_gost_2015.p12"),
+        &c,
+        None,
+    )
+    .unwrap();
+    assert!(String::from_utf8_lossy(&signed.xml).contains("gostr34102015-gostr34112015-512"));
+    let v = verify_application(&signed.xml, &c, None).unwrap();
+    assert!(v.valid, "{:?}", v.failures);
+    assert_eq!(v.signers[0].signer.iin.as_deref(), Some("123456789012"));
+}
+
+#[test]
+fn rsa_individual_signs_as_of_its_validity() {
+    // Valid 2021-01-18 … 2022-01-18; no revocation evidence from that time exists.
+    let c = nca_checker(datetime!(2021-06-01 00:00 UTC), None);
+    let a = app(individual("123456789011"));
+    let signed = sign_application(
+        &a.to_xml(),
+        &nca_signer("individual_valid_sign_rsa_2004.p12"),
+        &c,
+        None,
+    )
+    .unwrap();
+    assert!(verify_application(&signed.xml, &c, None).unwrap().valid);
+    // The same key after its expiry.
+    let late = nca_checker(datetime!(2022-06-01 00:00 UTC), None);
+    let e = refusal(sign_application(
+        &a.to_xml(),
+        &nca_signer("individual_valid_sign_rsa_2004.p12"),
+        &late,
+        None,
+    ));
+    assert!(e.contains("validity: expired"), "{e}");
+}
+
+#[test]
+fn iin_mismatch_with_a_real_key() {
+    let c = nca_checker(
+        datetime!(2022-12-01 00:00 UTC),
+        Some("nca_gost2022_test.crl"),
+    );
+    let a = app(individual("123456789011"));
+    let e = refusal(sign_application(
+        &a.to_xml(),
+        &nca_signer("individual_valid_gost_2015.p12"),
+        &c,
+        None,
+    ));
+    assert!(
+        e.contains("IIN mismatch: expected 123456789011, certificate has 123456789012"),
+        "{e}"
+    );
+}
+
+#[test]
+fn revoked_signers_are_refused_on_the_real_crls() {
+    let a = app(individual("123456789011"));
+    let c = nca_checker(datetime!(2022-06-01 00:00 UTC), Some("nca_rsa_test.crl"));
+    let e = refusal(sign_application(
+        &a.to_xml(),
+        &nca_signer("individual_sign_revoked_rsa_2004.p12"),
+        &c,
+        None,
+    ));
+    assert!(
+        e.contains("revocation:") && e.to_lowercase().contains("revoked"),
+        "{e}"
+    );
+
+    let le = app(
+        serde_json::json!({"kind": "legal-entity", "id": {"bin": "123456789021"}, "name": "АО \"ТЕСТ\""}),
+    );
+    let c = nca_checker(
+        datetime!(2022-12-01 00:00 UTC),
+        Some("nca_gost2022_test.crl"),
+    );
+    let e = refusal(sign_application(
+        &le.to_xml(),
+        &nca_signer("ceo_revoked_gost_2015.p12"),
+        &c,
+        None,
+    ));
+    assert!(e.contains("revocation:"), "{e}");
+}
+
+#[test]
+fn auth_key_is_refused_for_signing() {
+    let a = app(individual("123456789011"));
+    let c = nca_checker(datetime!(2022-06-01 00:00 UTC), None);
+    let e = refusal(sign_application(
+        &a.to_xml(),
+        &nca_signer("individual_auth_revoked_rsa_2004.p12"),
+        &c,
+        None,
+    ));
+    assert!(e.contains("key usage:"), "{e}");
+}
+
+#[test]
+fn bin_mismatch_with_the_real_ceo_key() {
+    let c = nca_checker(datetime!(2022-12-01 00:00 UTC), None);
+    let own = app(
+        serde_json::json!({"kind": "legal-entity", "id": {"bin": "123456789021"}, "name": "АО \"ТЕСТ\""}),
+    );
+    // The first head of АО "ТЕСТ" may sign for it (revocation switched off here) ...
+    sign_application(
+        &own.to_xml(),
+        &nca_signer("ceo_revoked_gost_2015.p12"),
+        &c,
+        None,
+    )
+    .unwrap();
+    // ... but not for another organisation.
+    let other = app(
+        serde_json::json!({"kind": "legal-entity", "id": {"bin": "123456789022"}, "name": "ТОО \"БАСҚА\""}),
+    );
+    let e = refusal(sign_application(
+        &other.to_xml(),
+        &nca_signer("ceo_revoked_gost_2015.p12"),
+        &c,
+        None,
+    ));
+    assert!(
+        e.contains("BIN mismatch: expected 123456789022, certificate has 123456789021"),
+        "{e}"
+    );
+}
