@@ -38,6 +38,8 @@ enum Command {
     /// Keystores: `info` lists the keys of a PKCS#12 file (alias, algorithm, SIGN/AUTH, IIN/BIN).
     #[command(subcommand_required = true)]
     Key(cmd::key::Args),
+    /// SmartBridge SyncChannel SendMessage request around business data.
+    Envelope(cmd::envelope::Args),
     /// Issued licences, permits, conclusions, refusals: `verify` one or a folder.
     #[command(subcommand_required = true)]
     Licence(cmd::licence::Args),
@@ -51,6 +53,9 @@ enum Command {
     Trust(cmd::trust::Args),
     /// Verify every XML signature of a document; report signers and what was signed.
     Verify(cmd::verify::Args),
+    /// WS-Security transport signature: `sign` an envelope, `verify` one.
+    #[command(subcommand_required = true)]
+    Wss(cmd::wss::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,9 +68,11 @@ fn main() -> ExitCode {
         Command::Key(args) => cmd::key::run(args),
         Command::Licence(args) => cmd::licence::run(args),
         Command::Result(args) => cmd::result::run(args),
+        Command::Envelope(args) => cmd::envelope::run(args),
         Command::Sign(args) => cmd::sign::run(args),
         Command::Trust(args) => cmd::trust::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Wss(args) => cmd::wss::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -47,11 +47,17 @@ fn parse_doc(bytes: &[u8], field: &str) -> Result<Document, EnvelopeError> {
 
 impl Data {
     /// Inline XML from a whole document (any encoding tanba-xml reads): checked for
-    /// well-formedness, its XML declaration dropped, everything else kept verbatim, so an
+    /// well-formedness, its XML declaration and trailing whitespace dropped, everything
+    /// else kept verbatim, so an
     /// enveloped signature over it (`URI=""`) still verifies once the text is extracted.
     pub fn inline_document(bytes: &[u8]) -> Result<Data, EnvelopeError> {
         let doc = parse_doc(bytes, "data")?;
-        Ok(Data::Xml(strip_declaration(doc.source()).to_owned()))
+        // Whitespace after the root element is not part of the document's canonical form.
+        Ok(Data::Xml(
+            strip_declaration(doc.source())
+                .trim_end_matches([' ', '\t', '\r', '\n'])
+                .to_owned(),
+        ))
     }
 
     /// Inline XML typed with `xsi:type` (see [`Data::TypedXml`]).
