@@ -711,3 +711,84 @@ fn pkcs8_forms_round_trip() {
     assert!(ks.entries()[0].certificate().is_none());
     assert_eq!(ks.certificates().len(), 1);
 }
+
+/// Less common layouts OpenSSL can write: a CA certificate beside the leaf (chain order),
+/// no MAC at all, an unencrypted key bag, and the legacy algorithms written by OpenSSL 3.
+#[test]
+fn openssl_pkcs12_variants() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = extract_rsa(dir.path());
+    let ca = tanba_testdata::nca("ca/nca_rsa_test.crt");
+    let ca = ca.to_str().unwrap();
+    let ca_der = openssl_ok(&["x509", "-in", ca, "-outform", "DER"], None, None);
+    let penv = format!("env:{PW_VAR}");
+    let export = |file: &str, extra: &[&str], pw: &str| -> Vec<u8> {
+        let out = dir.path().join(file);
+        let out = out.to_str().unwrap();
+        let mut args = vec![
+            "pkcs12", "-export", "-inkey", &key, "-in", &cert, "-out", out, "-passout", &penv,
+        ];
+        args.extend_from_slice(extra);
+        openssl_ok(&args, Some(pw), None);
+        std::fs::read(out).unwrap()
+    };
+
+    // Leaf + issuing CA: the chain is leaf first, then the CA.
+    let data = export("chain.p12", &["-certfile", ca], "pw");
+    let ks = Keystore::open_pkcs12(&data, &Password::new("pw")).unwrap();
+    assert_eq!(ks.certificates().len(), 2);
+    let chain = ks.entries()[0].chain();
+    assert_eq!(chain.len(), 2);
+    assert!(chain[0].subject().contains("SERIALNUMBER=IIN123456789011"));
+    assert_eq!(chain[1].der(), ca_der.as_slice());
+    let signer = ks.signer(&KeySelector::Single).unwrap();
+    assert_eq!(signer.certificate_chain()[1], ca_der);
+
+    // No MAC: the right password opens it, a wrong one is still "wrong password".
+    let data = export("nomac.p12", &["-nomac"], "pw");
+    let info = String::from_utf8_lossy(
+        &openssl(
+            &[
+                "pkcs12",
+                "-in",
+                dir.path().join("nomac.p12").to_str().unwrap(),
+                "-passin",
+                &penv,
+                "-info",
+                "-noout",
+            ],
+            Some("pw"),
+            None,
+        )
+        .stderr,
+    )
+    .to_string();
+    assert!(!info.contains("MAC: sha"), "{info}");
+    assert!(Keystore::open_pkcs12(&data, &Password::new("pw")).is_ok());
+    assert_eq!(
+        Keystore::open_pkcs12(&data, &Password::new("nope")).unwrap_err(),
+        KeyError::WrongPassword
+    );
+
+    // Key and certificates not encrypted at all (keyBag), MAC still present.
+    let data = export("plain.p12", &["-keypbe", "NONE", "-certpbe", "NONE"], "pw");
+    let ks = Keystore::open_pkcs12(&data, &Password::new("pw")).unwrap();
+    assert_eq!(ks.entries()[0].chain().len(), 1);
+    assert_eq!(
+        Keystore::open_pkcs12(&data, &Password::new("nope")).unwrap_err(),
+        KeyError::WrongPassword
+    );
+
+    // OpenSSL 3 -legacy: the NCA algorithms, written by another implementation.
+    let data = export("legacy.p12", &["-legacy"], "pw");
+    let ks = Keystore::open_pkcs12(&data, &Password::new("pw")).unwrap();
+    assert_openssl_verifies(&ks, "-sha256");
+
+    // The empty password (OpenSSL writes the MAC over the two-zero-byte BMPString).
+    let data = export("empty.p12", &[], "");
+    assert!(Keystore::open_pkcs12(&data, &Password::new("")).is_ok());
+    assert_eq!(
+        Keystore::open_pkcs12(&data, &Password::new("x")).unwrap_err(),
+        KeyError::WrongPassword
+    );
+}
