@@ -42,6 +42,12 @@ pub enum KeyError {
         /// The configured limit.
         limit: u64,
     },
+    /// The file holds more safe bags than [`crate::Limits::max_bags`].
+    #[error("the keystore holds more than {limit} safe bags (see Limits)")]
+    TooManyBags {
+        /// The configured limit.
+        limit: usize,
+    },
     /// An algorithm (encryption scheme, MAC digest, content type...) that is recognised as
     /// valid PKCS#12/PKCS#5 but not supported here, or not recognised at all.
     #[error("unsupported {what}: {oid}")]

@@ -15,6 +15,8 @@
 ///   PKCS#12 needs 3 (PBES2: MAC, key, certificates) to 5 (legacy PBE derives key and IV
 ///   separately) derivations, so even a legacy file at the per-derivation cap still opens.
 /// * `max_nesting` = **32** levels of BER nesting.
+/// * `max_bags` = **256** safe bags (keys, certificates, ...) per file: pairing keys with
+///   certificates and ordering chains compares certificates pairwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest iteration count accepted for one key derivation.
@@ -23,6 +25,8 @@ pub struct Limits {
     pub max_total_iterations: u64,
     /// Deepest BER nesting accepted.
     pub max_nesting: usize,
+    /// Most safe bags accepted in one PKCS#12 file.
+    pub max_bags: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +35,7 @@ impl Default for Limits {
             max_iterations: 1_000_000,
             max_total_iterations: 6_000_000,
             max_nesting: 32,
+            max_bags: 256,
         }
     }
 }
@@ -40,15 +45,31 @@ impl Default for Limits {
 pub(crate) struct Budget {
     limits: Limits,
     spent: u64,
+    bags: usize,
 }
 
 impl Budget {
     pub(crate) fn new(limits: Limits) -> Self {
-        Budget { limits, spent: 0 }
+        Budget {
+            limits,
+            spent: 0,
+            bags: 0,
+        }
     }
 
     pub(crate) fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Account for one more safe bag, or refuse it.
+    pub(crate) fn count_bag(&mut self) -> Result<(), crate::KeyError> {
+        self.bags += 1;
+        if self.bags > self.limits.max_bags {
+            return Err(crate::KeyError::TooManyBags {
+                limit: self.limits.max_bags,
+            });
+        }
+        Ok(())
     }
 
     /// Account for one derivation of `iterations` rounds, or refuse it.

@@ -401,6 +401,7 @@ fn read_bags(
 ) -> Result<(), KeyError> {
     let mut r = seq.children(W_BAG);
     while !r.is_empty() {
+        budget.count_bag()?;
         let bag = r.read_tag(tag::SEQUENCE)?;
         let mut b = bag.children(W_BAG);
         let bag_id = b.read()?.oid(W_BAG)?.to_string();

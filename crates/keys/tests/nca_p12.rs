@@ -352,3 +352,23 @@ fn debug_output_never_shows_secrets() {
     assert!(dbg.contains("redacted"));
     assert!(!format!("{:?}", Password::new("Qwerty12")).contains("Qwerty12"));
 }
+
+#[test]
+fn bag_count_is_capped() {
+    // Each NCA file holds two bags (key + certificate).
+    let data = read("individual_valid_sign_rsa_2004.p12");
+    let pw = Password::new("Qwerty12");
+    let one = Limits {
+        max_bags: 1,
+        ..Limits::default()
+    };
+    assert_eq!(
+        Keystore::open_pkcs12_with_limits(&data, &pw, &one).unwrap_err(),
+        KeyError::TooManyBags { limit: 1 }
+    );
+    let two = Limits {
+        max_bags: 2,
+        ..Limits::default()
+    };
+    assert!(Keystore::open_pkcs12_with_limits(&data, &pw, &two).is_ok());
+}
