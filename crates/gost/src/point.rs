@@ -259,16 +259,6 @@ impl<const N: usize> Jac<N> {
             z: z3,
         }
     }
-
-    /// Affine `x` coordinate as a canonical integer; `None` for infinity.
-    pub(crate) fn affine_x(&self, c: &Curve<N>) -> Option<[u64; N]> {
-        if self.is_identity() {
-            return None;
-        }
-        let f = &c.fp;
-        let zi = f.invert(&self.z);
-        Some(f.to_uint(&f.mul(&self.x, &f.sqr(&zi))))
-    }
 }
 
 /// Normalise many Jacobian points (none at infinity) to affine with one inversion.

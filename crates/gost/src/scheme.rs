@@ -74,17 +74,28 @@ pub(crate) fn verify<const N: usize>(
     }
     let fq = &c.fq;
     let e = digest_to_e(c, digest)?;
-    let v = fq.invert(&e);
+    let v = fq.invert_vartime(&e);
     let z1 = fq.mul(&fq.to_repr(s), &v);
     let z2 = fq.neg(&fq.mul(&fq.to_repr(r), &v));
     let point = mul::double_mul_vartime(c, &fq.to_uint(&z1), &fq.to_uint(&z2), pk);
-    let x = point.affine_x(c).ok_or(GostError::BadSignature)?;
-    let big_r = fq.to_uint(&fq.to_repr(&x));
-    if &big_r == r {
-        Ok(())
-    } else {
-        Err(GostError::BadSignature)
+    if point.is_identity() {
+        return Err(GostError::BadSignature);
     }
+    // x_C mod q == r  <=>  X == x·Z² for some x = r + i·q < p: no inversion needed.
+    let fp = &c.fp;
+    let z2 = fp.sqr(&point.z);
+    let mut candidate = *r;
+    while limbs::lt_vartime(&candidate, fp.modulus()) {
+        if fp.mul(&fp.to_repr(&candidate), &z2) == point.x {
+            return Ok(());
+        }
+        let (next, carry) = limbs::add(&candidate, &c.q);
+        if carry != 0 {
+            break;
+        }
+        candidate = next;
+    }
+    Err(GostError::BadSignature)
 }
 
 /// A uniformly random scalar in `1..q` from the OS RNG (rejection sampling).

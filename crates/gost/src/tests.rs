@@ -320,3 +320,19 @@ mod field_oracle {
         }
     }
 }
+
+#[test]
+fn vartime_inversion_matches_fermat() {
+    let c = crate::curve::tc26_512_a();
+    for f in [&c.fp, &c.fq] {
+        let mut x = c.g.y;
+        for _ in 0..50 {
+            x = f.add(&f.sqr(&x), &f.one());
+            assert_eq!(f.invert_vartime(&x), f.invert(&x));
+            assert_eq!(f.mul(&x, &f.invert_vartime(&x)), f.one());
+        }
+    }
+    let c = crate::curve::tc26_256_a();
+    let x = c.fq.to_repr(&[5, 0, 0, 0]);
+    assert_eq!(c.fq.invert_vartime(&x), c.fq.invert(&x));
+}
