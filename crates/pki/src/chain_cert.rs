@@ -139,6 +139,12 @@ impl ChainCert {
             )));
         }
         let tbs = &cert.tbs_certificate;
+        if !der_lite::signed_algorithms_match(der, true).unwrap_or(false) {
+            return Err(CertParseError::Malformed(
+                "signatureAlgorithm differs from the signature field of tbsCertificate (RFC 5280 4.1.1.2)"
+                    .into(),
+            ));
+        }
         let mut c = ChainCert {
             der: der[..der.len() - rest.len()].to_vec(),
             subject_der: tbs.subject.as_raw().to_vec(),

@@ -214,6 +214,12 @@ impl Crl {
             )));
         }
         let tbs = &crl.tbs_cert_list;
+        if !der_lite::signed_algorithms_match(&der, false).unwrap_or(false) {
+            return Err(CrlError::Malformed(
+                "signatureAlgorithm differs from the signature field of tbsCertList (RFC 5280 5.1.1.2)"
+                    .into(),
+            ));
+        }
         let mut aki = None;
         let mut number = None;
         let mut kind = CrlKind::Full;

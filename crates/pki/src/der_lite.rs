@@ -309,6 +309,35 @@ pub(crate) fn integer(magnitude: &[u8]) -> Vec<u8> {
     write(tag::INTEGER, &v)
 }
 
+/// For a signed X.509 structure `SEQUENCE { tbs, signatureAlgorithm, signature }`:
+/// whether the outer signatureAlgorithm is byte-identical to the algorithm inside the
+/// TBS (RFC 5280 4.1.1.2 / 5.1.1.2) and both are strict DER SEQUENCEs starting with an
+/// OBJECT IDENTIFIER. `certificate` selects the TBS layout (certificate: `[0] version`,
+/// serial, signature; CRL: optional INTEGER version, signature).
+pub(crate) fn signed_algorithms_match(der: &[u8], certificate: bool) -> Result<bool, DerError> {
+    let mut outer = Reader::new(der);
+    let top = outer.expect(tag::SEQUENCE, "signed structure")?;
+    let mut r = Reader::inside(&top);
+    let tbs = r.expect(tag::SEQUENCE, "TBS")?;
+    let alg = r.expect(tag::SEQUENCE, "signatureAlgorithm")?;
+    let mut t = Reader::inside(&tbs);
+    if certificate {
+        t.optional(0xa0)?;
+        t.expect(tag::INTEGER, "serialNumber")?;
+    } else {
+        t.optional(tag::INTEGER)?;
+    }
+    let inner = t.expect(tag::SEQUENCE, "TBS signature")?;
+    let oid_first = |x: &Tlv<'_>| -> Result<(), DerError> {
+        Reader::inside(x)
+            .expect(tag::OID, "algorithm OID")
+            .map(|_| ())
+    };
+    oid_first(&alg)?;
+    oid_first(&inner)?;
+    Ok(alg.raw == inner.raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -378,6 +378,12 @@ impl OcspResponse {
             });
         };
         r.finish("OCSPResponse").map_err(malformed)?;
+        if status != ResponseStatus::Successful {
+            // RFC 6960 4.2.1: error statuses carry no responseBytes.
+            return Err(OcspError::Malformed(format!(
+                "responseStatus {status:?} with responseBytes"
+            )));
+        }
         let mut rbr = Reader::inside(&rb);
         let rb_seq = rbr
             .expect(tag::SEQUENCE, "ResponseBytes")
@@ -404,6 +410,19 @@ impl OcspResponse {
         let mut ar = Reader::inside(&alg);
         let alg_oid = ar.expect(tag::OID, "signature algorithm OID")?;
         let sig_oid = der_lite::oid_to_string(alg_oid.value, alg_oid.offset)?;
+        // The signature algorithm's parameters are not covered by the signature: accept
+        // only the encodings the algorithms define (absent or NULL; a SEQUENCE for PSS).
+        if !ar.is_empty() {
+            let p = ar.any()?;
+            let ok = (p.tag == tag::NULL && p.value.is_empty())
+                || (p.tag == tag::SEQUENCE && sig_oid == "1.2.840.113549.1.1.10");
+            if !ok || !ar.is_empty() {
+                return Err(der_lite::DerError {
+                    what: format!("unexpected parameters for signature algorithm {sig_oid}"),
+                    offset: p.offset,
+                });
+            }
+        }
         let sig = r.expect(tag::BIT_STRING, "signature")?;
         let signature = match sig.value.split_first() {
             Some((0, rest)) => rest.to_vec(),
