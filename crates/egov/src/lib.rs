@@ -35,6 +35,7 @@ mod build;
 pub mod checker;
 mod error;
 pub mod forms;
+pub mod gateway;
 pub mod issued;
 mod json;
 pub mod result_doc;
