@@ -384,3 +384,113 @@ fn trust_update_refuses_a_ca_that_does_not_chain_to_its_root() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("do not match the root"));
     assert!(!cache.path().join("trust/intermediates/ca.cer").exists());
 }
+
+#[test]
+fn online_ocsp_against_a_live_openssl_responder() {
+    use std::io::BufRead;
+    let mut child = Command::new("openssl")
+        .args(["ocsp", "-index", &gen("ocsp/index.txt"), "-port", "0"])
+        .args([
+            "-rsigner",
+            &gen("certs/ocsp.pem"),
+            "-rkey",
+            &gen("keys/ocsp.key.pem"),
+        ])
+        .args(["-CA", &gen("certs/ca.pem")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the `openssl` tool is required by this test");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|a| a.rsplit(':').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    let rewrite = format!("http://pki.tanba.test/ocsp/=http://127.0.0.1:{port}/");
+    let (root, ca) = (gen("certs/root.pem"), gen("certs/ca.pem"));
+    let run = |name: &str| {
+        let cert = gen(&format!("certs/{name}.pem"));
+        tanba(&[
+            "cert",
+            "check",
+            &cert,
+            "--trust",
+            &root,
+            "--intermediate",
+            &ca,
+            "--online",
+            "--revocation",
+            "ocsp",
+            "--rewrite-url",
+            &rewrite,
+            "--json",
+        ])
+    };
+    let good = run("individual");
+    let revoked = run("revoked");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(code(&good), 0, "{}", stderr(&good));
+    assert_eq!(json(&good)["verdict"], "valid");
+    assert_eq!(code(&revoked), 1);
+    assert!(
+        stderr(&revoked).contains("keyCompromise"),
+        "{}",
+        stderr(&revoked)
+    );
+    // Responder gone: unknown → hard-fail (exit 1).
+    let down = run("individual");
+    assert_eq!(code(&down), 1);
+    assert!(stderr(&down).contains("revocation"), "{}", stderr(&down));
+}
+
+#[test]
+fn gost_2015_certificate_with_the_real_crl() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = p12_cert(dir.path(), "ceo_revoked_gost_2015.p12");
+    let (ca, crl) = (
+        nca("ca/nca_gost2015_test.cer"),
+        nca("crl/nca_gost2022_test.crl"),
+    );
+    let o = tanba(&[
+        "cert",
+        "check",
+        &cert,
+        "--trust",
+        &ca,
+        "--crl",
+        &crl,
+        "--at",
+        "2022-12-01T00:00:00Z",
+        "--allow-test-identifiers",
+        "--bin",
+        "123456789021",
+    ]);
+    assert_eq!(code(&o), 1);
+    let e = stderr(&o);
+    assert!(
+        e.contains("certificateHold") && !e.contains("identifier"),
+        "{e}"
+    );
+    let cert = p12_cert(dir.path(), "individual_valid_gost_2015.p12");
+    let o = tanba(&[
+        "cert",
+        "check",
+        &cert,
+        "--trust",
+        &ca,
+        "--crl",
+        &crl,
+        "--at",
+        "2022-12-01T00:00:00Z",
+        "--allow-test-identifiers",
+        "--iin",
+        "123456789012",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
