@@ -153,7 +153,7 @@ pub enum GatewayOutcome<T> {
     },
 }
 
-fn child<'a>(doc: &'a Document, parent: NodeId, local: &str) -> Option<NodeId> {
+fn child(doc: &Document, parent: NodeId, local: &str) -> Option<NodeId> {
     doc.child_elements(parent)
         .find(|c| doc.name(*c).local == local)
 }
