@@ -697,6 +697,18 @@ fn pkcs8_forms_round_trip() {
             );
         }
     }
+    // scrypt-protected PKCS#8: refused by name (its cost parameters are not capped here).
+    let scrypt = openssl_ok(
+        &["pkcs8", "-topk8", "-scrypt", "-in", &key, "-passout", &penv],
+        pass,
+        None,
+    );
+    match Keystore::from_pkcs8(&scrypt, Some(&pw), &cert_pem) {
+        Err(KeyError::UnsupportedAlgorithm { oid, .. }) => {
+            assert_eq!(oid, "1.3.6.1.4.1.11591.4.11", "the scrypt OID")
+        }
+        other => panic!("scrypt key: {other:?}"),
+    }
     // A key alone (no certificate) still signs; the chain is empty.
     let ks = Keystore::from_pkcs8(&forms[0].1, None, &[]).unwrap();
     assert!(ks
