@@ -540,91 +540,89 @@ pub fn status_of<'a>(
     max_age: time::Duration,
     policy: &AlgorithmPolicy,
 ) -> CrlStatus {
-    {
-        let mut problems: Vec<String> = Vec::new();
-        let mut fulls: Vec<&Crl> = Vec::new();
-        let mut deltas: Vec<&Crl> = Vec::new();
-        for crl in crls {
-            if !crl.issued_by(issuer.subject_der, issuer.ski) {
-                continue;
-            }
-            if let Err(e) = crl.verify_signature(issuer.spki_der, policy) {
-                problems.push(format!("CRL #{}: {e}", number_display(crl)));
-                continue;
-            }
-            if !crl.is_usable_at(at, max_age) {
-                problems.push(format!(
-                    "CRL #{} is stale at {} (nextUpdate {})",
-                    number_display(crl),
-                    crate::validate::ts(at),
-                    crl.next_update
-                        .map(crate::validate::ts)
-                        .unwrap_or_else(|| "absent".into())
-                ));
-                continue;
-            }
-            match crl.kind {
-                CrlKind::Full => fulls.push(crl),
-                CrlKind::Delta { .. } => deltas.push(crl),
-            }
+    let mut problems: Vec<String> = Vec::new();
+    let mut fulls: Vec<&Crl> = Vec::new();
+    let mut deltas: Vec<&Crl> = Vec::new();
+    for crl in crls {
+        if !crl.issued_by(issuer.subject_der, issuer.ski) {
+            continue;
         }
-        let Some(full) = fulls.into_iter().max_by(|a, b| {
-            cmp_number(a.number().unwrap_or(&[]), b.number().unwrap_or(&[]))
-                .then(a.this_update.cmp(&b.this_update))
-        }) else {
-            let reason = if problems.is_empty() {
-                "no CRL from this issuer".to_string()
-            } else {
-                problems.join("; ")
-            };
-            return CrlStatus::Unknown { reason };
+        if let Err(e) = crl.verify_signature(issuer.spki_der, policy) {
+            problems.push(format!("CRL #{}: {e}", number_display(crl)));
+            continue;
+        }
+        if !crl.is_usable_at(at, max_age) {
+            problems.push(format!(
+                "CRL #{} is stale at {} (nextUpdate {})",
+                number_display(crl),
+                crate::validate::ts(at),
+                crl.next_update
+                    .map(crate::validate::ts)
+                    .unwrap_or_else(|| "absent".into())
+            ));
+            continue;
+        }
+        match crl.kind {
+            CrlKind::Full => fulls.push(crl),
+            CrlKind::Delta { .. } => deltas.push(crl),
+        }
+    }
+    let Some(full) = fulls.into_iter().max_by(|a, b| {
+        cmp_number(a.number().unwrap_or(&[]), b.number().unwrap_or(&[]))
+            .then(a.this_update.cmp(&b.this_update))
+    }) else {
+        let reason = if problems.is_empty() {
+            "no CRL from this issuer".to_string()
+        } else {
+            problems.join("; ")
         };
-        let full_no = full.number().unwrap_or(&[]);
-        let delta = deltas
-            .into_iter()
-            .filter(|d| match &d.kind {
-                CrlKind::Delta { base_crl_number } => {
-                    cmp_number(base_crl_number, full_no).is_le()
-                        && cmp_number(d.number().unwrap_or(&[]), full_no).is_gt()
-                }
-                CrlKind::Full => false,
+        return CrlStatus::Unknown { reason };
+    };
+    let full_no = full.number().unwrap_or(&[]);
+    let delta = deltas
+        .into_iter()
+        .filter(|d| match &d.kind {
+            CrlKind::Delta { base_crl_number } => {
+                cmp_number(base_crl_number, full_no).is_le()
+                    && cmp_number(d.number().unwrap_or(&[]), full_no).is_gt()
+            }
+            CrlKind::Full => false,
+        })
+        .max_by(|a, b| cmp_number(a.number().unwrap_or(&[]), b.number().unwrap_or(&[])));
+    let from = |e: &RevokedEntry, from_delta: bool| {
+        if e.revoked_at > at {
+            None
+        } else {
+            Some(CrlStatus::Revoked {
+                revoked_at: e.revoked_at,
+                reason: e.reason.unwrap_or(RevocationReason::Unspecified),
+                from_delta,
             })
-            .max_by(|a, b| cmp_number(a.number().unwrap_or(&[]), b.number().unwrap_or(&[])));
-        let from = |e: &RevokedEntry, from_delta: bool| {
-            if e.revoked_at > at {
-                None
-            } else {
-                Some(CrlStatus::Revoked {
-                    revoked_at: e.revoked_at,
-                    reason: e.reason.unwrap_or(RevocationReason::Unspecified),
-                    from_delta,
-                })
+        }
+    };
+    if let Some(d) = delta {
+        if let Some(e) = d.lookup(serial) {
+            if e.reason == Some(RevocationReason::RemoveFromCrl) {
+                return CrlStatus::Good {
+                    crl_number: full.number.clone(),
+                    delta_applied: true,
+                };
             }
-        };
-        if let Some(d) = delta {
-            if let Some(e) = d.lookup(serial) {
-                if e.reason == Some(RevocationReason::RemoveFromCrl) {
-                    return CrlStatus::Good {
-                        crl_number: full.number.clone(),
-                        delta_applied: true,
-                    };
-                }
-                if let Some(s) = from(e, true) {
-                    return s;
-                }
+            if let Some(s) = from(e, true) {
+                return s;
             }
         }
-        if let Some(e) = full.lookup(serial) {
-            if e.reason != Some(RevocationReason::RemoveFromCrl) {
-                if let Some(s) = from(e, false) {
-                    return s;
-                }
+    }
+    if let Some(e) = full.lookup(serial) {
+        if e.reason != Some(RevocationReason::RemoveFromCrl) {
+            if let Some(s) = from(e, false) {
+                return s;
             }
         }
-        CrlStatus::Good {
-            crl_number: full.number.clone(),
-            delta_applied: delta.is_some(),
-        }
+    }
+    CrlStatus::Good {
+        crl_number: full.number.clone(),
+        delta_applied: delta.is_some(),
     }
 }
 

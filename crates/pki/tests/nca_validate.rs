@@ -269,3 +269,40 @@ fn garbage_certificate_is_a_parse_failure() {
     assert_eq!(r.verdict, Verdict::Invalid);
     assert_eq!(outcome(&r, CheckKind::Parse), vec![Outcome::Fail]);
 }
+
+#[test]
+fn signing_time_is_the_validation_instant() {
+    // A signature made (per a trusted timestamp) while the certificate was valid is judged
+    // at that time, even though the certificate expired long ago.
+    let policy = Policy::builder()
+        .time(ValidationTime::SigningTime(at("2022-06-01T00:00:00Z")))
+        .id_policy(IdPolicy::AcceptTestIds)
+        .build();
+    let r = with_rsa_evidence(policy).validate(
+        nca_cert("certs/individual_valid_sign_2004_rsa.cer").der(),
+        &[],
+    );
+    assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.kind == CheckKind::Validity && c.detail.contains("signing time")));
+    // "Now" (years later) the same certificate is expired and its CRL stale.
+    let r = with_rsa_evidence(Policy::builder().id_policy(IdPolicy::AcceptTestIds).build())
+        .validate(
+            nca_cert("certs/individual_valid_sign_2004_rsa.cer").der(),
+            &[],
+        );
+    assert!(r.has_problem(CheckKind::Validity) && r.has_problem(CheckKind::Revocation));
+}
+
+#[test]
+fn policy_defaults_are_the_safe_ones() {
+    let p = Policy::default();
+    assert_eq!(p.time(), ValidationTime::Now);
+    assert_eq!(p.sources(), RevocationSources::OcspThenCrl);
+    assert_eq!(p.unknown_status(), UnknownStatus::Deny);
+    assert_eq!(p.required_usage(), RequiredUsage::Sign);
+    assert_eq!(p.id_policy(), IdPolicy::ChecksumOnly);
+    assert!(!p.algorithms().legacy_allowed());
+}
