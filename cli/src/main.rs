@@ -35,6 +35,9 @@ enum Command {
     Cert(cmd::cert::Args),
     /// The full licensing flow on the bundled test PKI, step by step.
     Demo(cmd::demo::Args),
+    /// SmartBridge queries: `query-iin` (GBD FL) / `query-bin` (GBD UL), signed; `--send URL`.
+    #[command(subcommand_required = true)]
+    Gateway(cmd::gateway::Args),
     /// Keystores: `info` lists the keys of a PKCS#12 file (alias, algorithm, SIGN/AUTH, IIN/BIN).
     #[command(subcommand_required = true)]
     Key(cmd::key::Args),
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::C14n(args) => cmd::c14n::run(args),
         Command::Cert(args) => cmd::cert::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Gateway(args) => cmd::gateway::run(args),
         Command::Key(args) => cmd::key::run(args),
         Command::Licence(args) => cmd::licence::run(args),
         Command::Result(args) => cmd::result::run(args),

@@ -6,6 +6,7 @@ pub mod cert;
 pub mod cert_check;
 pub mod demo;
 pub mod envelope;
+pub mod gateway;
 pub mod key;
 pub mod licence;
 pub mod result;
