@@ -504,7 +504,10 @@ fn read_attributes(set: Tlv<'_>) -> Result<BagAttributes, KeyError> {
                             .chunks(2)
                             .map(|c| u16::from_be_bytes([c[0], c[1]]))
                             .collect();
+                        // Some writers include the C string terminator.
                         String::from_utf16_lossy(&units)
+                            .trim_end_matches('\0')
+                            .to_string()
                     }
                     tag::UTF8_STRING => String::from_utf8_lossy(first.value).into_owned(),
                     other => {
