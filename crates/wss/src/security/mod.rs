@@ -27,3 +27,102 @@ impl std::io::Write for HashWriter<'_> {
         Ok(())
     }
 }
+
+/// Base64 of a signature field: the common single-line case decoded directly, anything
+/// with XML whitespace (Kalkan's 76-column CR LF layout) through tanba-dsig's lenient
+/// decoder.
+pub(crate) fn b64(text: &str, field: &'static str) -> Result<Vec<u8>, crate::WssError> {
+    use base64::Engine as _;
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        if let Ok(v) = base64::engine::general_purpose::STANDARD.decode(text) {
+            return Ok(v);
+        }
+    }
+    Ok(tanba_dsig::base64::decode_lenient(text, field)?)
+}
+
+/// The DER `SubjectPublicKeyInfo` of a DER certificate, found by walking the first fields
+/// of `tbsCertificate` (the certificate itself is validated later by tanba-pki).
+pub(crate) fn spki_of(cert: &[u8]) -> Option<&[u8]> {
+    /// (tag, content, whole TLV, rest)
+    fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+        let tag = *b.first()?;
+        let first = *b.get(1)?;
+        let (len, hdr) = if first < 0x80 {
+            (first as usize, 2)
+        } else {
+            let n = (first & 0x7f) as usize;
+            if n == 0 || n > 4 {
+                return None;
+            }
+            let mut l = 0usize;
+            for i in 0..n {
+                l = (l << 8) | *b.get(2 + i)? as usize;
+            }
+            (l, 2 + n)
+        };
+        let end = hdr.checked_add(len)?;
+        if end > b.len() {
+            return None;
+        }
+        Some((tag, &b[hdr..end], &b[..end], &b[end..]))
+    }
+    let (t, cert_body, _, _) = tlv(cert)?;
+    if t != 0x30 {
+        return None;
+    }
+    let (t, tbs, _, _) = tlv(cert_body)?;
+    if t != 0x30 {
+        return None;
+    }
+    let mut rest = tbs;
+    if rest.first() == Some(&0xa0) {
+        rest = tlv(rest)?.3; // [0] version
+    }
+    // serial INTEGER, signature AlgorithmIdentifier, issuer, validity, subject
+    for expected in [0x02, 0x30, 0x30, 0x30, 0x30] {
+        let (t, _, _, r) = tlv(rest)?;
+        if t != expected {
+            return None;
+        }
+        rest = r;
+    }
+    let (t, _, whole, _) = tlv(rest)?;
+    (t == 0x30).then_some(whole)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spki_matches_x509_parser_on_real_certificates() {
+        for rel in [
+            "certs/individual_valid_sign_2004_rsa.cer",
+            "certs/ceo_valid_sign_2004_gost.cer",
+        ] {
+            let pem = String::from_utf8(tanba_testdata::read_nca(rel)).unwrap();
+            let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+            let der = super::b64(&b64, "cert").unwrap();
+            let (_, c) = x509_parser::parse_x509_certificate(&der).unwrap();
+            assert_eq!(
+                super::spki_of(&der),
+                Some(c.tbs_certificate.subject_pki.raw),
+                "{rel}"
+            );
+            // truncated or garbage input: None, no panic
+            for cut in [0, 1, 10, der.len() / 2, der.len() - 1] {
+                assert_eq!(super::spki_of(&der[..cut]), None, "{rel} cut at {cut}");
+            }
+        }
+        assert_eq!(super::spki_of(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
+    }
+
+    #[test]
+    fn base64_fast_and_lenient_paths_agree() {
+        assert_eq!(super::b64("aGVsbG8=", "x").unwrap(), b"hello");
+        assert_eq!(super::b64("aGVs\r\nbG8=", "x").unwrap(), b"hello");
+        assert!(super::b64("a*==", "x").is_err());
+    }
+}

@@ -1,6 +1,6 @@
 //! Resolving the signer's certificate from `ds:KeyInfo` (SMARTBRIDGE.md §6.7 step 6).
 
-use tanba_dsig::base64::decode_lenient;
+use super::b64 as decode_lenient;
 use tanba_xml::{Document, NodeId};
 
 use crate::error::{WrappingAttack, WssError};

@@ -5,7 +5,6 @@ use tanba_crypto::{
     verify_signature, AlgorithmPolicy, CryptoError, DigestAlgorithm, SignatureAlgorithm,
     SignatureEncoding,
 };
-use tanba_dsig::base64::decode_lenient;
 use tanba_dsig::{AlgorithmRole, C14nMethod, ReferenceUri, Transform};
 use tanba_xml::c14n::{canonicalize, C14nOptions, Method, NodeSet};
 use tanba_xml::{Document, NodeId, ParseOptions};
@@ -415,12 +414,9 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
 
     // Token and SignatureValue.
     let (cert, token) = resolve(&doc, *key_info, security, &opts.pinned_certificates)?;
-    let spki = {
-        let (_, c) = x509_parser::parse_x509_certificate(&cert).map_err(|e| {
-            WssError::Token(format!("the signer's certificate is not valid X.509: {e}"))
-        })?;
-        c.tbs_certificate.subject_pki.raw.to_vec()
-    };
+    let spki = super::spki_of(&cert).ok_or_else(|| {
+        WssError::Token("the signer's certificate is not a DER X.509 certificate".into())
+    })?;
     let mut signed_info_bytes = Vec::with_capacity(1024);
     canonicalize(
         &doc,
@@ -429,10 +425,10 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
         &mut signed_info_bytes,
     )
     .map_err(|e| structure(e.to_string()))?;
-    let value = decode_lenient(&doc.text_content(*sig_value_el), "SignatureValue")?;
+    let value = super::b64(&doc.text_content(*sig_value_el), "SignatureValue")?;
     verify_signature(
         signature_algorithm,
-        &spki,
+        spki,
         &signed_info_bytes,
         &value,
         SignatureEncoding::XmlDsig,
@@ -577,7 +573,7 @@ fn parse_reference(doc: &Document, r: NodeId, policy: &AlgorithmPolicy) -> Resul
         .check_digest(digest)
         .map_err(|e| WssError::Algorithm(format!("DigestMethod {dm_uri}: {e}")))?;
     // text content only: a comment inside DigestValue is not part of the value
-    let value = decode_lenient(&doc.text_content(dv), "DigestValue")?;
+    let value = super::b64(&doc.text_content(dv), "DigestValue")?;
     Ok(Ref {
         id,
         c14n,
