@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use tanba_dsig::{verify, CheckMode, SignedNode, VerifyOptions};
+use tanba_dsig::{verify_vec, CheckMode, SignedNode, VerifyOptions};
 
 use crate::error::CliError;
 use crate::io::{display_name, read_input};
@@ -57,7 +57,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         discard_digested_bytes: true,
         public_key: None,
     };
-    let report = verify(&xml, &opts).map_err(|e| CliError::input(format!("{name}: {e}")))?;
+    let report = verify_vec(xml, &opts).map_err(|e| CliError::input(format!("{name}: {e}")))?;
     let doc = report.document();
 
     let mut all_ok = report.all_valid();

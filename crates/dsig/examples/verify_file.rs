@@ -18,7 +18,7 @@ fn main() {
         discard_digested_bytes: true,
         ..Default::default()
     };
-    match tanba_dsig::verify(&xml, &opts) {
+    match tanba_dsig::verify_vec(xml, &opts) {
         Err(e) => {
             eprintln!("{path}: {e}");
             std::process::exit(2)

@@ -23,6 +23,13 @@ impl Doc {
             .map_err(|e| DsigError::Xml(e.to_string()))
     }
 
+    /// Like [`Doc::parse`], reusing the buffer (no copy of a large UTF-8 document).
+    pub(crate) fn parse_vec(bytes: Vec<u8>) -> Result<Doc, DsigError> {
+        Document::parse_vec(bytes, &ParseOptions::default())
+            .map(|inner| Doc { inner })
+            .map_err(|e| DsigError::Xml(e.to_string()))
+    }
+
     pub(crate) fn inner(&self) -> &Document {
         &self.inner
     }

@@ -33,4 +33,4 @@ pub use error::{AlgorithmRole, DsigError};
 pub use report::{CheckMode, SignatureOutcome, SignedNode, Verified, VerifiedReference};
 pub use sign::{sign, Placement, SignOptions, SignTarget};
 pub use uri::ReferenceUri;
-pub use verify::{reference_digest_input, verify, VerifiedDocument, VerifyOptions};
+pub use verify::{reference_digest_input, verify, verify_vec, VerifiedDocument, VerifyOptions};

@@ -100,6 +100,13 @@ pub fn verify(xml: &[u8], opts: &VerifyOptions) -> Result<VerifiedDocument, Dsig
     verify_parsed(doc, opts)
 }
 
+/// [`verify`] taking ownership of the bytes: a UTF-8 document is parsed in place, without a
+/// copy (what to use for large documents read from a file).
+pub fn verify_vec(xml: Vec<u8>, opts: &VerifyOptions) -> Result<VerifiedDocument, DsigError> {
+    let doc = Doc::parse_vec(xml)?;
+    verify_parsed(doc, opts)
+}
+
 fn verify_parsed(doc: Doc, opts: &VerifyOptions) -> Result<VerifiedDocument, DsigError> {
     let sigs = doc.elements_named(DSIG_NS, "Signature");
     if sigs.is_empty() {
