@@ -48,7 +48,8 @@ pub(crate) fn b64(text: &str, field: &'static str) -> Result<Vec<u8>, crate::Wss
 /// of `tbsCertificate` (the certificate itself is validated later by tanba-pki).
 pub(crate) fn spki_of(cert: &[u8]) -> Option<&[u8]> {
     /// (tag, content, whole TLV, rest)
-    fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+    type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+    fn tlv(b: &[u8]) -> Option<Tlv<'_>> {
         let tag = *b.first()?;
         let first = *b.get(1)?;
         let (len, hdr) = if first < 0x80 {
