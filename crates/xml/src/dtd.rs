@@ -220,7 +220,7 @@ fn attlist(c: &mut Cursor<'_>, dtd: &mut Dtd) -> Result<(), XmlError> {
         if !c.ws() {
             return Err(c.err("expected attribute type"));
         }
-        let (is_cdata, is_id) = if c.s[c.i] == b'(' {
+        let (is_cdata, is_id) = if c.s.get(c.i) == Some(&b'(') {
             let close = memchr::memchr(b')', &c.s[c.i..])
                 .ok_or_else(|| c.err("unterminated enumeration"))?;
             c.i += close + 1;

@@ -95,7 +95,8 @@ fn with_encoding_rs(
 
 /// The `encoding` pseudo-attribute of an XML declaration at the very start, if any.
 fn declared_encoding(bytes: &[u8]) -> Option<String> {
-    if !bytes.starts_with(b"<?xml") {
+    // `<?xml` followed by whitespace: `<?xml-stylesheet ...?>` is a PI, not a declaration.
+    if !bytes.starts_with(b"<?xml") || !matches!(bytes.get(5), Some(b' ' | b'\t' | b'\r' | b'\n')) {
         return None;
     }
     let head = &bytes[..bytes.len().min(512)];

@@ -81,6 +81,12 @@ struct Builder<'t> {
 
 pub(crate) fn build(text: String, opts: &ParseOptions) -> Result<Document, XmlError> {
     check_chars(&text)?;
+    if text.starts_with('\u{FEFF}') {
+        return Err(XmlError::Malformed {
+            at: Position::in_text(&text, 0),
+            message: "a second byte order mark (U+FEFF) at the start of the document".into(),
+        });
+    }
     let parts = {
         let mut b = Builder::new(&text, opts);
         b.run()?;
@@ -210,6 +216,12 @@ impl<'t> Builder<'t> {
                 }
             };
             let after = reader.buffer_position() as usize;
+            let is_markup = !matches!(ev, Event::Text(_) | Event::GeneralRef(_) | Event::Eof);
+            if is_markup && text.as_bytes().get(before) != Some(&b'<') {
+                // Offsets are taken from quick-xml; never slice on a position that does
+                // not start the markup (e.g. input it skipped silently).
+                return Err(self.malformed(before, "unexpected content before markup"));
+            }
             match ev {
                 Event::Text(_) => {
                     if self.stack.is_empty() {
@@ -604,7 +616,10 @@ impl<'t> Builder<'t> {
                 for d in list {
                     if let Some(def) = &d.default {
                         if !raw.iter().any(|r| r.qname == d.name.as_str()) {
-                            let (aqs, ap, al, _) = self.names.qname_new(&d.name);
+                            let (aqs, ap, al, new) = self.names.qname_new(&d.name);
+                            if new {
+                                self.check_qname(&d.name, s)?;
+                            }
                             raw.push(RawAttr {
                                 q: (aqs, ap, al),
                                 qname: Cow::Owned(d.name.clone()),

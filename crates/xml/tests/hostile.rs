@@ -393,7 +393,17 @@ fn truncated_and_degenerate_markup_never_panics() {
         b"<!DOCTYPE a [<!ATTLIST a b>]><a/>",
         b"<!DOCTYPE a [<!ATTLIST a b CDATA>]><a/>",
         b"<!DOCTYPE a [<!ATTLIST a b (x|y) 'z>]><a/>",
+        // Found by fuzzing: an ATTLIST cut off after the attribute name and a space.
+        b"<!DOCTYPE a [<!ATTLIST a b >",
+        b"<!DOCTYPE a [<!ATTLIST a b \"x\">]><a/>",
+        b"<?xml-stylesheet encoding='KOI8-R'?><a/>",
+        // Found by fuzzing: two byte order marks (quick-xml skips one by itself).
+        b"\xEF\xBB\xBF\xEF\xBB\xBF<doc>line;/e",
+        b"\xEF\xBB\xBF\xEF\xBB\xBF<a/>",
     ];
+    // Found by fuzzing: a DTD default attribute with an invalid qualified name.
+    let bad_default = b"<!DOCTYPE a [<!ATTLIST a xmlns:xml:space CDATA 'x'>]><a/>";
+    assert!(Document::parse(bad_default, &ParseOptions::default().allow_dtd(true)).is_err());
     for c in cases {
         for allow in [false, true] {
             let _ = Document::parse(c, &ParseOptions::default().allow_dtd(allow));

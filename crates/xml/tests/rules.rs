@@ -405,3 +405,14 @@ fn apex_must_be_an_element() {
         Err(XmlError::InvalidRequest(_))
     ));
 }
+
+#[test]
+fn a_stylesheet_pi_is_not_an_encoding_declaration() {
+    // Found by fuzzing: `<?xml-stylesheet ... encoding="ISO-8859-5"?>` must not select
+    // an encoding (it is a PI, and the document is UTF-8).
+    let d = "<?xml-stylesheet href=\"x\" encoding=\"ISO-8859-5\"?><a>Қ</a>";
+    assert_eq!(
+        inc(d),
+        "<?xml-stylesheet href=\"x\" encoding=\"ISO-8859-5\"?>\n<a>Қ</a>"
+    );
+}
