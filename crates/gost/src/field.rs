@@ -179,7 +179,8 @@ impl<const N: usize> Modulus<N> {
     }
 
     /// `a⁻¹` by the binary extended Euclidean algorithm — **variable time**: only for public
-    /// values (verification). The inverse of 0 is 0.
+    /// values (verification) or values blinded by a random secret factor (see
+    /// `mul::to_affine_blinded`). The inverse of 0 is 0.
     pub(crate) fn invert_vartime(&self, a: &Fe<N>) -> Fe<N> {
         let m = &self.m;
         let mut u = self.to_uint(a);
@@ -226,6 +227,7 @@ impl<const N: usize> Modulus<N> {
         limbs::is_zero_mask(a)
     }
 
+    #[inline(always)]
     fn pm_mul(&self, a: &Fe<N>, b: &Fe<N>, c: u64) -> Fe<N> {
         // Schoolbook product into 2N limbs (N ≤ 8). (Product scanning measured slower.)
         let mut t = [0u64; 16];
@@ -239,6 +241,7 @@ impl<const N: usize> Modulus<N> {
         self.pm_reduce(&t, c)
     }
 
+    #[inline(always)]
     fn pm_sqr(&self, a: &Fe<N>, c: u64) -> Fe<N> {
         // Off-diagonal products once, doubled, plus the squares on the diagonal.
         let mut t = [0u64; 16];

@@ -60,6 +60,35 @@ pub(crate) fn to_affine_ct<const N: usize>(c: &Curve<N>, p: &Proj<N>) -> Affine<
     }
 }
 
+/// `(x, y)` of a projective point that is not infinity, for signing: the inversion of `Z`
+/// is blinded — `Z⁻¹ = β·(Z·β)⁻¹` with a fresh uniformly random secret `β` from the OS RNG —
+/// so the fast variable-time inversion only ever sees a uniformly random value that is
+/// independent of `Z`. Falls back to the constant-time Fermat inversion if `β = 0`.
+pub(crate) fn to_affine_blinded<const N: usize>(
+    c: &Curve<N>,
+    p: &Proj<N>,
+) -> Result<Affine<N>, crate::GostError> {
+    let f = &c.fp;
+    let mut buf = [0u8; 64];
+    let buf = &mut buf[..8 * N];
+    getrandom::getrandom(buf).map_err(|e| crate::GostError::Rng(e.to_string()))?;
+    let mut beta = f.to_repr(&limbs::from_le_bytes::<N>(buf));
+    buf.zeroize();
+    let zi = if f.is_zero_mask(&beta) != 0 {
+        f.invert(&p.z)
+    } else {
+        let mut blinded = f.mul(&p.z, &beta);
+        let inv = f.mul(&f.invert_vartime(&blinded), &beta);
+        blinded.zeroize();
+        inv
+    };
+    beta.zeroize();
+    Ok(Affine {
+        x: f.mul(&p.x, &zi),
+        y: f.mul(&p.y, &zi),
+    })
+}
+
 /// `k·G` in variable time (public scalars only).
 fn mul_base_vartime<const N: usize>(c: &Curve<N>, k: &[u64; N]) -> Jac<N> {
     let digits = recode(k);

@@ -41,7 +41,7 @@ pub(crate) fn sign_with_nonce<const N: usize>(
 ) -> Result<([u64; N], [u64; N]), GostError> {
     let fq = &c.fq;
     let e = digest_to_e(c, digest)?;
-    let point = public_point(c, k);
+    let point = mul::to_affine_blinded(c, &mul::mul_base_ct(c, k))?;
     let x = c.fp.to_uint(&point.x);
     let r_m = fq.to_repr(&x);
     let r = fq.to_uint(&r_m);
