@@ -214,3 +214,65 @@ fn refusals_exit_1_and_write_nothing() {
         );
     }
 }
+
+#[test]
+fn submit_wraps_the_signed_application_in_a_transport_signed_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = build(
+        dir.path(),
+        serde_json::json!({"kind": "individual-entrepreneur", "id": {"iin": "900101300007"}, "name": "ЖК ИВАНОВ ИВАН"}),
+    );
+    // An unsigned application is refused.
+    let mut a: Vec<String> = vec![
+        "application".into(),
+        "submit".into(),
+        app.to_str().unwrap().into(),
+        "--service-id".into(),
+        "ELICENSE_APPLICATION_SYNC".into(),
+        "--sender-id".into(),
+        "portal".into(),
+    ];
+    a.extend(key("head"));
+    assert_eq!(run(a.clone()).status.code(), Some(2));
+
+    let signed = dir.path().join("signed.xml");
+    let mut s = vec![
+        "application".into(),
+        "sign".into(),
+        app.to_str().unwrap().into(),
+    ];
+    s.extend(key("individual"));
+    s.extend(checks());
+    s.extend(["--out".into(), signed.to_str().unwrap().into()]);
+    assert_eq!(run(s).status.code(), Some(0));
+    a[2] = signed.to_str().unwrap().into();
+    let env = dir.path().join("envelope.xml");
+    a.extend(["--out".into(), env.to_str().unwrap().into()]);
+    let o = run(a);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let mut c = tanba_egov::CertChecker::new().at(time::macros::datetime!(2026-06-01 00:00 UTC));
+    c.add_trust(&std::fs::read(pki("certs/root.pem")).unwrap())
+        .unwrap();
+    c.add_trust(&std::fs::read(pki("certs/ca.pem")).unwrap())
+        .unwrap();
+    c.add_crl(&std::fs::read(pki("crl/ca.crl")).unwrap())
+        .unwrap();
+    c.add_crl(&std::fs::read(pki("crl/ca_delta.crl")).unwrap())
+        .unwrap();
+    let v = tanba_egov::verify_submission(&std::fs::read(&env).unwrap(), &c).unwrap();
+    assert!(v.valid, "{:?}", v.failures);
+    assert_eq!(
+        v.transport.signer.unwrap().bin.as_deref(),
+        Some("050440000012")
+    );
+    assert_eq!(
+        v.application.signers[0].signer.iin.as_deref(),
+        Some("900101300007")
+    );
+}

@@ -34,6 +34,31 @@ pub enum Sub {
     Countersign(CountersignArgs),
     /// Verify a signed application: signatures, signers and roles, attachments.
     Verify(VerifyArgs),
+    /// Wrap a signed application in a transport-signed SendMessage; `--send URL` posts it.
+    Submit(SubmitArgs),
+}
+
+/// `tanba application submit`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Example:
+  tanba application submit signed.xml --service-id ELICENSE_APPLICATION_SYNC --sender-id my-portal \\
+      --key portal.p12 --password-env PW --send http://127.0.0.1:8080/bip-sync-wss-gost/ --trust sb.pem
+
+The signed application travels byte for byte as an xs:string inside requestData/data (its
+signature survives); the envelope gets the WS-Security transport signature. Without
+--send the envelope is written to --out or stdout. With --send the answer is parsed:
+a status (code, message) or a SOAP fault; retries resend the same bytes (same messageId).
+Exit codes: 0 written / status received, 1 SOAP fault or response signature not valid,
+2 bad input (not a validly signed application) or endpoint unreachable.")]
+pub struct SubmitArgs {
+    /// The signed application (`-` for stdin).
+    pub file: PathBuf,
+    /// SmartBridge serviceId of the receiving service.
+    #[arg(long, value_name = "ID")]
+    pub service_id: String,
+    #[command(flatten)]
+    pub common: crate::cmd::gateway::Common,
 }
 
 /// `tanba application build`.
@@ -210,6 +235,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         Sub::Sign(a) => sign(a),
         Sub::Countersign(a) => countersign(a),
         Sub::Verify(a) => verify(a),
+        Sub::Submit(a) => submit(a),
     }
 }
 
@@ -334,4 +360,35 @@ fn verify(a: &VerifyArgs) -> Result<(), CliError> {
             v.failures.join("; ")
         )))
     }
+}
+
+fn submit(a: &SubmitArgs) -> Result<(), CliError> {
+    let name = display_name(&a.file);
+    let xml = read_input(&a.file)?;
+    Application::from_xml(&xml).map_err(|e| CliError::input(format!("{name}: {e}")))?;
+    let v = tanba_dsig::verify(&xml, &tanba_dsig::VerifyOptions::default())
+        .map_err(|e| CliError::input(format!("{name}: {e}")))?;
+    if !v.all_valid() {
+        return Err(CliError::input(format!(
+            "{name}: the application's signature does not verify; sign it first"
+        )));
+    }
+    let c = &a.common;
+    let signer = c.key.signer()?;
+    let env = tanba_egov::application_envelope(
+        &xml,
+        &a.service_id,
+        &c.sender_id,
+        c.message_id.as_deref(),
+        None,
+    )
+    .map_err(|e| egov_error(&name, e))?;
+    let env =
+        tanba_egov::sign_transport(env.as_bytes(), &signer).map_err(|e| egov_error(&name, e))?;
+    crate::cmd::gateway::send_and_report(c, &env, |body| {
+        serde_json::to_value(
+            tanba_egov::parse_acknowledgement(body).map_err(|e| egov_error("response", e))?,
+        )
+        .map_err(|e| CliError::input(e.to_string()))
+    })
 }

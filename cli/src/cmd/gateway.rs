@@ -153,18 +153,36 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             )
         }
     };
+    send_and_report(common, &envelope, |body| {
+        if is_fl {
+            serde_json::to_value(parse_gbdfl_response(body).map_err(|e| egov_error("response", e))?)
+        } else {
+            serde_json::to_value(parse_gbdul_response(body).map_err(|e| egov_error("response", e))?)
+        }
+        .map_err(|e| CliError::input(e.to_string()))
+    })
+}
+
+/// Write the envelope (`--out` / stdout without `--send`), or post it, check the
+/// response's transport signature when `--trust` is given, parse it with `parse` into a
+/// JSON outcome (`"outcome"`: … / `"fault"`) and report it.
+pub fn send_and_report(
+    common: &Common,
+    envelope: &[u8],
+    parse: impl Fn(&[u8]) -> Result<serde_json::Value, CliError>,
+) -> Result<(), CliError> {
     let Some(url) = &common.send else {
-        return write_output(common.out.as_deref(), &envelope);
+        return write_output(common.out.as_deref(), envelope);
     };
     if let Some(out) = &common.out {
-        write_output(Some(out), &envelope)?;
+        write_output(Some(out), envelope)?;
     }
     let opts = SendOptions {
         timeout: Duration::from_secs(common.timeout),
         retries: common.retries,
         ..SendOptions::default()
     };
-    let posted = post(url, &envelope, &opts).map_err(|e| CliError::input(e.to_string()))?;
+    let posted = post(url, envelope, &opts).map_err(|e| CliError::input(e.to_string()))?;
     let mut response_signer = None;
     let mut problems = Vec::new();
     if !common.check.trust.is_empty() || !common.check.trust_anchor.is_empty() {
@@ -179,16 +197,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             Err(e) => problems.push(format!("response transport signature: {e}")),
         }
     }
-    let outcome = if is_fl {
-        serde_json::to_value(
-            parse_gbdfl_response(&posted.body).map_err(|e| egov_error("response", e))?,
-        )
-    } else {
-        serde_json::to_value(
-            parse_gbdul_response(&posted.body).map_err(|e| egov_error("response", e))?,
-        )
-    }
-    .map_err(|e| CliError::input(e.to_string()))?;
+    let outcome = parse(&posted.body)?;
     let fault = outcome["outcome"] == "fault";
     if common.json {
         let mut o = outcome.clone();
@@ -221,6 +230,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 fn human(o: &serde_json::Value) -> String {
     match o["outcome"].as_str() {
         Some("found") => format!("found: {}", o["record"]),
+        Some("status") => format!(
+            "status {}: {} (provider messageId {})",
+            o["code"], o["message"], o["message_id"]
+        ),
         Some("not_found") => format!("data not found ({}: {})", o["code"], o["message"]),
         _ => format!("fault {}: {}", o["code"], o["message"]),
     }

@@ -65,8 +65,8 @@ pub use signing::{
     ApplicationSigner, ApplicationVerification, Signed, SignerRole,
 };
 pub use submission::{
-    application_envelope, sign_transport, verify_submission, verify_transport,
-    SubmissionVerification, TransportCheck,
+    application_envelope, parse_acknowledgement, sign_transport, verify_submission,
+    verify_transport, Acknowledgement, SubmissionVerification, TransportCheck,
 };
 pub use values::{Code, Date, Decimal, Digits12, TaxId, TaxIdKind, Text, Timestamp};
 

@@ -144,3 +144,51 @@ fn wrap_body_for_parse(body: &str, envelope: &[u8]) -> Result<String, EgovError>
     let qname = doc.qualified_name(root);
     Ok(format!("{start}{body}</{qname}>"))
 }
+
+/// The provider's answer to a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Acknowledgement {
+    /// A `SendMessageResponse`: the status the provider gave.
+    Status {
+        /// The provider-side `messageId`.
+        message_id: String,
+        /// `correlationId` (normally our `messageId`).
+        correlation_id: Option<String>,
+        /// `status/code`.
+        code: String,
+        /// `status/message`.
+        message: String,
+    },
+    /// A SOAP fault.
+    Fault {
+        /// `faultcode` / gateway `errorCode`.
+        code: String,
+        /// `faultstring` / gateway `errorMessage`.
+        message: String,
+    },
+}
+
+/// Parse the answer to a submitted application (verify its transport signature first with
+/// [`verify_transport`] when the responder signs).
+pub fn parse_acknowledgement(envelope: &[u8]) -> Result<Acknowledgement, EgovError> {
+    match tanba_wss::SendMessageResponse::parse(envelope) {
+        Ok(r) => Ok(Acknowledgement::Status {
+            message_id: r.info.message_id,
+            correlation_id: r.info.correlation_id,
+            code: r.info.status.code,
+            message: r.info.status.message,
+        }),
+        Err(tanba_wss::EnvelopeError::Fault(f)) => Ok(match &f.gateway {
+            Some(g) => Acknowledgement::Fault {
+                code: g.error_code.clone(),
+                message: g.error_message.clone(),
+            },
+            None => Acknowledgement::Fault {
+                code: f.code.clone(),
+                message: f.reason.clone(),
+            },
+        }),
+        Err(e) => Err(wss_err(e)),
+    }
+}

@@ -15,7 +15,10 @@ use tanba_egov::gateway::{
     gbdfl_query, gbdul_query, parse_gbdfl_response, parse_gbdul_response, post, GatewayOutcome,
     SendOptions,
 };
-use tanba_egov::{sign_transport, verify_transport};
+use tanba_egov::{
+    application_envelope, parse_acknowledgement, sign_application, sign_transport,
+    verify_submission, verify_transport, Acknowledgement,
+};
 use tanba_wss::{
     Data, GatewayError, ResponseInfo, SendMessage, SendMessageResponse, SoapFault, SoapVersion,
     Status,
@@ -105,6 +108,35 @@ fn answer(mode: Mode, request: &[u8]) -> (&'static str, Vec<u8>) {
         }
     }
     let req = SendMessage::parse(request).unwrap();
+    if req.info.service_id == "ELICENSE_APPLICATION_SYNC" {
+        // Submission: both layers must verify (transport signer and applicant).
+        let v = verify_submission(request, &checker()).unwrap();
+        if !v.valid {
+            return (
+                "500 Internal Server Error",
+                fault("APP_REJECTED", &v.failures.join("; ")),
+            );
+        }
+        let app = v.application.application.unwrap();
+        let resp = SendMessageResponse {
+            info: ResponseInfo {
+                message_id: "provider-7".into(),
+                correlation_id: Some(req.info.message_id.clone()),
+                response_date: datetime!(2026-06-01 10:00 +05:00),
+                status: Status {
+                    code: "ACCEPTED".into(),
+                    message: format!("application {} registered", app.id),
+                },
+                session_id: None,
+            },
+            data: None,
+        };
+        let xml = resp.to_xml(SoapVersion::Soap11).unwrap();
+        return (
+            "200 OK",
+            sign_transport(xml.as_bytes(), &signer("employee")).unwrap(),
+        );
+    }
     let data = match (mode, req.info.service_id.as_str()) {
         (Mode::Fault, _) => return ("500 Internal Server Error", fault("SERVICE_ERROR", "internal error of the provider")),
         (Mode::Found, "GBDFL_UniversalServiceSync") => Data::Xml(
@@ -310,4 +342,39 @@ fn gbdul_signed_request_found_and_not_found() {
         parse_gbdul_response(&posted.body).unwrap(),
         GatewayOutcome::NotFound { code, .. } if code == "004"
     ));
+}
+
+#[test]
+fn signed_application_submission_is_acknowledged() {
+    let s = server(vec![Mode::Found, Mode::Found]);
+    let app = import_app(ivanov());
+    let signed = sign_application(&app.to_xml(), &signer("individual"), &checker(), None).unwrap();
+    let env = application_envelope(
+        &signed.xml,
+        "ELICENSE_APPLICATION_SYNC",
+        "tanba-test",
+        Some("0b8f7a52-1111-4222-8333-944445555666"),
+        None,
+    )
+    .unwrap();
+    let env = sign_transport(env.as_bytes(), &signer("head")).unwrap();
+    let posted = post(&s.url, &env, &fast()).unwrap();
+    assert_eq!(
+        parse_acknowledgement(&posted.body).unwrap(),
+        Acknowledgement::Status {
+            message_id: "provider-7".into(),
+            correlation_id: Some("0b8f7a52-1111-4222-8333-944445555666".into()),
+            code: "ACCEPTED".into(),
+            message: "application APP-2026-0001 registered".into(),
+        }
+    );
+    // The same envelope with the application altered inside: the transport signature
+    // breaks first and the provider refuses.
+    let tampered = String::from_utf8(env)
+        .unwrap()
+        .replace("125000.00", "125001.00");
+    let posted = post(&s.url, tampered.as_bytes(), &fast()).unwrap();
+    assert!(
+        matches!(parse_acknowledgement(&posted.body).unwrap(), Acknowledgement::Fault { code, .. } if code == "SIGN_INVALID")
+    );
 }
