@@ -69,6 +69,7 @@ fn sign_then_verify_with_json_report() {
             "--json",
             "--expect-iin",
             "123456789011",
+            "--no-cert-check",
         ],
         &[],
         None,
@@ -82,6 +83,7 @@ fn sign_then_verify_with_json_report() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["valid"], true);
     assert_eq!(v["certificate_validation"], "not-performed");
+    assert!(v["signatures"][0]["certificate"].is_null());
     assert_eq!(v["signatures"][0]["signer"]["iin"], "123456789011");
     assert_eq!(v["signatures"][0]["references"][0]["signed"], "document");
     assert_eq!(
@@ -96,7 +98,11 @@ fn sign_then_verify_with_json_report() {
         Some(&signed),
     );
     assert!(o.status.success());
-    let o2 = tanba(&["verify", "-", "--json"], &[], Some(&o.stdout));
+    let o2 = tanba(
+        &["verify", "-", "--json", "--no-cert-check"],
+        &[],
+        Some(&o.stdout),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
     assert_eq!(v["signatures"].as_array().unwrap().len(), 2);
     assert_eq!(v["signatures"][0]["mode"], "peeled");
@@ -109,6 +115,7 @@ fn sign_then_verify_with_json_report() {
             out.to_str().unwrap(),
             "--expect-bin",
             "123456789012",
+            "--no-cert-check",
         ],
         &[],
         None,
@@ -138,11 +145,19 @@ fn by_id_signing_and_tampering() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(text.contains("<ds:Reference URI=\"#b1\">"));
-    let ok = tanba(&["verify", "-"], &[], Some(text.as_bytes()));
+    let ok = tanba(
+        &["verify", "-", "--no-cert-check"],
+        &[],
+        Some(text.as_bytes()),
+    );
     assert_eq!(ok.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&ok.stdout).contains("element <body> (#b1)"));
     let tampered = text.replace("pay 100", "pay 900");
-    let bad = tanba(&["verify", "-"], &[], Some(tampered.as_bytes()));
+    let bad = tanba(
+        &["verify", "-", "--no-cert-check"],
+        &[],
+        Some(tampered.as_bytes()),
+    );
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("digest mismatch"));
 }
@@ -193,9 +208,110 @@ fn input_errors_exit_2_and_leave_no_output_file() {
     assert!(!out.exists());
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     // malformed XML and unsigned documents
-    let o = tanba(&["verify", "-"], &[], Some(b"<a><b></a>"));
+    let o = tanba(
+        &["verify", "-", "--no-cert-check"],
+        &[],
+        Some(b"<a><b></a>"),
+    );
     assert_eq!(o.status.code(), Some(2));
-    let o = tanba(&["verify", "-"], &[], Some(b"<a/>"));
+    let o = tanba(&["verify", "-", "--no-cert-check"], &[], Some(b"<a/>"));
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no ds:Signature"));
+}
+
+#[test]
+fn signer_certificate_is_validated_with_tanba_pki() {
+    let nca = |rel: &str| tanba_testdata::nca(rel).display().to_string();
+    let (p12, pw) = key();
+    let o = tanba(
+        &["sign", "-", "--key", &p12, "--password-env", "PW"],
+        &[("PW", &pw)],
+        Some(b"<doc>x</doc>"),
+    );
+    assert!(o.status.success());
+    let signed = o.stdout;
+    let anchor = nca("ca/nca_rsa_test.crt");
+    let crl = nca("crl/nca_rsa_test.crl");
+    // trusted, not revoked (CRL), inside the validity period
+    let ok = tanba(
+        &[
+            "verify",
+            "-",
+            "--json",
+            "--trust",
+            &anchor,
+            "--crl",
+            &crl,
+            "--at",
+            "2021-06-01T00:00:00Z",
+            "--allow-test-identifiers",
+        ],
+        &[],
+        Some(&signed),
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["certificate_validation"], "performed");
+    assert_eq!(v["signatures"][0]["certificate"]["verdict"], "valid");
+    // now: the test certificate has expired -> exit 1 naming it
+    let expired = tanba(
+        &[
+            "verify",
+            "-",
+            "--trust",
+            &anchor,
+            "--no-revocation",
+            "--allow-test-identifiers",
+        ],
+        &[],
+        Some(&signed),
+    );
+    assert_eq!(expired.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&expired.stderr).contains("expired"));
+    // no trust configured at all -> usage error, exit 2
+    let none = tanba(
+        &["verify", "-", "--cache-dir", "/nonexistent-tanba-cache"],
+        &[],
+        Some(&signed),
+    );
+    assert_eq!(none.status.code(), Some(2));
+    // a revoked signer (CRL) -> exit 1
+    let revoked = tanba_testdata::nca("keys/individual_sign_revoked_rsa_2004.p12")
+        .display()
+        .to_string();
+    let o = tanba(
+        &["sign", "-", "--key", &revoked, "--password-env", "PW"],
+        &[("PW", &pw)],
+        Some(b"<doc>x</doc>"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = tanba(
+        &[
+            "verify",
+            "-",
+            "--trust",
+            &anchor,
+            "--crl",
+            &crl,
+            "--at",
+            "2022-06-01T00:00:00Z",
+            "--allow-test-identifiers",
+        ],
+        &[],
+        Some(&o.stdout),
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(String::from_utf8_lossy(&r.stderr)
+        .to_lowercase()
+        .contains("revoked"));
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use serde_json::json;
 use tanba_dsig::{verify_vec, CheckMode, SignedNode, VerifyOptions};
 
+use crate::cmd::cert_check::{add_evidence, load_pool, make_fetcher, make_policy, ValidationArgs};
 use crate::error::CliError;
 use crate::io::{display_name, read_input};
 
@@ -19,10 +20,13 @@ Examples:
 Checks every ds:Signature (any prefix) with same-document references only; documents
 signed by several Kalkan/NCANode signers are checked in peeling order and reported in
 signing order. SHA-1 based signatures are refused unless --allow-legacy is given.
-Certificate trust / revocation is NOT checked by this command yet: use `tanba cert check`
-on the signer certificate (the report says so).
+Each signer's certificate (from KeyInfo; the other KeyInfo certificates serve as chain
+candidates) is then validated with tanba-pki for a SIGN key under the trust / revocation /
+time flags, exactly as `tanba cert check` does; --no-cert-check skips that step.
+The signing time is not known from an XMLDSig: --at sets the validation moment.
 
-JSON (--json): {\"file\", \"valid\", \"certificate_validation\": \"not-performed\",
+JSON (--json): {\"file\", \"valid\", \"certificate_validation\": \"performed\" |
+\"not-performed\", ... per signature \"certificate\": {\"verdict\", \"refusal\"},
 \"signatures\": [{\"index\", \"signing_order\", \"valid\", \"error\", \"mode\"
 (\"standard\"|\"peeled\"), \"signature_algorithm\", \"references\": [{\"uri\", \"signed\"
 (\"document\" | element name), \"id\"}], \"signer\": {\"subject\", \"iin\", \"bin\",
@@ -46,6 +50,12 @@ pub struct Args {
     /// Print one JSON object instead of a human report.
     #[arg(long)]
     pub json: bool,
+    /// Skip certificate validation (trust, revocation, time, key usage): report signature
+    /// validity and the signer only.
+    #[arg(long)]
+    pub no_cert_check: bool,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
 }
 
 /// Run the command.
@@ -59,6 +69,30 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     };
     let report = verify_vec(xml, &opts).map_err(|e| CliError::input(format!("{name}: {e}")))?;
     let doc = report.document();
+    let validator = if args.no_cert_check {
+        None
+    } else {
+        let policy = make_policy(
+            &args.validation,
+            tanba_pki::RequiredUsage::Sign,
+            args.expect_iin.as_deref(),
+            args.expect_bin.as_deref(),
+        )?;
+        let pool = load_pool(&args.validation)?;
+        Some((pool, policy))
+    };
+    let fetcher = make_fetcher(&args.validation)?;
+    let mut validator = match validator {
+        None => None,
+        Some((pool, policy)) => {
+            let mut v = tanba_pki::Validator::new(pool, policy);
+            add_evidence(&mut v, &args.validation)?;
+            Some(v)
+        }
+    };
+    if let (Some(v), Some(f)) = (validator.as_mut(), fetcher.as_ref()) {
+        v.with_fetcher(f);
+    }
 
     let mut all_ok = report.all_valid();
     let mut problems = Vec::new();
@@ -136,6 +170,47 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                         }),
                     })
                     .collect();
+                let mut cert_line = None;
+                let cert_json = match (&validator, v.signer_certificate) {
+                    (None, _) => json!(null),
+                    (Some(_), None) => {
+                        all_ok = false;
+                        problems.push(format!(
+                            "signature #{}: no signer certificate to validate",
+                            s.index
+                        ));
+                        json!({"verdict": "invalid", "refusal": "no certificate"})
+                    }
+                    (Some(val), Some(ci)) => {
+                        let extra: Vec<tanba_pki::ChainCert> = v
+                            .certificates
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| *i != ci)
+                            .filter_map(|(_, d)| tanba_pki::ChainCert::from_der(d).ok())
+                            .collect();
+                        let rep = val.validate(&v.certificates[ci], &extra);
+                        let ok = rep.verdict == tanba_pki::Verdict::Valid;
+                        let refusal = rep.refusal();
+                        if !ok {
+                            all_ok = false;
+                            problems.push(format!(
+                                "signature #{}: signer certificate: {}",
+                                s.index,
+                                refusal.clone().unwrap_or_else(|| "not valid".into())
+                            ));
+                        }
+                        cert_line = Some(format!(
+                            "  certificate: {}{}",
+                            if ok { "VALID" } else { "INVALID" },
+                            refusal
+                                .as_deref()
+                                .map(|r| format!(" ({r})"))
+                                .unwrap_or_default()
+                        ));
+                        json!({"verdict": if ok { "valid" } else { "invalid" }, "refusal": refusal})
+                    }
+                };
                 let mode = match &v.mode {
                     CheckMode::Standard => "standard",
                     CheckMode::Peeled { .. } => "peeled",
@@ -165,6 +240,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                         .map(|b| format!(", BIN {b}"))
                         .unwrap_or_default(),
                 ));
+                human.extend(cert_line);
                 sigs_json.push(json!({
                     "index": s.index,
                     "signing_order": v.signing_order,
@@ -174,6 +250,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                     "signature_method": v.signature_algorithm.xml_uri(),
                     "references": refs,
                     "signer": signer_json,
+                    "certificate": cert_json,
                 }));
             }
         }
@@ -182,7 +259,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         let out = json!({
             "file": name,
             "valid": all_ok,
-            "certificate_validation": "not-performed",
+            "certificate_validation": if validator.is_some() { "performed" } else { "not-performed" },
             "signatures": sigs_json,
             "problems": problems,
         });
@@ -191,9 +268,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         for line in &human {
             println!("{line}");
         }
-        println!(
-            "certificate validation: not performed by `tanba verify` yet (use `tanba cert check`)"
-        );
+        if validator.is_none() {
+            println!("certificate validation: not performed (--no-cert-check)");
+        }
     }
     if all_ok {
         Ok(())
