@@ -55,6 +55,14 @@ fn rsa_keyidentifier_profile_signs_and_verifies() {
         "<ds:SignedInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:CanonicalizationMethod"
     ));
     assert!(v.body_source().contains("<iin>123456789011</iin>"));
+    // the request, read from the verified tree
+    let m = v.send_message().unwrap();
+    assert_eq!(m.info.service_id, "GBDFL_UniversalServiceSync");
+    assert_eq!(
+        m,
+        tanba_wss::SendMessage::parse(request(SoapVersion::Soap11).as_bytes()).unwrap()
+    );
+    assert!(v.send_message_response().is_err());
 
     // Everything outside the Header and the Body start tag is unchanged.
     let original = request(SoapVersion::Soap11);
@@ -282,4 +290,44 @@ fn gost_2015_signing_once_available() {
         Err(WssError::Sign(m)) => assert!(m.contains("GOST") || m.contains("Gost"), "{m}"),
         Err(e) => panic!("unexpected error: {e}"),
     }
+}
+
+#[test]
+fn signed_responses_and_faults_read_from_the_verified_body() {
+    let s = rsa_signer();
+    let resp = tanba_wss::SendMessageResponse {
+        info: tanba_wss::ResponseInfo {
+            message_id: "r-1".into(),
+            correlation_id: None,
+            response_date: datetime!(2026-11-22 10:00:00 +5),
+            status: tanba_wss::Status {
+                code: "Success".into(),
+                message: "ОК".into(),
+            },
+            session_id: None,
+        },
+        data: Some(tanba_wss::Data::String("<ok/>".into())),
+    };
+    let xml = sign(
+        resp.to_xml(SoapVersion::Soap11).unwrap().as_bytes(),
+        &s,
+        &SignOptions::new(),
+    )
+    .unwrap();
+    let v = verify(&xml, &VerifyOptions::default()).unwrap();
+    assert_eq!(v.send_message_response().unwrap(), resp);
+    // a signed gateway fault is a typed error after verification
+    let fault = tanba_wss::SoapFault {
+        version: SoapVersion::Soap11,
+        code: "soap:Server".into(),
+        reason: "down".into(),
+        actor: None,
+        gateway: None,
+        detail_text: None,
+    };
+    let xml = sign(fault.to_envelope().as_bytes(), &s, &SignOptions::new()).unwrap();
+    let v = verify(&xml, &VerifyOptions::default()).unwrap();
+    assert!(
+        matches!(v.send_message_response(), Err(tanba_wss::EnvelopeError::Fault(f)) if f.reason == "down")
+    );
 }

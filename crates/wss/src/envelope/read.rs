@@ -51,32 +51,41 @@ pub(crate) fn parse_envelope(bytes: &[u8]) -> Result<Parsed, EnvelopeError> {
 impl Parsed {
     /// The single element in the Body, `{ns}local`; a Fault becomes [`EnvelopeError::Fault`].
     pub(crate) fn payload(&self, ns: &str, local: &str) -> Result<NodeId, EnvelopeError> {
-        let kids: Vec<NodeId> = self.doc.child_elements(self.body).collect();
-        let [el] = kids.as_slice() else {
-            return Err(EnvelopeError::NotSoap(format!(
-                "the Body holds {} elements, expected one",
-                kids.len()
-            )));
-        };
-        let n = self.doc.name(*el);
-        if n.is(self.version.namespace(), "Fault") {
-            return Err(EnvelopeError::Fault(Box::new(SoapFault::read(
-                &self.doc,
-                *el,
-                self.version,
-            )?)));
-        }
-        if !n.is(ns, local) {
-            return Err(EnvelopeError::Schema {
-                path: "Body".into(),
-                detail: format!(
-                    "expected {{{ns}}}{local}, found {{{}}}{}",
-                    n.namespace, n.local
-                ),
-            });
-        }
-        Ok(*el)
+        payload(&self.doc, self.version, self.body, ns, local)
     }
+}
+
+/// The single element in `body`, `{ns}local`; a Fault becomes [`EnvelopeError::Fault`].
+pub(crate) fn payload(
+    doc: &Document,
+    version: SoapVersion,
+    body: NodeId,
+    ns: &str,
+    local: &str,
+) -> Result<NodeId, EnvelopeError> {
+    let kids: Vec<NodeId> = doc.child_elements(body).collect();
+    let [el] = kids.as_slice() else {
+        return Err(EnvelopeError::NotSoap(format!(
+            "the Body holds {} elements, expected one",
+            kids.len()
+        )));
+    };
+    let n = doc.name(*el);
+    if n.is(version.namespace(), "Fault") {
+        return Err(EnvelopeError::Fault(Box::new(SoapFault::read(
+            doc, *el, version,
+        )?)));
+    }
+    if !n.is(ns, local) {
+        return Err(EnvelopeError::Schema {
+            path: "Body".into(),
+            detail: format!(
+                "expected {{{ns}}}{local}, found {{{}}}{}",
+                n.namespace, n.local
+            ),
+        });
+    }
+    Ok(*el)
 }
 
 /// Walks the element children of one element in `xs:sequence` order.

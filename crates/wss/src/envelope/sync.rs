@@ -3,10 +3,11 @@
 use time::OffsetDateTime;
 
 use super::common::{check_guid, max_chars, non_empty, wrap_envelope};
-use super::read::{parse_envelope, read_properties, read_sender, Seq};
+use super::read::{parse_envelope, payload, read_properties, read_sender, Seq};
 use super::{Data, Property, Sender, SoapVersion};
 use crate::error::EnvelopeError;
 use crate::{datetime, ns, xmlw};
+use tanba_xml::{Document, NodeId};
 
 /// `requestInfo` (type `SyncMessageInfo`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,8 +159,16 @@ impl SendMessage {
     /// checked; a fault in the Body is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<SendMessage, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let sm = p.payload(ns::SYNC_TYPES, "SendMessage")?;
-        let doc = &p.doc;
+        Self::read(&p.doc, p.version, p.body)
+    }
+
+    /// Reads the `SendMessage` in `body` of an already parsed envelope.
+    pub(crate) fn read(
+        doc: &Document,
+        version: SoapVersion,
+        body: NodeId,
+    ) -> Result<SendMessage, EnvelopeError> {
+        let sm = payload(doc, version, body, ns::SYNC_TYPES, "SendMessage")?;
         let mut top = Seq::new(doc, sm, "SendMessage");
         let request = top.required("request")?;
         top.finish()?;
@@ -268,8 +277,16 @@ impl SendMessageResponse {
     /// present) is returned as [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<SendMessageResponse, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::SYNC_TYPES, "SendMessageResponse")?;
-        let doc = &p.doc;
+        Self::read(&p.doc, p.version, p.body)
+    }
+
+    /// Reads the `SendMessageResponse` in `body` of an already parsed envelope.
+    pub(crate) fn read(
+        doc: &Document,
+        version: SoapVersion,
+        body: NodeId,
+    ) -> Result<SendMessageResponse, EnvelopeError> {
+        let el = payload(doc, version, body, ns::SYNC_TYPES, "SendMessageResponse")?;
         let mut top = Seq::new(doc, el, "SendMessageResponse");
         let response = top.required("response")?;
         top.finish()?;

@@ -119,6 +119,17 @@ impl VerifiedEnvelope {
     pub fn body_source(&self) -> &str {
         &self.doc.source()[self.doc.range(self.body)]
     }
+
+    /// The `SendMessage` request in the signed Body (read from the verified tree, not
+    /// re-parsed, so it is exactly what the signature covers).
+    pub fn send_message(&self) -> Result<crate::SendMessage, EnvelopeError> {
+        crate::SendMessage::read(&self.doc, self.version, self.body)
+    }
+
+    /// The `SendMessageResponse` in the signed Body; a fault is [`EnvelopeError::Fault`].
+    pub fn send_message_response(&self) -> Result<crate::SendMessageResponse, EnvelopeError> {
+        crate::SendMessageResponse::read(&self.doc, self.version, self.body)
+    }
 }
 
 fn structure(msg: impl Into<String>) -> WssError {
