@@ -28,23 +28,30 @@ pub(crate) fn mac(a: u64, b: u64, c: u64, carry: u64) -> (u64, u64) {
 /// `a + b` over N limbs → (sum, carry).
 #[inline(always)]
 pub(crate) fn add<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64) {
+    // overflowing_add chains compile to add/adc better than the u128 form (measured).
     let mut out = [0u64; N];
-    let mut carry = 0;
+    let mut carry = false;
     for i in 0..N {
-        (out[i], carry) = adc(a[i], b[i], carry);
+        let (x, c1) = a[i].overflowing_add(b[i]);
+        let (x, c2) = x.overflowing_add(carry as u64);
+        out[i] = x;
+        carry = c1 | c2;
     }
-    (out, carry)
+    (out, carry as u64)
 }
 
 /// `a - b` over N limbs → (difference, borrow ∈ {0, 1}).
 #[inline(always)]
 pub(crate) fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64) {
     let mut out = [0u64; N];
-    let mut borrow = 0;
+    let mut borrow = false;
     for i in 0..N {
-        (out[i], borrow) = sbb(a[i], b[i], borrow);
+        let (x, b1) = a[i].overflowing_sub(b[i]);
+        let (x, b2) = x.overflowing_sub(borrow as u64);
+        out[i] = x;
+        borrow = b1 | b2;
     }
-    (out, borrow)
+    (out, borrow as u64)
 }
 
 /// `mask ? b : a` where `mask` is all ones or all zeros.
