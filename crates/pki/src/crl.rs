@@ -97,6 +97,23 @@ impl RevocationReason {
         })
     }
 
+    /// The `CRLReason` code (inverse of [`RevocationReason::from_code`]).
+    pub fn code(self) -> u8 {
+        use RevocationReason::*;
+        match self {
+            Unspecified => 0,
+            KeyCompromise => 1,
+            CaCompromise => 2,
+            AffiliationChanged => 3,
+            Superseded => 4,
+            CessationOfOperation => 5,
+            CertificateHold => 6,
+            RemoveFromCrl => 8,
+            PrivilegeWithdrawn => 9,
+            AaCompromise => 10,
+        }
+    }
+
     /// The RFC 5280 name of the reason.
     pub fn name(self) -> &'static str {
         use RevocationReason::*;
@@ -205,7 +222,11 @@ impl Crl {
     /// `freshestCRL` which the 2026 NCA profiles reportedly mark critical (KZ-PKI.md §3.2).
     pub fn from_bytes(data: &[u8]) -> Result<Crl, CrlError> {
         let der = pem_or_der(data)?;
-        let (rest, crl) = CertificateRevocationList::from_der(&der)
+        // x509-parser decodes the header, extensions and signature; the (possibly
+        // hundreds of thousands of) entries are indexed by a lean DER walk instead, which
+        // keeps a 500k-entry CRL well under a second.
+        let split = split_entries(&der)?;
+        let (rest, crl) = CertificateRevocationList::from_der(&split.header_only)
             .map_err(|e| CrlError::Malformed(e.to_string()))?;
         if !rest.is_empty() {
             return Err(CrlError::Malformed(format!(
@@ -253,45 +274,10 @@ impl Crl {
                 _ => {}
             }
         }
-        let mut entries = HashMap::with_capacity(tbs.revoked_certificates.len());
-        for rc in &tbs.revoked_certificates {
-            let mut reason = None;
-            for ext in rc.extensions() {
-                let oid = ext.oid.to_id_string();
-                match oid.as_str() {
-                    OID_REASON_CODE => {
-                        if let ParsedExtension::ReasonCode(code) = ext.parsed_extension() {
-                            reason =
-                                Some(RevocationReason::from_code(code.0).ok_or_else(|| {
-                                    CrlError::Malformed(format!(
-                                        "entry {}: invalid reasonCode {}",
-                                        hex::encode(rc.raw_serial()),
-                                        code.0
-                                    ))
-                                })?);
-                        } else {
-                            return Err(CrlError::Malformed(format!(
-                                "entry {}: malformed reasonCode",
-                                hex::encode(rc.raw_serial())
-                            )));
-                        }
-                    }
-                    OID_INVALIDITY_DATE => {}
-                    OID_CERTIFICATE_ISSUER => return Err(CrlError::IndirectCrl),
-                    _ if ext.critical => {
-                        return Err(CrlError::UnsupportedCriticalExtension { oid });
-                    }
-                    _ => {}
-                }
-            }
-            entries.insert(
-                der_lite::trim_integer(rc.raw_serial()).into(),
-                RevokedEntry {
-                    revoked_at: asn1_time(rc.revocation_date),
-                    reason,
-                },
-            );
-        }
+        let entries = match split.entries {
+            Some(range) => index_entries(&der[range])?,
+            None => HashMap::new(),
+        };
         Ok(Crl {
             issuer_der: tbs.issuer.as_raw().to_vec(),
             issuer: tbs.issuer.to_string(),
@@ -301,7 +287,7 @@ impl Crl {
             this_update: asn1_time(tbs.this_update),
             next_update: tbs.next_update.map(asn1_time),
             signature_oid: crl.signature_algorithm.algorithm.to_id_string(),
-            tbs: tbs.as_ref().to_vec(),
+            tbs: split.tbs,
             signature: crl.signature_value.data.to_vec(),
             entries,
             has_idp,
@@ -429,6 +415,133 @@ impl Crl {
             None => at - self.this_update <= max_age,
         }
     }
+}
+
+struct Split {
+    /// The CRL re-encoded without its revokedCertificates (for x509-parser).
+    header_only: Vec<u8>,
+    /// The original TBSCertList (what the signature covers).
+    tbs: Vec<u8>,
+    /// Byte range of the revokedCertificates contents in the input.
+    entries: Option<std::ops::Range<usize>>,
+}
+
+fn malformed(e: der_lite::DerError) -> CrlError {
+    CrlError::Malformed(e.to_string())
+}
+
+/// Locate revokedCertificates inside the TBSCertList and rebuild the CRL without it.
+fn split_entries(der: &[u8]) -> Result<Split, CrlError> {
+    use der_lite::{tag, Reader};
+    let mut outer = Reader::new(der);
+    let top = outer
+        .expect(tag::SEQUENCE, "CertificateList")
+        .map_err(malformed)?;
+    if !outer.is_empty() {
+        return Err(CrlError::Malformed(format!(
+            "{} bytes of trailing data after the CRL",
+            der.len() - top.raw.len()
+        )));
+    }
+    let mut r = Reader::inside(&top);
+    let tbs = r.expect(tag::SEQUENCE, "tbsCertList").map_err(malformed)?;
+    let rest_of_top = &top.value[tbs.raw.len()..];
+    let mut t = Reader::inside(&tbs);
+    let mut kept: Vec<u8> = Vec::with_capacity(1024);
+    let mut entries = None;
+    let mut last_tag = 0u8;
+    while !t.is_empty() {
+        let f = t.any().map_err(malformed)?;
+        // version?, signature, issuer, thisUpdate, nextUpdate?, revokedCertificates?, [0]?
+        // revokedCertificates is the SEQUENCE that follows thisUpdate / nextUpdate.
+        let after_time = last_tag == tag::UTC_TIME || last_tag == tag::GENERALIZED_TIME;
+        if f.tag == tag::SEQUENCE && after_time && entries.is_none() {
+            let start = f.offset + (f.raw.len() - f.value.len());
+            entries = Some(start..start + f.value.len());
+        } else {
+            kept.extend_from_slice(f.raw);
+        }
+        last_tag = f.tag;
+    }
+    let tbs_only = der_lite::write(tag::SEQUENCE, &kept);
+    let mut body = tbs_only;
+    body.extend_from_slice(rest_of_top);
+    Ok(Split {
+        header_only: der_lite::write(tag::SEQUENCE, &body),
+        tbs: tbs.raw.to_vec(),
+        entries,
+    })
+}
+
+/// Index the contents of revokedCertificates by serial number.
+fn index_entries(list: &[u8]) -> Result<HashMap<Box<[u8]>, RevokedEntry>, CrlError> {
+    use der_lite::{tag, Reader};
+    // ≈ 45 bytes per NCA entry: a cheap capacity estimate avoids rehashing.
+    let mut entries = HashMap::with_capacity(list.len() / 40 + 1);
+    let mut r = Reader::new(list);
+    while !r.is_empty() {
+        let e = r
+            .expect(tag::SEQUENCE, "revoked certificate entry")
+            .map_err(malformed)?;
+        let mut er = Reader::inside(&e);
+        let serial = er
+            .expect(tag::INTEGER, "userCertificate")
+            .map_err(malformed)?;
+        if serial.value.is_empty() {
+            return Err(CrlError::Malformed(format!(
+                "empty serial number at byte {}",
+                serial.offset
+            )));
+        }
+        let when = er.any().map_err(malformed)?;
+        let revoked_at = der_lite::x509_time(&when).map_err(malformed)?;
+        let mut reason = None;
+        if let Some(exts) = er.optional(tag::SEQUENCE).map_err(malformed)? {
+            let mut xr = Reader::inside(&exts);
+            while !xr.is_empty() {
+                let ext = xr
+                    .expect(tag::SEQUENCE, "entry extension")
+                    .map_err(malformed)?;
+                let mut x = Reader::inside(&ext);
+                let oid = x.expect(tag::OID, "extnID").map_err(malformed)?;
+                let oid = der_lite::oid_to_string(oid.value, oid.offset).map_err(malformed)?;
+                let critical = match x.optional(tag::BOOLEAN).map_err(malformed)? {
+                    Some(b) => b.value == [0xff],
+                    None => false,
+                };
+                let value = x
+                    .expect(tag::OCTET_STRING, "extnValue")
+                    .map_err(malformed)?;
+                x.finish("entry extension").map_err(malformed)?;
+                match oid.as_str() {
+                    OID_REASON_CODE => {
+                        let v = der_lite::single(value.value, tag::ENUMERATED, "reasonCode")
+                            .map_err(malformed)?;
+                        let code = match v.value {
+                            [c] => *c,
+                            _ => 255,
+                        };
+                        reason = Some(RevocationReason::from_code(code).ok_or_else(|| {
+                            CrlError::Malformed(format!(
+                                "entry {}: invalid reasonCode {code}",
+                                hex::encode(serial.value)
+                            ))
+                        })?);
+                    }
+                    OID_INVALIDITY_DATE => {}
+                    OID_CERTIFICATE_ISSUER => return Err(CrlError::IndirectCrl),
+                    _ if critical => return Err(CrlError::UnsupportedCriticalExtension { oid }),
+                    _ => {}
+                }
+            }
+        }
+        er.finish("revoked certificate entry").map_err(malformed)?;
+        entries.insert(
+            der_lite::trim_integer(serial.value).into(),
+            RevokedEntry { revoked_at, reason },
+        );
+    }
+    Ok(entries)
 }
 
 fn int_ext(value: &[u8], what: &str) -> Result<Vec<u8>, CrlError> {

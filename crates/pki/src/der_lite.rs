@@ -14,6 +14,7 @@ pub(crate) mod tag {
     pub const NULL: u8 = 0x05;
     pub const OID: u8 = 0x06;
     pub const ENUMERATED: u8 = 0x0a;
+    pub const UTC_TIME: u8 = 0x17;
     pub const GENERALIZED_TIME: u8 = 0x18;
     pub const SEQUENCE: u8 = 0x30;
 }
@@ -261,6 +262,31 @@ pub(crate) fn generalized_time(tlv: &Tlv<'_>) -> Result<OffsetDateTime, DerError
         .map_err(|_| bad("date"))?;
     let t = time::Time::from_hms(n(8..10) as u8, n(10..12) as u8, n(12..14) as u8)
         .map_err(|_| bad("time of day"))?;
+    Ok(time::PrimitiveDateTime::new(date, t).assume_utc())
+}
+
+/// Parse an X.509 `Time`: UTCTime (`YYMMDDHHMMSSZ`, years 1950–2049) or GeneralizedTime.
+pub(crate) fn x509_time(tlv: &Tlv<'_>) -> Result<OffsetDateTime, DerError> {
+    if tlv.tag == tag::GENERALIZED_TIME {
+        return generalized_time(tlv);
+    }
+    let bad = |why: &str| DerError {
+        what: format!("malformed UTCTime: {why}"),
+        offset: tlv.offset,
+    };
+    if tlv.tag != tag::UTC_TIME {
+        return Err(bad("expected UTCTime or GeneralizedTime"));
+    }
+    let v = tlv.value;
+    if v.len() != 13 || v[12] != b'Z' || !v[..12].iter().all(|b| b.is_ascii_digit()) {
+        return Err(bad("expected YYMMDDHHMMSSZ"));
+    }
+    let n = |i: usize| (v[i] - b'0') * 10 + (v[i + 1] - b'0');
+    let yy = i32::from(n(0));
+    let year = if yy < 50 { 2000 + yy } else { 1900 + yy };
+    let month = time::Month::try_from(n(2)).map_err(|_| bad("month"))?;
+    let date = time::Date::from_calendar_date(year, month, n(4)).map_err(|_| bad("date"))?;
+    let t = time::Time::from_hms(n(6), n(8), n(10)).map_err(|_| bad("time of day"))?;
     Ok(time::PrimitiveDateTime::new(date, t).assume_utc())
 }
 

@@ -217,3 +217,40 @@ fn hostile_crl_bytes_are_errors() {
     // A certificate is not a CRL.
     assert!(Crl::from_bytes(nca_cert("ca/nca_rsa_test.crt").der()).is_err());
 }
+
+#[test]
+fn entry_index_agrees_with_x509_parser_on_every_real_crl() {
+    use x509_parser::prelude::FromDer;
+    for name in [
+        "nca_rsa_test.crl",
+        "nca_gost_test.crl",
+        "nca_gost2022_test.crl",
+    ] {
+        let der = tanba_testdata::read_nca(&format!("crl/{name}"));
+        let (_, oracle) =
+            x509_parser::revocation_list::CertificateRevocationList::from_der(&der).unwrap();
+        let ours = Crl::from_bytes(&der).unwrap();
+        let mut n = 0;
+        for rc in oracle.iter_revoked_certificates() {
+            n += 1;
+            let e = ours
+                .lookup(rc.raw_serial())
+                .unwrap_or_else(|| panic!("{name}: missing {}", rc.raw_serial_as_string()));
+            assert_eq!(
+                e.revoked_at.unix_timestamp(),
+                rc.revocation_date.timestamp(),
+                "{name}"
+            );
+            assert_eq!(
+                e.reason.map(|r| r.code()),
+                rc.reason_code().map(|(_, c)| c.0),
+                "{name}"
+            );
+        }
+        assert_eq!(ours.len(), n, "{name}");
+        assert_eq!(
+            ours.this_update().unix_timestamp(),
+            oracle.last_update().timestamp()
+        );
+    }
+}
