@@ -42,6 +42,7 @@ impl<'d> Elems<'d> {
         parent: NodeId,
         path: String,
     ) -> Result<Self, EgovError> {
+        check_attributes(doc, parent, &path)?;
         // Only white space may sit between elements of these documents.
         for c in doc.children(parent) {
             if let NodeKind::Text = doc.kind(c) {
@@ -173,12 +174,39 @@ impl<'d> Elems<'d> {
     }
 }
 
+/// The attributes the schema allows, by element local name (namespace declarations are
+/// not attributes); anything else is refused, as `xmllint --schema` would.
+fn allowed_attributes(local: &str) -> &'static [&'static str] {
+    match local {
+        "Applicant" | "PowerOfAttorney" => &["kind"],
+        "Section" => &["title"],
+        "Field" => &["key"],
+        _ => &[],
+    }
+}
+
+fn check_attributes(doc: &Document, el: NodeId, path: &str) -> Result<(), EgovError> {
+    let allowed = allowed_attributes(doc.name(el).local);
+    for a in doc.attributes(el) {
+        if !a.name.namespace.is_empty() || !allowed.contains(&a.name.local) {
+            return Err(schema_err(
+                doc,
+                el,
+                path,
+                format!("unexpected attribute {}", a.name.local),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The text of a leaf element, parsed with `FromStr`.
 pub(crate) fn value<T: FromStr<Err = String>>(
     doc: &Document,
     n: NodeId,
     path: &str,
 ) -> Result<T, EgovError> {
+    check_attributes(doc, n, path)?;
     if doc.child_elements(n).next().is_some() {
         return Err(schema_err(
             doc,

@@ -301,6 +301,21 @@ fn schema_and_parser_agree_on_invalid_documents() {
             xml.replace("27500e817be7", "27500E817BE7"),
         ),
         (
+            "attribute on a leaf",
+            xml.replace("<Unit>", "<Unit Id=\"u\">"),
+        ),
+        (
+            "attribute on the root",
+            xml.replace(
+                "<Application xmlns=\"urn:tanba:egov:1\">",
+                "<Application xmlns=\"urn:tanba:egov:1\" Id=\"a\">",
+            ),
+        ),
+        (
+            "attribute on a container",
+            xml.replace("<Contract>", "<Contract status=\"x\">"),
+        ),
+        (
             "empty name",
             xml.replace("<Unit>дана</Unit>", "<Unit></Unit>"),
         ),
