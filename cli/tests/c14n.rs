@@ -155,3 +155,29 @@ fn help_has_an_example() {
     );
     assert!(s.contains("--apex"));
 }
+
+#[test]
+fn out_file_is_written_atomically_and_not_on_failure() {
+    let dir = std::env::temp_dir().join(format!("tanba-c14n-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("c.xml");
+    let o = tanba(
+        &["c14n", "-", "--out", out.to_str().unwrap()],
+        Some(b"<a  b='1'/>"),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stdout.is_empty());
+    assert_eq!(std::fs::read(&out).unwrap(), br#"<a b="1"></a>"#);
+    let bad = dir.join("bad.xml");
+    let o = tanba(&["c14n", "-", "--out", bad.to_str().unwrap()], Some(b"<a>"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!bad.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "only c.xml remains: {leftovers:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -7,7 +7,7 @@ use tanba_xml::c14n::{canonicalize, C14nOptions, NodeSet};
 use tanba_xml::{Document, ParseOptions};
 
 use crate::error::CliError;
-use crate::io::{display_name, read_input};
+use crate::io::{display_name, read_input, write_output};
 
 /// Arguments of `tanba c14n`.
 #[derive(Debug, clap::Args)]
@@ -15,7 +15,7 @@ use crate::io::{display_name, read_input};
 Examples:
   tanba c14n testdata/examples/application.xml
   tanba c14n --exclusive --apex '{http://schemas.xmlsoap.org/soap/envelope/}Body' envelope.xml
-  cat doc.xml | tanba c14n --with-comments -
+  cat doc.xml | tanba c14n --with-comments - --out canonical.xml
 
 Output: the canonical bytes (UTF-8) on stdout. Exit codes: 0 done, 2 unreadable or
 malformed input (the message names file:line:column), or no element matches --apex.")]
@@ -41,6 +41,10 @@ pub struct Args {
     /// testing only — never used for signature verification.
     #[arg(long)]
     pub allow_dtd: bool,
+    /// Write the canonical form to this file (atomically: temp file + rename) instead
+    /// of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Run the command.
@@ -75,6 +79,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             NodeSet::subtree(el)
         }
     };
+    if let Some(out) = &args.out {
+        let mut bytes = Vec::new();
+        canonicalize(&doc, &c14n, &set, &mut bytes)
+            .map_err(|e| CliError::input(format!("{name}: {e}")))?;
+        return write_output(Some(out), &bytes);
+    }
+    // Stream to stdout (no copy of the canonical form in memory).
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     canonicalize(&doc, &c14n, &set, &mut lock)
