@@ -9,6 +9,29 @@
 //!   and a report of exactly which nodes were signed — the caller reads data only from
 //!   those. Certificate trust is decided elsewhere (tanba-pki).
 //!
+//! ```
+//! use tanba_dsig::{sign, verify, SignOptions, SignedNode, VerifyOptions};
+//! # let name = "individual_valid_sign_rsa_2004.p12";
+//! # let p12 = tanba_testdata::read_nca(&format!("keys/{name}"));
+//! # let store = tanba_keys::Keystore::open_pkcs12(
+//! #     &p12, &tanba_keys::Password::new(tanba_testdata::nca_password(name))).unwrap();
+//! # let signer = store.signer(&tanba_keys::KeySelector::Single).unwrap();
+//! // `signer`: any tanba_crypto::Signer — here the NCA RK test key opened with tanba-keys
+//! let signed = sign(b"<application><iin>123456789011</iin></application>",
+//!                   &signer, &SignOptions::default()).unwrap();
+//! assert!(signed.starts_with(b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>"));
+//!
+//! let report = verify(&signed, &VerifyOptions::default()).unwrap();
+//! assert!(report.all_valid());
+//! let v = report.signatures[0].result.as_ref().unwrap();
+//! assert_eq!(v.references[0].signed_node, SignedNode::Document);
+//! assert!(v.signer_certificate_der().is_some()); // validate it with tanba-pki
+//!
+//! // one changed character: the signature no longer verifies
+//! let tampered = String::from_utf8(signed).unwrap().replace("123456789011", "123456789012");
+//! assert!(!verify(tampered.as_bytes(), &VerifyOptions::default()).unwrap().all_valid());
+//! ```
+//!
 //! Building blocks usable on their own: [`base64`] (lenient decoding, Kalkan layout),
 //! [`ReferenceUri`], [`algorithms`] (transform and canonicalization URIs) and
 //! [`template`] (the `ds:Signature` text).

@@ -75,6 +75,9 @@ pub struct Verified {
     pub mode: CheckMode,
     /// The canonical `SignedInfo` bytes that were signed.
     pub signed_info: Vec<u8>,
+    /// The decoded `SignatureValue` (XMLDSig encoding: raw `r‖s` for ECDSA, the NCA RK
+    /// little-endian layout for GOST).
+    pub signature_value: Vec<u8>,
 }
 
 impl Verified {

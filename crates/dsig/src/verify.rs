@@ -353,6 +353,7 @@ fn check_one(
         references,
         mode,
         signed_info: signed_info_bytes,
+        signature_value,
     })
 }
 

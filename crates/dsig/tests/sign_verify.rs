@@ -592,3 +592,45 @@ fn unknown_algorithms_in_signed_info_are_refused_by_name() {
         Err(DsigError::BadSignatureValue { .. })
     ));
 }
+
+#[test]
+fn dtd_declared_id_is_signable_by_reference() {
+    // NCANode signs by reference when a DOCTYPE declares the Id (KALKAN-COMPAT.md)
+    let key = openssl_key("rsa:2048");
+    let doc = "<!DOCTYPE r [<!ATTLIST b key ID #IMPLIED>]><r><a>out</a><b key=\"k1\">in</b></r>";
+    let signed = sign(doc.as_bytes(), &key.signer, &SignOptions::by_id("k1")).unwrap();
+    let r = verify_ok(&signed);
+    let v = r.signatures[0].result.as_ref().unwrap();
+    assert_eq!(
+        v.references[0].digested.as_deref().unwrap(),
+        b"<b key=\"k1\">in</b>"
+    );
+    let (ok, err) = xmlsec1_verify(
+        &signed,
+        &["--pubkey-cert-pem", key.cert_pem.to_str().unwrap()],
+    );
+    assert!(ok, "xmlsec1 (DTD ID): {err}");
+}
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Truncated, spliced or random input: a typed result, never a panic.
+        #[test]
+        fn verify_never_panics(cut in 0usize..2000, junk in proptest::collection::vec(any::<u8>(), 0..40), at in 0usize..2000) {
+            static SIGNED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+            let signed = SIGNED.get_or_init(|| {
+                let key = openssl_key("ec");
+                sign(BY_ID_DOC.as_bytes(), &key.signer, &SignOptions::by_id("doc-1")).unwrap()
+            });
+            let mut doc = signed[..cut.min(signed.len())].to_vec();
+            let at = at.min(doc.len());
+            doc.splice(at..at, junk.iter().copied());
+            let _ = verify(&doc, &VerifyOptions::default());
+            let _ = tanba_dsig::reference_digest_input(&doc, 0, 0);
+        }
+    }
+}
