@@ -31,12 +31,18 @@ fn signed_with(p12: &str) -> Vec<u8> {
 }
 
 fn validate(cert: &[u8], at: time::OffsetDateTime) -> (Verdict, Option<String>) {
+    validate_with(cert, at, "ca/nca_rsa_test.crt", "crl/nca_rsa_test.crl")
+}
+
+fn validate_with(
+    cert: &[u8],
+    at: time::OffsetDateTime,
+    ca: &str,
+    crl: &str,
+) -> (Verdict, Option<String>) {
     let mut store = TrustStore::new();
     store
-        .add_path(
-            tanba_testdata::nca("ca/nca_rsa_test.crt"),
-            TrustRole::Anchor,
-        )
+        .add_path(tanba_testdata::nca(ca), TrustRole::Anchor)
         .unwrap();
     let (pool, errors) = CertPool::from_trust_store(&store);
     assert!(errors.is_empty(), "{errors:?}");
@@ -47,7 +53,7 @@ fn validate(cert: &[u8], at: time::OffsetDateTime) -> (Verdict, Option<String>) 
         .id_policy(IdPolicy::AcceptTestIds)
         .build();
     let mut v = Validator::new(pool, policy);
-    v.add_crl(Crl::from_bytes(&tanba_testdata::read_nca("crl/nca_rsa_test.crl")).unwrap());
+    v.add_crl(Crl::from_bytes(&tanba_testdata::read_nca(crl)).unwrap());
     let r = v.validate(cert, &[]);
     (r.verdict, r.refusal())
 }
@@ -76,4 +82,31 @@ fn transport_signer_certificate_is_validated_by_tanba_pki() {
             .contains("revo"),
         "{refusal:?}"
     );
+}
+
+#[test]
+fn gost_2015_transport_signer_is_validated_by_tanba_pki() {
+    let xml = signed_with("keys/individual_valid_gost_2015.p12");
+    let v = verify(&xml, &VerifyOptions::default()).unwrap();
+    assert_eq!(
+        v.signature_algorithm,
+        tanba_crypto::SignatureAlgorithm::Gost2015_512
+    );
+    let (verdict, refusal) = validate_with(
+        &v.signer_certificate,
+        datetime!(2022-12-01 00:00 UTC),
+        "ca/nca_gost2015_test.cer",
+        "crl/nca_gost2022_test.crl",
+    );
+    assert_eq!(verdict, Verdict::Valid, "{refusal:?}");
+    // the revoked CEO key of the same CA
+    let xml = signed_with("keys/ceo_revoked_gost_2015.p12");
+    let v = verify(&xml, &VerifyOptions::default()).unwrap();
+    let (verdict, _) = validate_with(
+        &v.signer_certificate,
+        datetime!(2022-12-01 00:00 UTC),
+        "ca/nca_gost2015_test.cer",
+        "crl/nca_gost2022_test.crl",
+    );
+    assert_eq!(verdict, Verdict::Invalid);
 }

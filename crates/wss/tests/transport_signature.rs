@@ -263,33 +263,42 @@ fn not_an_envelope_or_ambiguous_is_refused_for_signing() {
 }
 
 #[test]
-fn gost_2015_signing_once_available() {
-    // tanba-gost is not wired into tanba-crypto yet: until it is, signing must fail with a
-    // typed "unsupported" error naming the algorithm; afterwards it must sign with the
-    // pkigovkz URIs and verify.
+fn gost_2015_512_signs_with_the_pkigovkz_uris_and_verifies() {
     let signer = keystore(GOST2015_P12)
         .signer(&tanba_keys::KeySelector::Single)
         .unwrap();
     assert_eq!(signer.algorithm(), SignatureAlgorithm::Gost2015_512);
-    match sign(
+    let xml = sign(
         request(SoapVersion::Soap11).as_bytes(),
         &signer,
         &SignOptions::new(),
-    ) {
-        Ok(xml) => {
-            let s = String::from_utf8(xml.clone()).unwrap();
-            assert!(s.contains(
-                "urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34102015-gostr34112015-512"
-            ));
-            assert!(
-                s.contains("urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34112015-512")
-            );
-            let v = verify(&xml, &VerifyOptions::default()).unwrap();
-            assert_eq!(v.signature_algorithm, SignatureAlgorithm::Gost2015_512);
-        }
-        Err(WssError::Sign(m)) => assert!(m.contains("GOST") || m.contains("Gost"), "{m}"),
-        Err(e) => panic!("unexpected error: {e}"),
-    }
+    )
+    .unwrap();
+    let s = String::from_utf8(xml.clone()).unwrap();
+    assert!(s.contains("<ds:SignatureMethod Algorithm=\"urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34102015-gostr34112015-512\">"));
+    assert!(s.contains("<ds:DigestMethod Algorithm=\"urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34112015-512\">"));
+    // Streebog-512 digest = 88 base64 characters, signature r||s = 128 bytes = 172 characters
+    let dv = &s[s.find("<ds:DigestValue>").unwrap() + 16..s.find("</ds:DigestValue>").unwrap()];
+    assert_eq!(dv.len(), 88);
+    let sv =
+        &s[s.find("<ds:SignatureValue>").unwrap() + 19..s.find("</ds:SignatureValue>").unwrap()];
+    assert_eq!(sv.len(), 172);
+    let v = verify(&xml, &VerifyOptions::default()).unwrap();
+    assert_eq!(v.signature_algorithm, SignatureAlgorithm::Gost2015_512);
+    assert_eq!(v.signer_certificate, leaf_cert(&signer));
+    // tampering is detected with GOST too
+    let bad = s.replace("123456789011", "123456789012");
+    assert!(matches!(
+        verify(bad.as_bytes(), &VerifyOptions::default()),
+        Err(WssError::DigestMismatch { .. })
+    ));
+    let at = s.find("<ds:SignatureValue>").unwrap() + 25;
+    let mut b = xml.clone();
+    b[at] = if b[at] == b'A' { b'B' } else { b'A' };
+    assert!(matches!(
+        verify(&b, &VerifyOptions::default()),
+        Err(WssError::BadSignatureValue(_))
+    ));
 }
 
 #[test]
