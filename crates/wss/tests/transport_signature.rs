@@ -340,3 +340,34 @@ fn signed_responses_and_faults_read_from_the_verified_body() {
         matches!(v.send_message_response(), Err(tanba_wss::EnvelopeError::Fault(f)) if f.reason == "down")
     );
 }
+
+#[test]
+fn digest_matches_the_reference_canonical_body_of_smartbridge_md_6_5() {
+    // SMARTBRIDGE.md §6.5: the Envelope declares an unused xmlns:x, `data` declares
+    // xmlns:cs used only inside xsi:type; exclusive C14N renders soap and wsu on Body,
+    // drops x and cs, expands empty elements. The expected canonical text is the
+    // document's, with the wsu URI written out; its SHA-256 is computed here with ring,
+    // independently of tanba-xml.
+    const WSU: &str =
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+    let env = format!(
+        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:x=\"urn:x\"><soap:Header/><soap:Body xmlns:wsu=\"{WSU}\" wsu:Id=\"id-1\"><sb:SendMessage xmlns:sb=\"http://bip.bee.kz/SyncChannel/v10/Types\"><request><requestData><data xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:cs=\"http://message.persistence.interactive.nat\" xsi:type=\"cs:Request\"><iin>1</iin><empty/></data></requestData></request></sb:SendMessage></soap:Body></soap:Envelope>"
+    );
+    let expected_c14n = format!(
+        "<soap:Body xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:wsu=\"{WSU}\" wsu:Id=\"id-1\"><sb:SendMessage xmlns:sb=\"http://bip.bee.kz/SyncChannel/v10/Types\"><request><requestData><data xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"cs:Request\"><iin>1</iin><empty></empty></data></requestData></request></sb:SendMessage></soap:Body>"
+    );
+    let digest = ring::digest::digest(&ring::digest::SHA256, expected_c14n.as_bytes());
+    let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest);
+    let xml = String::from_utf8(sign(env.as_bytes(), &rsa_signer(), &SignOptions::new()).unwrap())
+        .unwrap();
+    assert!(
+        xml.contains("<ds:Reference URI=\"#id-1\">"),
+        "the existing wsu:Id is reused"
+    );
+    assert!(
+        xml.contains(&format!("<ds:DigestValue>{b64}</ds:DigestValue>")),
+        "{xml}"
+    );
+    let v = verify(xml.as_bytes(), &VerifyOptions::default()).unwrap();
+    assert!(matches!(v.signed_parts.as_slice(), [SignedPart::Body { id }] if id == "id-1"));
+}
