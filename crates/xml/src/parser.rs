@@ -77,6 +77,7 @@ struct Builder<'t> {
     xml_sym: u32,
     xml_ns: u32,
     scratch: String,
+    raw_buf: Vec<RawAttr<'t>>,
 }
 
 pub(crate) fn build(text: String, opts: &ParseOptions) -> Result<Document, XmlError> {
@@ -171,6 +172,7 @@ impl<'t> Builder<'t> {
             xml_sym,
             xml_ns,
             scratch: String::new(),
+            raw_buf: Vec::new(),
         }
     }
 
@@ -524,6 +526,21 @@ impl<'t> Builder<'t> {
     }
 
     fn start(&mut self, s: usize, e: usize, empty: bool) -> Result<(), XmlError> {
+        // Reuse one attribute buffer for every start tag.
+        let mut raw = std::mem::take(&mut self.raw_buf);
+        raw.clear();
+        let r = self.start_tag(s, e, empty, &mut raw);
+        self.raw_buf = raw;
+        r
+    }
+
+    fn start_tag(
+        &mut self,
+        s: usize,
+        e: usize,
+        empty: bool,
+        raw: &mut Vec<RawAttr<'t>>,
+    ) -> Result<(), XmlError> {
         let text = self.text;
         let b = text.as_bytes();
         if self.root_closed {
@@ -547,7 +564,6 @@ impl<'t> Builder<'t> {
         }
 
         // Lex the attributes.
-        let mut raw: Vec<RawAttr<'t>> = Vec::new();
         loop {
             let ws = i;
             while i < content_end && is_ws(b[i]) {
@@ -637,7 +653,7 @@ impl<'t> Builder<'t> {
         let ns_mark = self.ns.len();
         let attr_start = self.attrs.len();
         let mut ndecl = 0usize;
-        for r in &raw {
+        for r in raw.iter() {
             let q: &str = &r.qname;
             let prefix = if q == "xmlns" {
                 ""
@@ -704,7 +720,7 @@ impl<'t> Builder<'t> {
         let entry = self.names.entry(qs, p, l, ns);
 
         // Attributes.
-        for r in &raw {
+        for r in raw.iter() {
             let q: &str = &r.qname;
             if q == "xmlns" || q.starts_with("xmlns:") {
                 continue;
