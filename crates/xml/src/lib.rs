@@ -9,8 +9,30 @@
 //! * [`c14n::canonicalize`] writes the canonical form (inclusive or exclusive, with or
 //!   without comments) of a whole document, a subtree, or either minus excluded elements,
 //!   into any `io::Write`.
-//! * [`Document::find_by_id`] resolves `Id`/`ID`/`id`/`wsu:Id` (and DTD `ID`) attributes and
-//!   reports duplicates.
+//! * [`Document::find_by_id`] resolves `Id`/`ID`/`id`/`wsu:Id`/`xml:id` (and DTD `ID`)
+//!   attributes and reports duplicates as [`XmlError::DuplicateId`].
+//!
+//! ## Hostile input
+//!
+//! By default no entity declaration of any kind and no external subset is accepted, so
+//! entity-expansion bombs and XXE are impossible rather than merely limited; a DOCTYPE whose
+//! internal subset only holds `ATTLIST` declarations (and comments) is accepted and its
+//! `ID`-typed attributes count as Ids. Every resource is bounded by [`Limits`]. Malformed
+//! input gives a typed [`XmlError`] with a [`Position`] (line:column); the parser never
+//! panics on input (fuzzed with `cargo fuzz`, target `fuzz/fuzz_targets/parse_c14n.rs`).
+//!
+//! ## Positions and splicing
+//!
+//! Every offset and range refers to [`Document::source`], the decoded UTF-8 text (BOM
+//! removed). [`Document::start_tag_range`], [`Document::end_tag_range`] and
+//! [`Document::is_self_closing`] let a signer insert a `<ds:Signature>` before a parent's
+//! end tag without re-serializing the document.
+//!
+//! ## Memory
+//!
+//! Nodes live in one arena in document order (28 bytes each); names are interned; text and
+//! attribute values that need no expansion are ranges into the source. Use
+//! [`Document::parse_vec`] to hand over the input buffer without a copy.
 //!
 //! ```
 //! use tanba_xml::{c14n, Document, ParseOptions};

@@ -186,6 +186,10 @@ impl Document {
 
     /// The decoded UTF-8 text of the document (without byte order mark). Every offset
     /// and range this API reports refers to it.
+    ///
+    /// For a document that was not UTF-8 (UTF-16, windows-1251, KOI8-R, ISO-8859-x) this text
+    /// still carries the original XML declaration, whose `encoding` no longer matches: a
+    /// caller writing it out as UTF-8 must rewrite or drop that declaration.
     pub fn source(&self) -> &str {
         &self.text
     }
