@@ -634,3 +634,62 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn canonicalization_transforms_and_placement_options() {
+    use tanba_dsig::{C14nMethod, Placement, Transform};
+    let key = openssl_key("rsa:2048");
+    // exclusive C14N everywhere, with an InclusiveNamespaces prefix list, placed inside
+    // the element with Id "slot"
+    let doc = "<root xmlns:p=\"urn:p\"><p:data>x</p:data><slot Id=\"slot\"/></root>";
+    let opts = SignOptions {
+        c14n: Some(C14nMethod::Exclusive {
+            with_comments: false,
+            inclusive_prefixes: vec!["p".into()],
+        }),
+        transforms: Some(vec![
+            Transform::Enveloped,
+            Transform::C14n(C14nMethod::Exclusive {
+                with_comments: false,
+                inclusive_prefixes: vec![],
+            }),
+        ]),
+        placement: Placement::InsideId("slot".into()),
+        ..SignOptions::compact()
+    };
+    let signed = String::from_utf8(sign(doc.as_bytes(), &key.signer, &opts).unwrap()).unwrap();
+    assert!(
+        signed.contains("<slot Id=\"slot\"><ds:Signature "),
+        "{signed}"
+    );
+    assert!(signed.contains("PrefixList=\"p\""));
+    let r = verify_ok(signed.as_bytes());
+    let v = r.signatures[0].result.as_ref().unwrap();
+    assert!(v.canonicalization.is_exclusive());
+    assert_eq!(v.canonicalization.inclusive_prefixes(), ["p".to_string()]);
+    let (ok, err) = xmlsec1_verify(
+        signed.as_bytes(),
+        &["--pubkey-cert-pem", key.cert_pem.to_str().unwrap()],
+    );
+    assert!(ok, "xmlsec1: {err}");
+    // a whole-document signature without the enveloped transform is refused
+    let bad = SignOptions {
+        transforms: Some(vec![Transform::C14n(C14nMethod::Inclusive {
+            with_comments: false,
+        })]),
+        ..SignOptions::default()
+    };
+    assert!(matches!(
+        sign(doc.as_bytes(), &key.signer, &bad),
+        Err(DsigError::Sign(_))
+    ));
+    // by-Id of the document element cannot be placed in its parent
+    assert!(matches!(
+        sign(b"<a Id=\"a\"/>", &key.signer, &SignOptions::by_id("a")),
+        Err(DsigError::Sign(_))
+    ));
+    // self-closing parent is rewritten into start + end tags
+    let signed = sign(b"<a/>", &key.signer, &SignOptions::compact()).unwrap();
+    assert!(String::from_utf8_lossy(&signed).ends_with("</ds:Signature></a>"));
+    verify_ok(&signed);
+}
