@@ -39,9 +39,10 @@ pub mod uuid;
 mod xmlw;
 
 pub use envelope::{
-    AsyncMessageInfo, AsyncSendMessage, AsyncSendMessageResponse, Data, GatewayError, MessageType,
-    Property, RequestInfo, ResponseInfo, SendMessage, SendMessageResponse, Sender, SoapFault,
-    SoapVersion, Status,
+    AsyncGetMessageStatus, AsyncGetMessageStatusResponse, AsyncGetMessages,
+    AsyncGetMessagesResponse, AsyncMessage, AsyncMessageInfo, AsyncSendMessage,
+    AsyncSendMessageResponse, Data, GatewayError, MessageState, MessageType, Property, RequestInfo,
+    ResponseInfo, SendMessage, SendMessageResponse, Sender, SoapFault, SoapVersion, Status,
 };
 pub use error::{EnvelopeError, WrappingAttack, WssError};
 pub use secret::Secret;

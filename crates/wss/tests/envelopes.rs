@@ -349,3 +349,88 @@ fn property_helper_and_sender_constructors() {
     assert_eq!((p.key.as_str(), p.value.as_str()), ("a", "b"));
     assert!(Sender::new("x").password.is_none());
 }
+
+#[test]
+fn async_get_messages_and_status_round_trip() {
+    use tanba_wss::{
+        AsyncGetMessageStatus, AsyncGetMessageStatusResponse, AsyncGetMessages,
+        AsyncGetMessagesResponse, AsyncMessage, MessageState,
+    };
+    let req = AsyncGetMessages {
+        message_id: None,
+        correlation_id: Some("c-1".into()),
+        request_date: Some(datetime!(2025-01-31 10:00:00 +5)),
+        service_id: "SVC".into(),
+        sender: Some(Sender::with_password("login", Secret::new("pw"))),
+        amount: Some(10),
+        properties: vec![Property::new("k", "v")],
+    };
+    let xml = req.to_xml(SoapVersion::Soap11).unwrap();
+    assert!(xml.contains("<as:getMessages xmlns:as=\"http://bip.bee.kz/AsyncChannel/v10/Types\"><request><correlationId>c-1</correlationId><requestDate>2025-01-31T10:00:00.000+05:00</requestDate><serviceId>SVC</serviceId><sender>"));
+    assert!(xml.contains("</sender><amount>10</amount><properties>"));
+    assert_eq!(AsyncGetMessages::parse(xml.as_bytes()).unwrap(), req);
+    assert!(
+        AsyncGetMessages::parse(xml.replace(">10<", ">ten<").as_bytes())
+            .unwrap_err()
+            .to_string()
+            .contains("amount")
+    );
+
+    let m = AsyncSendMessage::new(
+        "SVC",
+        MessageType::Response,
+        Sender::new("gw"),
+        Data::String("<x/>".into()),
+    )
+    .with_correlation_id("c-1");
+    let resp = AsyncGetMessagesResponse {
+        response_date: datetime!(2025-01-31 10:00:01 UTC),
+        session_id: "{0b6a4c0e-3a8e-4f8e-9d0c-5c2a3c1b2a10}".into(),
+        messages: vec![
+            AsyncMessage {
+                info: m.info.clone(),
+                data: m.data.clone(),
+            };
+            2
+        ],
+    };
+    let xml = resp.to_xml(SoapVersion::Soap11).unwrap();
+    assert_eq!(
+        AsyncGetMessagesResponse::parse(xml.as_bytes()).unwrap(),
+        resp
+    );
+
+    let st = AsyncGetMessageStatus {
+        message_id: "m-1".into(),
+        request_date: datetime!(2025-01-31 10:00:00 UTC),
+        sender: Sender::new("login"),
+        properties: vec![],
+    };
+    let xml = st.to_xml(SoapVersion::Soap12).unwrap();
+    assert_eq!(AsyncGetMessageStatus::parse(xml.as_bytes()).unwrap(), st);
+    let sr = AsyncGetMessageStatusResponse {
+        message_state: MessageState::Delivered,
+        status_code: "OK".into(),
+        status_message: "доставлено".into(),
+        status_date: datetime!(2025-01-31 10:00:00 UTC),
+        response_date: datetime!(2025-01-31 10:00:02 UTC),
+        session_id: None,
+    };
+    let xml = sr.to_xml(SoapVersion::Soap11).unwrap();
+    assert!(xml.contains(
+        "<response><messageState>DELIVERED</messageState><status><statusCode>OK</statusCode>"
+    ));
+    assert_eq!(
+        AsyncGetMessageStatusResponse::parse(xml.as_bytes()).unwrap(),
+        sr
+    );
+    assert!(
+        AsyncGetMessageStatusResponse::parse(xml.replace("DELIVERED", "LOST").as_bytes()).is_err()
+    );
+    // the async fault element name (lower-case) is read as the gateway detail
+    let fault = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode>soap:Server</faultcode><faultstring>x</faultstring><detail><ns0:getMessageStatusFault1_getMessageStatusFault xmlns:ns0="http://bip.bee.kz/AsyncChannel/v10/Types"><errorCode>E</errorCode><errorMessage>m</errorMessage><errorDate>2025-01-31T10:00:00Z</errorDate></ns0:getMessageStatusFault1_getMessageStatusFault></detail></soap:Fault></soap:Body></soap:Envelope>"#;
+    assert!(matches!(
+        AsyncGetMessageStatusResponse::parse(fault.as_bytes()),
+        Err(EnvelopeError::Fault(f)) if f.gateway.as_ref().is_some_and(|g| g.element == "getMessageStatusFault1_getMessageStatusFault")
+    ));
+}

@@ -7,6 +7,7 @@ use super::read::{parse_envelope, read_properties, read_sender, Seq};
 use super::{Data, Property, Sender, SoapVersion};
 use crate::error::EnvelopeError;
 use crate::{datetime, ns, xmlw};
+use tanba_xml::{Document, NodeId};
 
 /// `messageType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +64,52 @@ pub struct AsyncMessageInfo {
     pub properties: Vec<Property>,
     /// `sessionId` (set by ШЭП).
     pub session_id: Option<String>,
+}
+
+impl AsyncMessageInfo {
+    fn write(&self, s: &mut String) {
+        xmlw::opt_element(s, "messageId", self.message_id.as_deref());
+        xmlw::opt_element(s, "correlationId", self.correlation_id.as_deref());
+        xmlw::element(s, "serviceId", &self.service_id);
+        xmlw::element(s, "messageType", self.message_type.as_str());
+        xmlw::opt_element(s, "routeId", self.route_id.as_deref());
+        xmlw::element(s, "messageDate", &datetime::format(self.message_date));
+        self.sender.write(s);
+        for p in &self.properties {
+            p.write(s);
+        }
+        xmlw::opt_element(s, "sessionId", self.session_id.as_deref());
+    }
+
+    fn read(doc: &Document, el: NodeId, path: &str) -> Result<AsyncMessageInfo, EnvelopeError> {
+        let mut s = Seq::new(doc, el, path);
+        let message_id = s.text_optional("messageId");
+        let correlation_id = s.text_optional("correlationId");
+        let service_id = s.text_required("serviceId")?;
+        let mt = s.text_required("messageType")?;
+        let message_type = MessageType::parse(&mt).ok_or_else(|| EnvelopeError::InvalidValue {
+            field: format!("{path}/messageType"),
+            detail: format!("{mt:?} is not REQUEST, NOTIFICATION, UPDATE or RESPONSE"),
+        })?;
+        let route_id = s.text_optional("routeId");
+        let message_date = s.date_required("messageDate")?;
+        let sender_el = s.required("sender")?;
+        let sender = read_sender(doc, sender_el, s.path())?;
+        let properties = read_properties(&mut s)?;
+        let session_id = s.text_optional("sessionId");
+        s.finish()?;
+        Ok(AsyncMessageInfo {
+            message_id,
+            correlation_id,
+            service_id,
+            message_type,
+            route_id,
+            message_date,
+            sender,
+            properties,
+            session_id,
+        })
+    }
 }
 
 /// An AsyncChannel `sendMessage` request.
@@ -149,22 +196,11 @@ impl AsyncSendMessage {
     /// The whole envelope.
     pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
         self.validate()?;
-        let i = &self.info;
         let mut s = String::with_capacity(512 + self.data.content().len());
         s.push_str("<as:sendMessage xmlns:as=\"");
         s.push_str(ns::ASYNC_TYPES);
         s.push_str("\"><request><messageInfo>");
-        xmlw::opt_element(&mut s, "messageId", i.message_id.as_deref());
-        xmlw::opt_element(&mut s, "correlationId", i.correlation_id.as_deref());
-        xmlw::element(&mut s, "serviceId", &i.service_id);
-        xmlw::element(&mut s, "messageType", i.message_type.as_str());
-        xmlw::opt_element(&mut s, "routeId", i.route_id.as_deref());
-        xmlw::element(&mut s, "messageDate", &datetime::format(i.message_date));
-        i.sender.write(&mut s);
-        for p in &i.properties {
-            p.write(&mut s);
-        }
-        xmlw::opt_element(&mut s, "sessionId", i.session_id.as_deref());
+        self.info.write(&mut s);
         s.push_str("</messageInfo><messageData>");
         self.data.write(&mut s);
         s.push_str("</messageData></request></as:sendMessage>");
@@ -183,39 +219,11 @@ impl AsyncSendMessage {
         let info_el = r.required("messageInfo")?;
         let data_el = r.required("messageData")?;
         r.finish()?;
-        let mut s = Seq::new(doc, info_el, "sendMessage/request/messageInfo");
-        let message_id = s.text_optional("messageId");
-        let correlation_id = s.text_optional("correlationId");
-        let service_id = s.text_required("serviceId")?;
-        let mt = s.text_required("messageType")?;
-        let message_type = MessageType::parse(&mt).ok_or_else(|| EnvelopeError::InvalidValue {
-            field: "sendMessage/request/messageInfo/messageType".into(),
-            detail: format!("{mt:?} is not REQUEST, NOTIFICATION, UPDATE or RESPONSE"),
-        })?;
-        let route_id = s.text_optional("routeId");
-        let message_date = s.date_required("messageDate")?;
-        let sender_el = s.required("sender")?;
-        let sender = read_sender(doc, sender_el, s.path())?;
-        let properties = read_properties(&mut s)?;
-        let session_id = s.text_optional("sessionId");
-        s.finish()?;
+        let info = AsyncMessageInfo::read(doc, info_el, "sendMessage/request/messageInfo")?;
         let mut d = Seq::new(doc, data_el, "sendMessage/request/messageData");
         let data = Data::read(doc, d.required("data")?);
         d.finish()?;
-        Ok(AsyncSendMessage {
-            info: AsyncMessageInfo {
-                message_id,
-                correlation_id,
-                service_id,
-                message_type,
-                route_id,
-                message_date,
-                sender,
-                properties,
-                session_id,
-            },
-            data,
-        })
+        Ok(AsyncSendMessage { info, data })
     }
 }
 
@@ -270,6 +278,353 @@ impl AsyncSendMessageResponse {
         Ok(AsyncSendMessageResponse {
             message_id,
             correlation_id,
+            response_date,
+            session_id,
+        })
+    }
+}
+
+/// A received AsyncChannel message (`AsyncMessage`: messageInfo + messageData).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncMessage {
+    /// `messageInfo`.
+    pub info: AsyncMessageInfo,
+    /// `messageData/data`.
+    pub data: Data,
+}
+
+/// AsyncChannel `getMessages` request: fetch messages waiting for this sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncGetMessages {
+    /// `messageId`.
+    pub message_id: Option<String>,
+    /// `correlationId`.
+    pub correlation_id: Option<String>,
+    /// `requestDate`.
+    pub request_date: Option<OffsetDateTime>,
+    /// `serviceId`.
+    pub service_id: String,
+    /// `sender`.
+    pub sender: Option<Sender>,
+    /// `amount` — maximum number of messages (absent/0 = gateway default).
+    pub amount: Option<u32>,
+    /// `properties`.
+    pub properties: Vec<Property>,
+}
+
+impl AsyncGetMessages {
+    /// The whole envelope.
+    pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
+        non_empty("request/serviceId", &self.service_id)?;
+        let mut s = String::new();
+        s.push_str("<as:getMessages xmlns:as=\"");
+        s.push_str(ns::ASYNC_TYPES);
+        s.push_str("\"><request>");
+        xmlw::opt_element(&mut s, "messageId", self.message_id.as_deref());
+        xmlw::opt_element(&mut s, "correlationId", self.correlation_id.as_deref());
+        if let Some(d) = self.request_date {
+            xmlw::element(&mut s, "requestDate", &datetime::format(d));
+        }
+        xmlw::element(&mut s, "serviceId", &self.service_id);
+        if let Some(sender) = &self.sender {
+            sender.validate()?;
+            sender.write(&mut s);
+        }
+        if let Some(a) = self.amount {
+            xmlw::element(&mut s, "amount", &a.to_string());
+        }
+        for p in &self.properties {
+            p.validate()?;
+            p.write(&mut s);
+        }
+        s.push_str("</request></as:getMessages>");
+        Ok(wrap_envelope(version, &s))
+    }
+
+    /// Reads a `getMessages` envelope.
+    pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessages, EnvelopeError> {
+        let p = parse_envelope(bytes)?;
+        let el = p.payload(ns::ASYNC_TYPES, "getMessages")?;
+        let doc = &p.doc;
+        let mut top = Seq::new(doc, el, "getMessages");
+        let request = top.required("request")?;
+        top.finish()?;
+        let path = "getMessages/request";
+        let mut s = Seq::new(doc, request, path);
+        let message_id = s.text_optional("messageId");
+        let correlation_id = s.text_optional("correlationId");
+        let request_date = match s.optional("requestDate") {
+            Some(n) => Some(datetime::parse(&doc.text_content(n)).map_err(|detail| {
+                EnvelopeError::InvalidValue {
+                    field: format!("{path}/requestDate"),
+                    detail,
+                }
+            })?),
+            None => None,
+        };
+        let service_id = s.text_required("serviceId")?;
+        let sender = match s.optional("sender") {
+            Some(n) => Some(read_sender(doc, n, path)?),
+            None => None,
+        };
+        let amount = match s.text_optional("amount") {
+            Some(a) => Some(
+                a.trim()
+                    .parse::<u32>()
+                    .map_err(|e| EnvelopeError::InvalidValue {
+                        field: format!("{path}/amount"),
+                        detail: format!("{a:?}: {e}"),
+                    })?,
+            ),
+            None => None,
+        };
+        let properties = read_properties(&mut s)?;
+        s.finish()?;
+        Ok(AsyncGetMessages {
+            message_id,
+            correlation_id,
+            request_date,
+            service_id,
+            sender,
+            amount,
+            properties,
+        })
+    }
+}
+
+/// AsyncChannel `getMessagesResponse`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncGetMessagesResponse {
+    /// `responseDate`.
+    pub response_date: OffsetDateTime,
+    /// `sessionId`.
+    pub session_id: String,
+    /// `messages`.
+    pub messages: Vec<AsyncMessage>,
+}
+
+impl AsyncGetMessagesResponse {
+    /// The whole envelope.
+    pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
+        let mut s = String::new();
+        s.push_str("<as:getMessagesResponse xmlns:as=\"");
+        s.push_str(ns::ASYNC_TYPES);
+        s.push_str("\"><response>");
+        xmlw::element(
+            &mut s,
+            "responseDate",
+            &datetime::format(self.response_date),
+        );
+        xmlw::element(&mut s, "sessionId", &self.session_id);
+        for m in &self.messages {
+            s.push_str("<messages><messageInfo>");
+            m.info.write(&mut s);
+            s.push_str("</messageInfo><messageData>");
+            m.data.write(&mut s);
+            s.push_str("</messageData></messages>");
+        }
+        s.push_str("</response></as:getMessagesResponse>");
+        Ok(wrap_envelope(version, &s))
+    }
+
+    /// Reads a `getMessagesResponse`; a fault is [`EnvelopeError::Fault`].
+    pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessagesResponse, EnvelopeError> {
+        let p = parse_envelope(bytes)?;
+        let el = p.payload(ns::ASYNC_TYPES, "getMessagesResponse")?;
+        let doc = &p.doc;
+        let mut top = Seq::new(doc, el, "getMessagesResponse");
+        let response = top.required("response")?;
+        top.finish()?;
+        let path = "getMessagesResponse/response";
+        let mut s = Seq::new(doc, response, path);
+        let response_date = s.date_required("responseDate")?;
+        let session_id = s.text_required("sessionId")?;
+        let mut messages = Vec::new();
+        for m in s.many("messages") {
+            let mpath = format!("{path}/messages");
+            let mut ms = Seq::new(doc, m, mpath.clone());
+            let info_el = ms.required("messageInfo")?;
+            let data_el = ms.required("messageData")?;
+            ms.finish()?;
+            let info = AsyncMessageInfo::read(doc, info_el, &format!("{mpath}/messageInfo"))?;
+            let mut d = Seq::new(doc, data_el, format!("{mpath}/messageData"));
+            let data = Data::read(doc, d.required("data")?);
+            d.finish()?;
+            messages.push(AsyncMessage { info, data });
+        }
+        s.finish()?;
+        Ok(AsyncGetMessagesResponse {
+            response_date,
+            session_id,
+            messages,
+        })
+    }
+}
+
+/// `MessageState` of an async message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageState {
+    /// `ON_DELIVERY`.
+    OnDelivery,
+    /// `DELIVERED`.
+    Delivered,
+    /// `NOT_DELIVERED`.
+    NotDelivered,
+    /// `DELIVERY_STOPPED`.
+    DeliveryStopped,
+}
+
+impl MessageState {
+    /// The schema value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageState::OnDelivery => "ON_DELIVERY",
+            MessageState::Delivered => "DELIVERED",
+            MessageState::NotDelivered => "NOT_DELIVERED",
+            MessageState::DeliveryStopped => "DELIVERY_STOPPED",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s.trim() {
+            "ON_DELIVERY" => MessageState::OnDelivery,
+            "DELIVERED" => MessageState::Delivered,
+            "NOT_DELIVERED" => MessageState::NotDelivered,
+            "DELIVERY_STOPPED" => MessageState::DeliveryStopped,
+            _ => return None,
+        })
+    }
+}
+
+/// AsyncChannel `getMessageStatus` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncGetMessageStatus {
+    /// `messageId` (as assigned by ШЭП).
+    pub message_id: String,
+    /// `requestDate`.
+    pub request_date: OffsetDateTime,
+    /// `sender`.
+    pub sender: Sender,
+    /// `properties`.
+    pub properties: Vec<Property>,
+}
+
+impl AsyncGetMessageStatus {
+    /// The whole envelope.
+    pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
+        non_empty("request/messageId", &self.message_id)?;
+        self.sender.validate()?;
+        let mut s = String::new();
+        s.push_str("<as:getMessageStatus xmlns:as=\"");
+        s.push_str(ns::ASYNC_TYPES);
+        s.push_str("\"><request>");
+        xmlw::element(&mut s, "messageId", &self.message_id);
+        xmlw::element(&mut s, "requestDate", &datetime::format(self.request_date));
+        self.sender.write(&mut s);
+        for p in &self.properties {
+            p.validate()?;
+            p.write(&mut s);
+        }
+        s.push_str("</request></as:getMessageStatus>");
+        Ok(wrap_envelope(version, &s))
+    }
+
+    /// Reads a `getMessageStatus` envelope.
+    pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessageStatus, EnvelopeError> {
+        let p = parse_envelope(bytes)?;
+        let el = p.payload(ns::ASYNC_TYPES, "getMessageStatus")?;
+        let doc = &p.doc;
+        let mut top = Seq::new(doc, el, "getMessageStatus");
+        let request = top.required("request")?;
+        top.finish()?;
+        let path = "getMessageStatus/request";
+        let mut s = Seq::new(doc, request, path);
+        let message_id = s.text_required("messageId")?;
+        let request_date = s.date_required("requestDate")?;
+        let sender_el = s.required("sender")?;
+        let sender = read_sender(doc, sender_el, path)?;
+        let properties = read_properties(&mut s)?;
+        s.finish()?;
+        Ok(AsyncGetMessageStatus {
+            message_id,
+            request_date,
+            sender,
+            properties,
+        })
+    }
+}
+
+/// AsyncChannel `getMessageStatusResponse`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncGetMessageStatusResponse {
+    /// `messageState`.
+    pub message_state: MessageState,
+    /// `status/statusCode`.
+    pub status_code: String,
+    /// `status/statusMessage`.
+    pub status_message: String,
+    /// `status/statusDate`.
+    pub status_date: OffsetDateTime,
+    /// `responseDate`.
+    pub response_date: OffsetDateTime,
+    /// `sessionId`.
+    pub session_id: Option<String>,
+}
+
+impl AsyncGetMessageStatusResponse {
+    /// The whole envelope.
+    pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
+        let mut s = String::new();
+        s.push_str("<as:getMessageStatusResponse xmlns:as=\"");
+        s.push_str(ns::ASYNC_TYPES);
+        s.push_str("\"><response>");
+        xmlw::element(&mut s, "messageState", self.message_state.as_str());
+        s.push_str("<status>");
+        xmlw::element(&mut s, "statusCode", &self.status_code);
+        xmlw::element(&mut s, "statusMessage", &self.status_message);
+        xmlw::element(&mut s, "statusDate", &datetime::format(self.status_date));
+        s.push_str("</status>");
+        xmlw::element(
+            &mut s,
+            "responseDate",
+            &datetime::format(self.response_date),
+        );
+        xmlw::opt_element(&mut s, "sessionId", self.session_id.as_deref());
+        s.push_str("</response></as:getMessageStatusResponse>");
+        Ok(wrap_envelope(version, &s))
+    }
+
+    /// Reads a `getMessageStatusResponse`; a fault is [`EnvelopeError::Fault`].
+    pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessageStatusResponse, EnvelopeError> {
+        let p = parse_envelope(bytes)?;
+        let el = p.payload(ns::ASYNC_TYPES, "getMessageStatusResponse")?;
+        let doc = &p.doc;
+        let mut top = Seq::new(doc, el, "getMessageStatusResponse");
+        let response = top.required("response")?;
+        top.finish()?;
+        let path = "getMessageStatusResponse/response";
+        let mut s = Seq::new(doc, response, path);
+        let st = s.text_required("messageState")?;
+        let message_state =
+            MessageState::parse(&st).ok_or_else(|| EnvelopeError::InvalidValue {
+                field: format!("{path}/messageState"),
+                detail: format!(
+                    "{st:?} is not ON_DELIVERY, DELIVERED, NOT_DELIVERED or DELIVERY_STOPPED"
+                ),
+            })?;
+        let status_el = s.required("status")?;
+        let mut ss = Seq::new(doc, status_el, format!("{path}/status"));
+        let status_code = ss.text_required("statusCode")?;
+        let status_message = ss.text_required("statusMessage")?;
+        let status_date = ss.date_required("statusDate")?;
+        ss.finish()?;
+        let response_date = s.date_required("responseDate")?;
+        let session_id = s.text_optional("sessionId");
+        s.finish()?;
+        Ok(AsyncGetMessageStatusResponse {
+            message_state,
+            status_code,
+            status_message,
+            status_date,
             response_date,
             session_id,
         })

@@ -1,5 +1,6 @@
 //! SmartBridge SOAP envelopes: SyncChannel v10 ([`SendMessage`], [`SendMessageResponse`]),
-//! AsyncChannel v10 ([`AsyncSendMessage`], [`AsyncSendMessageResponse`]), the business
+//! AsyncChannel v10 (`sendMessage`, `getMessages`, `getMessageStatus` and their
+//! responses), the business
 //! payload ([`Data`]) and faults ([`SoapFault`], [`GatewayError`]).
 //!
 //! Output is compact (no whitespace between elements), element order follows the XSD
@@ -12,7 +13,11 @@ mod fault;
 mod read;
 mod sync;
 
-pub use asynch::{AsyncMessageInfo, AsyncSendMessage, AsyncSendMessageResponse, MessageType};
+pub use asynch::{
+    AsyncGetMessageStatus, AsyncGetMessageStatusResponse, AsyncGetMessages,
+    AsyncGetMessagesResponse, AsyncMessage, AsyncMessageInfo, AsyncSendMessage,
+    AsyncSendMessageResponse, MessageState, MessageType,
+};
 pub use common::{Property, Sender, SoapVersion};
 pub use data::Data;
 pub use fault::{GatewayError, SoapFault};
