@@ -191,3 +191,73 @@ fn bin_mismatch_with_the_real_ceo_key() {
         "{e}"
     );
 }
+
+/// A licence "issued" by АО "ТЕСТ" (BIN 123456789021) and signed with the real GOST 2015
+/// key of its first head — whose certificate NCA revoked on 2022-07-27.
+fn nca_licence(issuing_bin: &str, issued_at: &str) -> Vec<u8> {
+    let mut v = common::example_json("licence-result.json");
+    v["issuing_body"]["bin"] = issuing_bin.into();
+    v["issued_at"] = issued_at.into();
+    let r = tanba_egov::ResultDocument::from_json(
+        &serde_json::to_vec(&v).unwrap(),
+        issued_at.parse().unwrap(),
+    )
+    .unwrap();
+    // Straight through the XMLDSig layer: the provider-side check would refuse this key.
+    tanba_dsig::sign(
+        &r.to_xml(),
+        &nca_signer("ceo_revoked_gost_2015.p12"),
+        &tanba_dsig::SignOptions::default(),
+    )
+    .unwrap()
+}
+
+fn failed_checks(v: &tanba_egov::ResultVerification) -> Vec<String> {
+    v.failures().map(|c| c.name.clone()).collect()
+}
+
+#[test]
+fn licence_signed_by_a_revoked_nca_key_fails_on_the_real_crl_and_ocsp() {
+    let xml = nca_licence("123456789021", "2022-09-01T12:00:00+06:00");
+    // The real 2022 GOST CRL, at the issue time the document claims.
+    let mut c = CertChecker::new().accept_test_identifiers();
+    c.add_anchor(&tanba_testdata::read_nca("ca/nca_gost2015_test.cer"))
+        .unwrap();
+    c.add_crl(&tanba_testdata::read_nca("crl/nca_gost2022_test.crl"))
+        .unwrap();
+    let v = tanba_egov::verify_result(&xml, &c, &Default::default()).unwrap();
+    assert_eq!(failed_checks(&v), ["revocation"], "{:?}", v.checks);
+    assert_eq!(
+        v.signer.as_ref().unwrap().bin.as_deref(),
+        Some("123456789021")
+    );
+    // The real OCSP response (revoked, certificateHold) says the same.
+    let mut c = CertChecker::new().accept_test_identifiers();
+    c.add_anchor(&tanba_testdata::read_nca("ca/nca_gost2015_test.cer"))
+        .unwrap();
+    c.add_ocsp_response(&tanba_testdata::read_nca(
+        "ocsp/ocsp_response_ceo_2015_revoked.bin",
+    ))
+    .unwrap();
+    let v = tanba_egov::verify_result(&xml, &c, &Default::default()).unwrap();
+    assert!(
+        failed_checks(&v).contains(&"revocation".to_string()),
+        "{:?}",
+        v.checks
+    );
+}
+
+#[test]
+fn real_nca_key_of_another_body_fails_the_issuing_body_check() {
+    let xml = nca_licence("990340005977", "2022-09-01T12:00:00+06:00");
+    let c = nca_checker(datetime!(2022-12-01 00:00 UTC), None);
+    let v = tanba_egov::verify_result(&xml, &c, &Default::default()).unwrap();
+    assert_eq!(failed_checks(&v), ["issuing-body"], "{:?}", v.checks);
+    // Tampered: no data reported.
+    let t = String::from_utf8(xml)
+        .unwrap()
+        .replace("KZ26VEI00012345", "KZ26VEI00099999");
+    let v = tanba_egov::verify_result(t.as_bytes(), &c, &Default::default()).unwrap();
+    assert_eq!(failed_checks(&v), ["signature"]);
+    assert!(v.result.is_none());
+}
