@@ -168,9 +168,11 @@ impl<const N: usize> Curve<N> {
             .collect()
     }
 
-    /// Whether `0 < x < q` (variable time).
+    /// Whether `0 < x < q`, in constant time (used on private scalars and nonces).
     pub(crate) fn in_scalar_range(&self, x: &[u64; N]) -> bool {
-        limbs::is_zero_mask(x) == 0 && limbs::lt_vartime(x, &self.q)
+        let (_, below_q) = limbs::sub(x, &self.q); // borrow = 1 iff x < q
+        let nonzero = !limbs::is_zero_mask(x) & 1;
+        limbs::ct_mask(below_q & nonzero) != 0
     }
 }
 

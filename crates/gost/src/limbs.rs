@@ -4,18 +4,22 @@
 // Limb loops index several arrays in step; iterator chains would obscure them.
 #![allow(clippy::needless_range_loop)]
 
-/// `a + b + carry` → (sum, carry out ∈ {0, 1}).
+/// `a + b + carry` (carry ∈ {0, 1}) → (sum, carry out ∈ {0, 1}).
 #[inline(always)]
 pub(crate) fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
-    let t = a as u128 + b as u128 + carry as u128;
-    (t as u64, (t >> 64) as u64)
+    debug_assert!(carry <= 1);
+    let (x, c1) = a.overflowing_add(b);
+    let (x, c2) = x.overflowing_add(carry);
+    (x, (c1 | c2) as u64)
 }
 
 /// `a - b - borrow` (borrow ∈ {0, 1}) → (difference, borrow out ∈ {0, 1}).
 #[inline(always)]
 pub(crate) fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
-    let t = (a as u128).wrapping_sub(b as u128 + borrow as u128);
-    (t as u64, ((t >> 64) as u64) & 1)
+    debug_assert!(borrow <= 1);
+    let (x, b1) = a.overflowing_sub(b);
+    let (x, b2) = x.overflowing_sub(borrow);
+    (x, (b1 | b2) as u64)
 }
 
 /// `a + b * c + carry` → (low, high).
