@@ -254,3 +254,26 @@ fn tampered_application_fails_verification() {
         Err(e) => panic!("{e:?}"),
     }
 }
+
+#[test]
+fn a_representative_signs_with_their_own_certificate() {
+    let mut v = example_json("qualification-conformity.json");
+    v["representative"]["iin"] = "900101300007".into();
+    let app = tanba_egov::Application::from_json(&serde_json::to_vec(&v).unwrap(), &ctx()).unwrap();
+    // The applicant is another person (IIN 123456789012); the representative holding the
+    // notarial power of attorney signs.
+    let signed = sign_application(&app.to_xml(), &signer("individual"), &checker(), None).unwrap();
+    assert_eq!(signed.signer.iin.as_deref(), Some("900101300007"));
+    assert!(
+        verify_application(&signed.xml, &checker(), None)
+            .unwrap()
+            .valid
+    );
+    // Someone else's certificate is refused.
+    v["representative"]["iin"] = "791028302728".into();
+    let app = tanba_egov::Application::from_json(&serde_json::to_vec(&v).unwrap(), &ctx()).unwrap();
+    let e = refusal(
+        sign_application(&app.to_xml(), &signer("individual"), &checker(), None).unwrap_err(),
+    );
+    assert!(e.contains("IIN mismatch: expected 791028302728"), "{e}");
+}
