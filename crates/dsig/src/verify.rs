@@ -70,23 +70,34 @@ impl VerifiedDocument {
 
     /// Whether `node` (an element or any node) is covered by a reference of a valid
     /// signature: inside its signed node and outside everything that was cut out.
-    /// Read data only from nodes for which this is true.
+    /// Read data only from nodes for which this is true — and check *who* signed them
+    /// with [`VerifiedDocument::signers_of`].
     pub fn is_signed(&self, node: Node) -> bool {
-        self.signatures
+        !self.signers_of(node).is_empty()
+    }
+
+    /// The valid signatures that cover `node`, in signing order.
+    pub fn signers_of(&self, node: Node) -> Vec<&Verified> {
+        let mut v: Vec<&Verified> = self
+            .signatures
             .iter()
             .filter_map(|s| s.result.as_ref().ok())
-            .flat_map(|v| v.references.iter())
-            .any(|r| {
-                let inside = match r.signed_node {
-                    SignedNode::Document => true,
-                    SignedNode::Element(e) => self.doc.is_ancestor_or_self(e, node),
-                };
-                inside
-                    && !r
-                        .excluded
-                        .iter()
-                        .any(|x| self.doc.is_ancestor_or_self(*x, node))
+            .filter(|v| {
+                v.references.iter().any(|r| {
+                    let inside = match r.signed_node {
+                        SignedNode::Document => true,
+                        SignedNode::Element(e) => self.doc.is_ancestor_or_self(e, node),
+                    };
+                    inside
+                        && !r
+                            .excluded
+                            .iter()
+                            .any(|x| self.doc.is_ancestor_or_self(*x, node))
+                })
             })
+            .collect();
+        v.sort_by_key(|s| s.signing_order);
+        v
     }
 }
 

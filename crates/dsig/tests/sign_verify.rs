@@ -199,8 +199,17 @@ fn two_signers_peeling_order_as_kalkan() {
     assert_eq!((a.signing_order, b.signing_order), (0, 1));
     assert_eq!(a.signer_certificate_der(), Some(first.cert_der.as_slice()));
     assert_eq!(b.signer_certificate_der(), Some(second.cert_der.as_slice()));
-    // the later signature covers the earlier one
+    // the later signature covers the earlier one; the content is covered by both
     assert!(r.is_signed(a.signature_element));
+    let signers: Vec<usize> = r
+        .signers_of(a.signature_element)
+        .iter()
+        .map(|v| v.index)
+        .collect();
+    assert_eq!(signers, vec![1]);
+    let root = r.document().root_element();
+    let both: Vec<usize> = r.signers_of(root).iter().map(|v| v.index).collect();
+    assert_eq!(both, vec![0, 1]);
     // KALKAN-COMPAT.md: a standard verifier fails on the earlier signature (xmlsec1 checks
     // the first ds:Signature it finds)
     let (ok, _) = xmlsec1_verify(
