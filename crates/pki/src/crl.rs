@@ -20,9 +20,6 @@ const OID_DELTA_CRL_INDICATOR: &str = "2.5.29.27";
 const OID_AKI: &str = "2.5.29.35";
 const OID_ISSUING_DP: &str = "2.5.29.28";
 const OID_FRESHEST_CRL: &str = "2.5.29.46";
-const OID_REASON_CODE: &str = "2.5.29.21";
-const OID_INVALIDITY_DATE: &str = "2.5.29.24";
-const OID_CERTIFICATE_ISSUER: &str = "2.5.29.29";
 
 /// Why a CRL could not be read or used.
 #[derive(Debug, thiserror::Error)]
@@ -172,7 +169,7 @@ pub struct Crl {
     signature_oid: String,
     tbs: Vec<u8>,
     signature: Vec<u8>,
-    entries: HashMap<Box<[u8]>, RevokedEntry>,
+    entries: SerialIndex,
     has_idp: bool,
     freshest_crl: bool,
     /// The issuer SPKI whose key verified the signature (memoised: hashing a 20 MB CRL
@@ -276,7 +273,7 @@ impl Crl {
         }
         let entries = match split.entries {
             Some(range) => index_entries(&der[range])?,
-            None => HashMap::new(),
+            None => SerialIndex::default(),
         };
         Ok(Crl {
             issuer_der: tbs.issuer.as_raw().to_vec(),
@@ -417,6 +414,69 @@ impl Crl {
     }
 }
 
+/// Serial number → entry. Serials of up to 20 octets (RFC 5280 §4.1.2.2) are stored
+/// inline (no allocation per entry); longer, non-conforming ones in a side table.
+#[derive(Clone, Default)]
+struct SerialIndex {
+    short: HashMap<ShortSerial, RevokedEntry>,
+    long: HashMap<Box<[u8]>, RevokedEntry>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortSerial {
+    len: u8,
+    bytes: [u8; 20],
+}
+
+impl ShortSerial {
+    fn new(serial: &[u8]) -> Option<Self> {
+        if serial.len() > 20 {
+            return None;
+        }
+        let mut bytes = [0u8; 20];
+        bytes[..serial.len()].copy_from_slice(serial);
+        Some(ShortSerial {
+            len: serial.len() as u8,
+            bytes,
+        })
+    }
+}
+
+impl SerialIndex {
+    fn with_capacity(n: usize) -> Self {
+        SerialIndex {
+            short: HashMap::with_capacity(n),
+            long: HashMap::new(),
+        }
+    }
+
+    fn insert(&mut self, serial: &[u8], e: RevokedEntry) {
+        match ShortSerial::new(serial) {
+            Some(k) => {
+                self.short.insert(k, e);
+            }
+            None => {
+                self.long.insert(serial.into(), e);
+            }
+        }
+    }
+
+    fn get(&self, serial: &[u8]) -> Option<&RevokedEntry> {
+        match ShortSerial::new(serial) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(serial),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 struct Split {
     /// The CRL re-encoded without its revokedCertificates (for x509-parser).
     header_only: Vec<u8>,
@@ -474,10 +534,10 @@ fn split_entries(der: &[u8]) -> Result<Split, CrlError> {
 }
 
 /// Index the contents of revokedCertificates by serial number.
-fn index_entries(list: &[u8]) -> Result<HashMap<Box<[u8]>, RevokedEntry>, CrlError> {
+fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
     use der_lite::{tag, Reader};
     // ≈ 45 bytes per NCA entry: a cheap capacity estimate avoids rehashing.
-    let mut entries = HashMap::with_capacity(list.len() / 40 + 1);
+    let mut entries = SerialIndex::with_capacity(list.len() / 40 + 1);
     let mut r = Reader::new(list);
     while !r.is_empty() {
         let e = r
@@ -503,8 +563,7 @@ fn index_entries(list: &[u8]) -> Result<HashMap<Box<[u8]>, RevokedEntry>, CrlErr
                     .expect(tag::SEQUENCE, "entry extension")
                     .map_err(malformed)?;
                 let mut x = Reader::inside(&ext);
-                let oid = x.expect(tag::OID, "extnID").map_err(malformed)?;
-                let oid = der_lite::oid_to_string(oid.value, oid.offset).map_err(malformed)?;
+                let oid_tlv = x.expect(tag::OID, "extnID").map_err(malformed)?;
                 let critical = match x.optional(tag::BOOLEAN).map_err(malformed)? {
                     Some(b) => b.value == [0xff],
                     None => false,
@@ -513,8 +572,9 @@ fn index_entries(list: &[u8]) -> Result<HashMap<Box<[u8]>, RevokedEntry>, CrlErr
                     .expect(tag::OCTET_STRING, "extnValue")
                     .map_err(malformed)?;
                 x.finish("entry extension").map_err(malformed)?;
-                match oid.as_str() {
-                    OID_REASON_CODE => {
+                // Compare encoded OIDs (2.5.29.21 / .24 / .29): no allocation per entry.
+                match oid_tlv.value {
+                    [0x55, 0x1d, 0x15] => {
                         let v = der_lite::single(value.value, tag::ENUMERATED, "reasonCode")
                             .map_err(malformed)?;
                         let code = match v.value {
@@ -528,16 +588,21 @@ fn index_entries(list: &[u8]) -> Result<HashMap<Box<[u8]>, RevokedEntry>, CrlErr
                             ))
                         })?);
                     }
-                    OID_INVALIDITY_DATE => {}
-                    OID_CERTIFICATE_ISSUER => return Err(CrlError::IndirectCrl),
-                    _ if critical => return Err(CrlError::UnsupportedCriticalExtension { oid }),
+                    [0x55, 0x1d, 0x18] => {}
+                    [0x55, 0x1d, 0x1d] => return Err(CrlError::IndirectCrl),
+                    _ if critical => {
+                        return Err(CrlError::UnsupportedCriticalExtension {
+                            oid: der_lite::oid_to_string(oid_tlv.value, oid_tlv.offset)
+                                .map_err(malformed)?,
+                        })
+                    }
                     _ => {}
                 }
             }
         }
         er.finish("revoked certificate entry").map_err(malformed)?;
         entries.insert(
-            der_lite::trim_integer(serial.value).into(),
+            der_lite::trim_integer(serial.value),
             RevokedEntry { revoked_at, reason },
         );
     }

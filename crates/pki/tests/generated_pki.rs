@@ -394,3 +394,41 @@ fn truncated_and_garbage_certificates() {
     .is_err());
     assert!(ChainCert::from_bytes(b"\x00\x01\x02").is_err());
 }
+
+#[test]
+fn over_long_serials_are_indexed_too() {
+    // RFC 5280 caps serials at 20 octets; a CRL may still list longer ones.
+    let ca = gen_cert("ca");
+    let long: Vec<u8> = (1..=25).collect();
+    let entries = [
+        support::Entry {
+            serial: long.clone(),
+            revoked_at: at("2026-04-15T00:00:00Z"),
+            reason: None,
+        },
+        common_entry(0x10),
+    ];
+    let der = support::signed_crl(
+        &support::CrlSpec {
+            issuer_der: ca.subject_der(),
+            aki: ca.subject_key_id().unwrap(),
+            number: 77,
+            delta_base: None,
+            this_update: at("2026-05-01T00:00:00Z"),
+            next_update: None,
+            entries: &entries,
+        },
+        &gen_key_pkcs8("ca"),
+    );
+    let crl = Crl::from_bytes(&der).unwrap();
+    assert_eq!(crl.len(), 2);
+    assert!(crl.lookup(&long).is_some());
+    assert!(crl.lookup(&long[..24]).is_none());
+    assert_eq!(
+        crl.lookup(&entries[1].serial).unwrap().reason,
+        Some(tanba_pki::RevocationReason::KeyCompromise)
+    );
+    // No nextUpdate: usable for the policy's max age after thisUpdate only.
+    assert!(crl.is_usable_at(at("2026-05-01T12:00:00Z"), time::Duration::days(1)));
+    assert!(!crl.is_usable_at(at("2026-05-03T00:00:00Z"), time::Duration::days(1)));
+}
