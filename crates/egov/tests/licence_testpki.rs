@@ -176,3 +176,53 @@ fn untrusted_issuer_fails_the_chain() {
     let v = verify_result(&issued(), &c, &ResultVerifyOptions::default()).unwrap();
     assert!(failed(&v).contains(&"chain".to_string()), "{:?}", v.checks);
 }
+
+/// A licence signed by an independent implementation (xmlsec1, enveloped RSA-SHA256 with
+/// the employee's key) verifies with tanba; the same file altered does not.
+#[test]
+fn licence_signed_by_xmlsec1_verifies() {
+    let r = licence(BODY_BIN, "900101300007");
+    let xml = String::from_utf8(r.to_xml()).unwrap();
+    let template = xml.replace(
+        "</Result>",
+        "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>\
+         <ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>\
+         <ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>\
+         <ds:Reference URI=\"\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>\
+         <ds:Transform Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments\"/></ds:Transforms>\
+         <ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue/></ds:Reference></ds:SignedInfo>\
+         <ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature></Result>",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("template.xml");
+    std::fs::write(&t, template).unwrap();
+    let key = tanba_testdata::own("pki/keys/employee.key.pem");
+    let cert = tanba_testdata::own("pki/certs/employee.pem");
+    let out = std::process::Command::new("xmlsec1")
+        .arg("--sign")
+        .arg("--privkey-pem")
+        .arg(format!("{},{}", key.display(), cert.display()))
+        .arg(&t)
+        .output()
+        .unwrap_or_else(|e| panic!("xmlsec1 is required for this test: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let signed = out.stdout;
+    let v = verify_result(&signed, &checker(), &ResultVerifyOptions::default()).unwrap();
+    assert!(v.valid, "{:?}", v.checks);
+    assert_eq!(v.result.unwrap(), r);
+    let altered = String::from_utf8(signed)
+        .unwrap()
+        .replace("ЖК ИВАНОВ ИВАН", "ЖК ИВАНОВ ИВАНН");
+    let v = verify_result(
+        altered.as_bytes(),
+        &checker(),
+        &ResultVerifyOptions::default(),
+    )
+    .unwrap();
+    assert!(!v.valid);
+    assert!(v.result.is_none());
+}
