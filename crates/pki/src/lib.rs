@@ -20,6 +20,16 @@
 //! assert!(iin.check(IdPolicy::Strict).is_err()); // a test IIN fails the checksum
 //! assert!(iin.check(IdPolicy::AcceptTestIds).is_ok());
 //! ```
+//!
+//! Validation half: [`Validator`] checks one certificate under a [`Policy`] (built with
+//! [`Policy::builder`], whose doc lists every default) and returns a [`Report`] with every
+//! check (path, validity, key usage, role, identifier, revocation) as pass / fail /
+//! unknown and a reason. [`build_path`] finds a path to a trust anchor in a [`CertPool`]
+//! within a [`Budget`]; [`Crl`] / [`CrlSet`] parse, verify and index CRLs (full + delta);
+//! [`OcspRequest`] / [`OcspResponse`] speak RFC 6960 as NCA RK does; [`Fetcher`] downloads
+//! CRLs and asks OCSP responders (cache folder, offline mode, size caps);
+//! [`trust_update`] fills the trust folder used by `tanba trust update`. See the
+//! [`validate`] module for an example.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
