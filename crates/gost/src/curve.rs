@@ -83,8 +83,9 @@ pub(crate) struct Curve<const N: usize> {
     pub(crate) g: Affine<N>,
     /// Byte length of field elements, scalars and digests (32 or 64).
     pub(crate) n_bytes: usize,
-    /// `table[i][j] = (j+1)·16^i·G`, affine, for `i in 0..=16N`, `j in 0..8`.
-    pub(crate) table: Vec<[Affine<N>; 8]>,
+    /// `table[i][j] = (j+1)·32^i·G`, affine, for every signed radix-32 digit position `i`
+    /// and `j in 0..16`.
+    pub(crate) table: Vec<[Affine<N>; 16]>,
 }
 
 impl<const N: usize> Curve<N> {
@@ -144,24 +145,24 @@ impl<const N: usize> Curve<N> {
     }
 
     /// Build the fixed-base table (public data; variable-time arithmetic is fine here).
-    fn build_table(&self) -> Vec<[Affine<N>; 8]> {
-        let rows = 16 * N + 1;
-        let mut jac = Vec::with_capacity(rows * 8);
+    fn build_table(&self) -> Vec<[Affine<N>; 16]> {
+        let rows = crate::mul::digit_count::<N>();
+        let mut jac = Vec::with_capacity(rows * 16);
         let mut base = Jac::from_affine(&self.g, self);
         for _ in 0..rows {
             let mut acc = base;
             jac.push(acc);
-            for _ in 1..8 {
+            for _ in 1..16 {
                 acc = acc.add(&base, self);
                 jac.push(acc);
             }
-            // next base = 16·base = 2·(8·base)
+            // next base = 32·base = 2·(16·base)
             base = acc.double(self);
         }
         let aff = batch_to_affine(&jac, self);
-        aff.chunks(8)
+        aff.chunks(16)
             .map(|ch| {
-                let mut row = [ch[0]; 8];
+                let mut row = [ch[0]; 16];
                 row.copy_from_slice(ch);
                 row
             })

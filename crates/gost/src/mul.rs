@@ -10,23 +10,37 @@ use crate::curve::Curve;
 use crate::limbs;
 use crate::point::{Affine, Jac, Proj};
 
-/// Signed radix-16 digits of `k < 2^(64N)`: `k = Σ d_i·16^i`, `d_i ∈ [−8, 7]` for
-/// `i < 16N`, and the last digit ∈ {0, 1}. Branch-free.
+/// Window width of the fixed-base comb (signed radix 2^W digits).
+const W: usize = 5;
+
+/// Number of signed radix-32 digits of a scalar `< 2^(64N)` (one extra for the last carry).
+pub(crate) const fn digit_count<const N: usize>() -> usize {
+    (64 * N).div_ceil(W) + 1
+}
+
+/// Signed radix-32 digits of `k < 2^(64N)`: `k = Σ d_i·32^i`, `d_i ∈ [−16, 15]`, the last
+/// digit ∈ {0, 1}. Branch-free in `k` (bit positions are public).
 fn recode<const N: usize>(k: &[u64; N]) -> Vec<i64> {
-    let mut digits = vec![0i64; 16 * N + 1];
+    let count = digit_count::<N>();
+    let mut digits = vec![0i64; count];
     let mut carry = 0i64;
-    for (i, d) in digits.iter_mut().enumerate().take(16 * N) {
-        let nib = ((k[i / 16] >> (4 * (i % 16))) & 15) as i64;
-        let v = nib + carry;
-        carry = (v + 8) >> 4;
-        *d = v - (carry << 4);
+    for (i, d) in digits.iter_mut().enumerate().take(count - 1) {
+        let pos = W * i;
+        let (limb, off) = (pos / 64, pos % 64);
+        let mut bits = k[limb] >> off;
+        if off + W > 64 && limb + 1 < N {
+            bits |= k[limb + 1] << (64 - off);
+        }
+        let v = (bits & ((1 << W) - 1)) as i64 + carry;
+        carry = (v + (1 << (W - 1))) >> W;
+        *d = v - (carry << W);
     }
-    digits[16 * N] = carry;
+    digits[count - 1] = carry;
     digits
 }
 
 /// `k·G` in constant time (no secret-dependent branch or memory index): one complete mixed
-/// addition per digit, each table entry fetched by a full scan of its row.
+/// addition per radix-32 digit, each table entry fetched by a full scan of its row.
 pub(crate) fn mul_base_ct<const N: usize>(c: &Curve<N>, k: &[u64; N]) -> Proj<N> {
     let mut digits = recode(k);
     let mut acc = Proj::identity(c);
