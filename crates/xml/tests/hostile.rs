@@ -410,3 +410,16 @@ fn truncated_and_degenerate_markup_never_panics() {
         }
     }
 }
+
+#[test]
+fn real_entity_bomb_from_the_corpus() {
+    // ruby-saml's attackxee.xml (which crashes xmlsec1 1.2.37, per the corpus README).
+    let bytes = tanba_testdata::read(&tanba_testdata::corpus(
+        "ruby-saml/test/responses/attackxee.xml",
+    ));
+    let e = err(&bytes);
+    assert!(matches!(e, XmlError::DtdNotAllowed { .. }), "{e}");
+    assert_eq!(at(&e), (3, 2));
+    let e = err_with(&bytes, &ParseOptions::default().allow_dtd(true));
+    assert_eq!(limit_of(&e), LimitKind::EntityExpansion);
+}
