@@ -494,3 +494,41 @@ fn gost_2015_certificate_with_the_real_crl() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+#[test]
+fn required_role() {
+    let (root, ca, crl, delta) = (
+        gen("certs/root.pem"),
+        gen("certs/ca.pem"),
+        gen("crl/ca.crl"),
+        gen("crl/ca_delta.crl"),
+    );
+    let run = |name: &str, roles: &[&str]| {
+        let cert = gen(&format!("certs/{name}.pem"));
+        let mut a = vec![
+            "cert",
+            "check",
+            &cert,
+            "--trust",
+            &root,
+            "--intermediate",
+            &ca,
+            "--crl",
+            &crl,
+            "--crl",
+            &delta,
+            "--at",
+            "2026-06-01T00:00:00Z",
+        ];
+        for r in roles {
+            a.extend(["--role", r]);
+        }
+        tanba(&a)
+    };
+    assert_eq!(code(&run("head", &["first_head", "signatory"])), 0);
+    let o = run("employee", &["first_head", "signatory"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("role"), "{}", stderr(&o));
+    assert_eq!(code(&run("head", &["1.2.398.3.3.4.1.2.1"])), 0);
+    assert_eq!(code(&run("head", &["no_such_role"])), 2);
+}

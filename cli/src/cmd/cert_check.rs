@@ -105,6 +105,10 @@ pub struct CheckArgs {
     /// Also require the certificate's BIN to equal this value.
     #[arg(long, value_name = "BIN")]
     pub bin: Option<String>,
+    /// Require one of these roles (EKU): a role code such as first_head, signatory,
+    /// financial_signatory, individual, or a role OID; repeatable (any one suffices).
+    #[arg(long, value_name = "ROLE")]
+    pub role: Vec<String>,
     /// Print one JSON object instead of the human report.
     #[arg(long)]
     pub json: bool,
@@ -278,7 +282,17 @@ pub fn run(a: &CheckArgs) -> Result<(), CliError> {
         UsageArg::Auth => RequiredUsage::Auth,
         UsageArg::Any => RequiredUsage::Any,
     };
-    let policy = make_policy(&a.validation, usage, a.iin.as_deref(), a.bin.as_deref())?;
+    let mut policy = make_policy(&a.validation, usage, a.iin.as_deref(), a.bin.as_deref())?;
+    if !a.role.is_empty() {
+        let mut b = policy.to_builder();
+        for r in &a.role {
+            let role: tanba_pki::Role = r
+                .parse()
+                .map_err(|e: String| CliError::input(format!("--role: {e}")))?;
+            b = b.require_any_role(role);
+        }
+        policy = b.build();
+    }
     let pool = load_pool(&a.validation)?;
     let fetcher = make_fetcher(&a.validation)?;
     let mut v = Validator::new(pool, policy);

@@ -136,6 +136,14 @@ pub enum PathError {
     /// A candidate intermediate's key usage does not allow certificate signing.
     #[error("'{0}' key usage does not allow keyCertSign")]
     CaKeyUsage(String),
+    /// A candidate intermediate has critical extensions this crate does not process.
+    #[error("'{subject}' has unsupported critical extension(s) {oids}")]
+    UnsupportedCriticalExtension {
+        /// The intermediate.
+        subject: String,
+        /// The extension OIDs, comma-separated.
+        oids: String,
+    },
     /// A pathLenConstraint is exceeded.
     #[error("pathLenConstraint of '{0}' is exceeded")]
     PathLength(String),
@@ -153,7 +161,10 @@ impl PathError {
             PathError::UnknownIssuer { .. } => 0,
             PathError::Loop(_) => 1,
             PathError::BadSignature { .. } => 2,
-            PathError::NotCa(_) | PathError::CaKeyUsage(_) | PathError::PathLength(_) => 3,
+            PathError::NotCa(_)
+            | PathError::CaKeyUsage(_)
+            | PathError::PathLength(_)
+            | PathError::UnsupportedCriticalExtension { .. } => 3,
             PathError::Budget(_) => 4,
         }
     }
@@ -224,6 +235,16 @@ fn extend<'a>(
         if !is_anchor {
             if !cand.is_ca() {
                 record(best, PathError::NotCa(cand.subject().to_string()));
+                continue;
+            }
+            if !cand.unknown_critical_extensions().is_empty() {
+                record(
+                    best,
+                    PathError::UnsupportedCriticalExtension {
+                        subject: cand.subject().to_string(),
+                        oids: cand.unknown_critical_extensions().join(", "),
+                    },
+                );
                 continue;
             }
             if !cand.key_usage_allows(key_usage::KEY_CERT_SIGN) {

@@ -131,6 +131,11 @@ impl Policy {
         }
     }
 
+    /// A builder starting from this policy (to change a few knobs).
+    pub fn to_builder(&self) -> PolicyBuilder {
+        PolicyBuilder { p: self.clone() }
+    }
+
     /// The validation time setting.
     pub fn time(&self) -> ValidationTime {
         self.time

@@ -432,3 +432,30 @@ fn over_long_serials_are_indexed_too() {
     assert!(crl.is_usable_at(at("2026-05-01T12:00:00Z"), time::Duration::days(1)));
     assert!(!crl.is_usable_at(at("2026-05-03T00:00:00Z"), time::Duration::days(1)));
 }
+
+#[test]
+fn intermediate_with_an_unknown_critical_extension_is_refused() {
+    let rk = KeyPair::generate().unwrap();
+    let rp = ca_params("root");
+    let root = rp.self_signed(&rk).unwrap();
+    let ik = KeyPair::generate().unwrap();
+    let mut ip = ca_params("odd CA");
+    let mut ext =
+        rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 99999, 1], vec![0x05, 0x00]);
+    ext.set_criticality(true);
+    ip.custom_extensions = vec![ext];
+    let inter = ip.signed_by(&ik, &Issuer::from_params(&rp, &rk)).unwrap();
+    let mut lp = CertificateParams::default();
+    lp.distinguished_name.push(DnType::CommonName, "leaf");
+    let lk = KeyPair::generate().unwrap();
+    let leaf = lp.signed_by(&lk, &Issuer::from_params(&ip, &ik)).unwrap();
+    let mut p = CertPool::new();
+    p.add_anchor(ChainCert::from_der(root.der()).unwrap());
+    p.add_intermediate(ChainCert::from_der(inter.der()).unwrap());
+    let leaf = ChainCert::from_der(leaf.der()).unwrap();
+    let err = build_path(&leaf, &p, Budget::default(), &AlgorithmPolicy::strict()).unwrap_err();
+    assert!(
+        matches!(&err, PathError::UnsupportedCriticalExtension { oids, .. } if oids == "1.3.6.1.4.1.99999.1"),
+        "{err}"
+    );
+}
