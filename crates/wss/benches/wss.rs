@@ -35,6 +35,26 @@ fn envelope(size: usize) -> String {
     }
 }
 
+/// A signer whose "signature" costs nothing: `sign` with it measures tanba-wss's own work
+/// (parsing, splicing, canonicalization, digest, base64) without the public-key operation.
+struct NullSigner {
+    alg: tanba_crypto::SignatureAlgorithm,
+    chain: Vec<Vec<u8>>,
+    len: usize,
+}
+
+impl Signer for NullSigner {
+    fn algorithm(&self) -> tanba_crypto::SignatureAlgorithm {
+        self.alg
+    }
+    fn sign(&self, _m: &[u8], _e: SignatureEncoding) -> Result<Vec<u8>, tanba_crypto::CryptoError> {
+        Ok(vec![0x5a; self.len])
+    }
+    fn certificate_chain(&self) -> &[Vec<u8>] {
+        &self.chain
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let p12 = tanba_testdata::read_nca("keys/individual_valid_sign_rsa_2004.p12");
     let signer = Keystore::open_pkcs12(&p12, &Password::new("Qwerty12"))
@@ -52,6 +72,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("sign", signed.len()), |b| {
         b.iter(|| sign(env.as_bytes(), &signer, &SignOptions::new()).unwrap())
     });
+    let null = NullSigner {
+        alg: signer.algorithm(),
+        chain: signer.certificate_chain().to_vec(),
+        len: 256,
+    };
+    g.bench_function(
+        BenchmarkId::new("sign_overhead_without_rsa", signed.len()),
+        |b| b.iter(|| sign(env.as_bytes(), &null, &SignOptions::new()).unwrap()),
+    );
     g.bench_function(BenchmarkId::new("raw_rsa2048_signature", 800), |b| {
         let msg = vec![b'x'; 800];
         b.iter(|| signer.sign(&msg, SignatureEncoding::XmlDsig).unwrap())
@@ -74,6 +103,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function(BenchmarkId::new("sign", signed.len()), |b| {
         b.iter(|| sign(env.as_bytes(), &gost, &SignOptions::new()).unwrap())
     });
+    let null = NullSigner {
+        alg: gost.algorithm(),
+        chain: gost.certificate_chain().to_vec(),
+        len: 128,
+    };
+    g.bench_function(
+        BenchmarkId::new("sign_overhead_without_gost", signed.len()),
+        |b| b.iter(|| sign(env.as_bytes(), &null, &SignOptions::new()).unwrap()),
+    );
     g.bench_function(BenchmarkId::new("raw_gost_signature", 800), |b| {
         let msg = vec![b'x'; 800];
         b.iter(|| gost.sign(&msg, SignatureEncoding::XmlDsig).unwrap())

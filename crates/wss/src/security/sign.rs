@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use tanba_crypto::{SignatureEncoding, Signer};
 use tanba_dsig::Base64Layout;
-use tanba_xml::c14n::{canonicalize, C14nOptions, NodeSet};
+use tanba_xml::c14n::{canonicalize, canonicalize_to_vec, C14nOptions, NodeSet};
 use tanba_xml::{Document, NodeId, ParseOptions};
 use time::{Duration, OffsetDateTime};
 
@@ -159,6 +159,7 @@ pub fn sign(envelope: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<
     }
 
     // Body Id.
+    let had_wsu_id = doc.attribute(body, ns::WSU, "Id").is_some();
     let body_id = match doc.attribute(body, ns::WSU, "Id") {
         Some(id) => id.to_owned(),
         None => {
@@ -218,6 +219,7 @@ pub fn sign(envelope: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<
     sec.push('"');
     sec.push_str(&mu);
     sec.push('>');
+    let mut ts_canonical = String::new();
     let ts_id = opts.timestamp_ttl.map(|ttl| {
         let id = format!("TS-{}", crate::uuid::new_v4());
         let now = opts.now.unwrap_or_else(OffsetDateTime::now_utc);
@@ -229,6 +231,12 @@ pub fn sign(envelope: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<
         sec.push_str("</wsu:Created><wsu:Expires>");
         sec.push_str(&datetime::format(now + ttl));
         sec.push_str("</wsu:Expires></wsu:Timestamp>");
+        // Exclusive C14N of it in place renders only xmlns:wsu, on the Timestamp.
+        ts_canonical = sec[sec.find("<wsu:Timestamp ").unwrap_or(0)..].replacen(
+            "<wsu:Timestamp ",
+            &format!("<wsu:Timestamp xmlns:wsu=\"{}\" ", ns::WSU),
+            1,
+        );
         id
     });
     let b64 = base64::engine::general_purpose::STANDARD.encode(&cert);
@@ -311,35 +319,33 @@ pub fn sign(envelope: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<
     }
     pass1.push_str(&src[cursor..]);
     let sig_at = sig_at.ok_or_else(|| fail("no place for the Security header"))?;
-    drop(doc);
-
-    // Digests over the envelope as it will be (the Signature does not change them).
-    let doc2 = parse(pass1.as_bytes())?;
     let digest_alg = alg.digest();
-    let mut refs: Vec<(String, Vec<u8>)> = Vec::new();
-    let ids: Vec<&str> = std::iter::once(body_id.as_str())
-        .chain(ts_id.as_deref())
-        .collect();
-    for id in ids {
-        let el = doc2
-            .find_by_id(id)
-            .map_err(|e| fail(e.to_string()))?
-            .ok_or_else(|| fail(format!("element #{id} vanished while signing")))?;
+    let digest_of = |bytes: &[u8]| {
         let mut h = digest_alg.hasher();
-        canonicalize(
-            &doc2,
-            &C14nOptions::exclusive(),
-            &NodeSet::subtree(el),
-            &mut HashWriter(&mut h),
-        )
-        .map_err(|e| fail(e.to_string()))?;
-        refs.push((id.to_owned(), h.finalize()));
+        h.update(bytes);
+        h.finalize()
+    };
+    // The canonical Body as it will be, from the tree already parsed when that is exact;
+    // otherwise the spliced text is parsed again.
+    let fast_body = if had_wsu_id {
+        canonicalize_to_vec(&doc, &C14nOptions::exclusive(), &NodeSet::subtree(body)).ok()
+    } else {
+        body_c14n_with_id(&doc, body, &body_id)
+    };
+    drop(doc);
+    let mut refs: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(c) = fast_body {
+        refs.push((body_id.clone(), digest_of(&c)));
+        if let Some(id) = &ts_id {
+            refs.push((id.clone(), digest_of(ts_canonical.as_bytes())));
+        }
+    } else {
+        refs = slow_digests(&pass1, &body_id, ts_id.as_deref(), digest_alg)?;
     }
-    drop(doc2);
 
+    let mut inner = String::with_capacity(1024);
     // SignedInfo, written directly in canonical form (exclusive C14N of it in the final
     // document renders only xmlns:ds, on SignedInfo itself).
-    let mut inner = String::with_capacity(1024);
     inner.push_str("<ds:CanonicalizationMethod Algorithm=\"");
     inner.push_str(ns::EXC_C14N);
     inner.push_str("\"></ds:CanonicalizationMethod><ds:SignatureMethod Algorithm=\"");
@@ -400,4 +406,155 @@ pub fn sign(envelope: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<
     out.push_str(&sig);
     out.push_str(&pass1[sig_at..]);
     Ok(out.into_bytes())
+}
+
+/// Digests of the Body (and Timestamp) computed by parsing the spliced envelope again.
+fn slow_digests(
+    pass1: &str,
+    body_id: &str,
+    ts_id: Option<&str>,
+    digest_alg: tanba_crypto::DigestAlgorithm,
+) -> Result<Vec<(String, Vec<u8>)>, WssError> {
+    let doc2 = parse(pass1.as_bytes())?;
+    let mut refs = Vec::new();
+    for id in std::iter::once(body_id).chain(ts_id) {
+        let el = doc2
+            .find_by_id(id)
+            .map_err(|e| fail(e.to_string()))?
+            .ok_or_else(|| fail(format!("element #{id} vanished while signing")))?;
+        let mut h = digest_alg.hasher();
+        canonicalize(
+            &doc2,
+            &C14nOptions::exclusive(),
+            &NodeSet::subtree(el),
+            &mut HashWriter(&mut h),
+        )
+        .map_err(|e| fail(e.to_string()))?;
+        refs.push((id.to_owned(), h.finalize()));
+    }
+    Ok(refs)
+}
+
+/// Exclusive C14N of `body` as it will be once `xmlns:wsu` and `wsu:Id="id"` are added
+/// to its start tag, computed on the original tree. `None` (use [`slow_digests`]) unless
+/// the Body has no attributes and nothing in its subtree uses the `wsu` prefix — then the
+/// only change is the start tag: `xmlns:wsu` joins the rendered declarations (sorted by
+/// prefix) and `wsu:Id` becomes the only attribute.
+fn body_c14n_with_id(doc: &Document, body: NodeId, id: &str) -> Option<Vec<u8>> {
+    if doc.attributes(body).next().is_some() {
+        return None;
+    }
+    for n in doc.descendants(body) {
+        if doc.is_element(n)
+            && (doc.name(n).prefix == "wsu" || doc.attributes(n).any(|a| a.name.prefix == "wsu"))
+        {
+            return None;
+        }
+    }
+    let orig = canonicalize_to_vec(doc, &C14nOptions::exclusive(), &NodeSet::subtree(body)).ok()?;
+    // end of the canonical start tag: the first '>' outside a quoted value
+    let mut quoted = false;
+    let end = orig.iter().position(|&b| {
+        if b == b'"' {
+            quoted = !quoted;
+        }
+        b == b'>' && !quoted
+    })?;
+    let tag = std::str::from_utf8(&orig[..end]).ok()?;
+    // `<qname` then ` xmlns[:p]="…"` declarations (no attributes on this Body)
+    let mut parts: Vec<&str> = Vec::new();
+    let mut rest = tag;
+    let name_end = rest.find(' ').unwrap_or(rest.len());
+    let qname = &rest[..name_end];
+    rest = &rest[name_end..];
+    while let Some(r) = rest.strip_prefix(' ') {
+        let q1 = r.find('"')?;
+        let q2 = q1 + 1 + r[q1 + 1..].find('"')?;
+        parts.push(&r[..=q2]);
+        rest = &r[q2 + 1..];
+    }
+    if !rest.is_empty() || parts.iter().any(|p| !p.starts_with("xmlns")) {
+        return None;
+    }
+    let prefix_of = |d: &str| -> String {
+        d.strip_prefix("xmlns:")
+            .and_then(|x| x.split('=').next())
+            .unwrap_or("")
+            .to_owned()
+    };
+    if parts.iter().any(|p| prefix_of(p) == "wsu") {
+        return None;
+    }
+    let wsu_decl = format!("xmlns:wsu=\"{}\"", ns::WSU);
+    let pos = parts
+        .iter()
+        .position(|p| prefix_of(p).as_str() > "wsu")
+        .unwrap_or(parts.len());
+    parts.insert(pos, &wsu_decl);
+    let mut out = Vec::with_capacity(orig.len() + 160);
+    out.extend_from_slice(qname.as_bytes());
+    for p in &parts {
+        out.push(b' ');
+        out.extend_from_slice(p.as_bytes());
+    }
+    let mut idv = String::new();
+    xmlw::attr(id, &mut idv);
+    out.extend_from_slice(b" wsu:Id=\"");
+    out.extend_from_slice(idv.as_bytes());
+    out.extend_from_slice(b"\"");
+    out.extend_from_slice(&orig[end..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut equals canonicalizing the spliced, re-parsed envelope.
+    #[test]
+    fn body_shortcut_matches_reparsing() {
+        let wsu = ns::WSU;
+        let cases = [
+            r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:x="urn:x"><soap:Body><a:b xmlns:a="urn:a" a:c="1"><c/></a:b></soap:Body></soap:Envelope>"#.to_owned(),
+            r#"<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><b xmlns="">t &amp; &lt;</b></Body></Envelope>"#.to_owned(),
+            r#"<x:Envelope xmlns:x="http://schemas.xmlsoap.org/soap/envelope/"><x:Body xmlns:zz="urn:z" xmlns:aa="urn:a"><zz:q aa:r="&quot;>"/></x:Body></x:Envelope>"#.to_owned(),
+            r#"<A:Envelope xmlns:A="http://www.w3.org/2003/05/soap-envelope"><A:Body/></A:Envelope>"#.to_owned(),
+            // fall back: an attribute on Body; wsu used inside; wsu bound above
+            r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body foo="1"><x/></soap:Body></soap:Envelope>"#.to_owned(),
+            format!(r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:wsu="{wsu}"><soap:Body><x wsu:Id="a"/></soap:Body></soap:Envelope>"#),
+        ];
+        for (i, env) in cases.iter().enumerate() {
+            let doc = parse(env.as_bytes()).unwrap();
+            let root = doc.root_element();
+            let body = doc
+                .child_elements(root)
+                .find(|&c| doc.name(c).local == "Body")
+                .unwrap();
+            let fast = body_c14n_with_id(&doc, body, "id-1");
+            assert_eq!(fast.is_none(), i >= 4, "case {i}");
+            let Some(fast) = fast else { continue };
+            // the slow way: splice the attributes into the text and canonicalize again
+            let tag = doc.start_tag_range(body);
+            let at = if doc.is_self_closing(body) {
+                tag.end - 2
+            } else {
+                tag.end - 1
+            };
+            let src = doc.source();
+            let spliced = format!(
+                "{} xmlns:wsu=\"{wsu}\" wsu:Id=\"id-1\"{}",
+                &src[..at],
+                &src[at..]
+            );
+            let d2 = parse(spliced.as_bytes()).unwrap();
+            let b2 = d2.find_by_id("id-1").unwrap().unwrap();
+            let slow =
+                canonicalize_to_vec(&d2, &C14nOptions::exclusive(), &NodeSet::subtree(b2)).unwrap();
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(slow).unwrap(),
+                "case {i}"
+            );
+        }
+    }
 }
