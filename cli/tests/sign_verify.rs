@@ -315,3 +315,29 @@ fn signer_certificate_is_validated_with_tanba_pki() {
         .to_lowercase()
         .contains("revoked"));
 }
+
+#[test]
+fn verify_reads_a_ws_security_transport_signature() {
+    let (p12, pw) = key();
+    let env = b"<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Header/><soap:Body><x:req xmlns:x=\"urn:x\">1</x:req></soap:Body></soap:Envelope>";
+    let o = tanba(
+        &["wss", "sign", "-", "--key", &p12, "--password-env", "PW"],
+        &[("PW", &pw)],
+        Some(env),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = tanba(
+        &["verify", "-", "--json", "--no-cert-check"],
+        &[],
+        Some(&o.stdout),
+    );
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(j["signatures"][0]["references"][0]["signed"], "soap:Body");
+    assert_eq!(j["signatures"][0]["signer"]["iin"], "123456789011");
+}

@@ -297,19 +297,10 @@ fn check_one(
     }
 
     // KeyInfo certificates
-    let mut certificates = Vec::new();
-    if let Some(ki) = key_info {
-        for xd in doc.child_elements(ki) {
-            if !doc.is(xd, DSIG_NS, "X509Data") {
-                continue;
-            }
-            for c in doc.child_elements(xd) {
-                if doc.is(c, DSIG_NS, "X509Certificate") {
-                    certificates.push(decode_lenient(&doc.text_content(c), "X509Certificate")?);
-                }
-            }
-        }
-    }
+    let certificates = match key_info {
+        Some(ki) => keyinfo_certificates(doc, ki)?,
+        None => Vec::new(),
+    };
 
     // SignatureValue over the canonical SignedInfo
     let mut signed_info_bytes = Vec::new();
@@ -366,6 +357,49 @@ fn check_one(
         signed_info: signed_info_bytes,
         signature_value,
     })
+}
+
+const WSSE_NS: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+const X509V3: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3";
+
+/// The certificates a `KeyInfo` carries: every `X509Data/X509Certificate`, and — for
+/// WS-Security transport signatures (SMARTBRIDGE.md §6) — a
+/// `wsse:SecurityTokenReference` holding an X509v3 `wsse:KeyIdentifier`, or a
+/// `wsse:Reference` to a same-document X509v3 `wsse:BinarySecurityToken`.
+fn keyinfo_certificates(doc: &Doc, ki: Node) -> Result<Vec<Vec<u8>>, DsigError> {
+    let mut out = Vec::new();
+    for child in doc.child_elements(ki) {
+        if doc.is(child, DSIG_NS, "X509Data") {
+            for c in doc.child_elements(child) {
+                if doc.is(c, DSIG_NS, "X509Certificate") {
+                    out.push(decode_lenient(&doc.text_content(c), "X509Certificate")?);
+                }
+            }
+        } else if doc.is(child, WSSE_NS, "SecurityTokenReference") {
+            for c in doc.child_elements(child) {
+                if doc.is(c, WSSE_NS, "KeyIdentifier") && doc.attr(c, "ValueType") == Some(X509V3) {
+                    out.push(decode_lenient(&doc.text_content(c), "wsse:KeyIdentifier")?);
+                } else if doc.is(c, WSSE_NS, "Reference") {
+                    let Some(id) = doc.attr(c, "URI").and_then(|u| u.strip_prefix('#')) else {
+                        continue;
+                    };
+                    if let Some(token) = doc.find_id(id)? {
+                        if doc.is(token, WSSE_NS, "BinarySecurityToken")
+                            && doc.attr(token, "ValueType") == Some(X509V3)
+                        {
+                            out.push(decode_lenient(
+                                &doc.text_content(token),
+                                "wsse:BinarySecurityToken",
+                            )?);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn signature_algorithm(

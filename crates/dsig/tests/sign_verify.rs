@@ -702,3 +702,58 @@ fn canonicalization_transforms_and_placement_options() {
     assert!(String::from_utf8_lossy(&signed).ends_with("</ds:Signature></a>"));
     verify_ok(&signed);
 }
+
+#[test]
+fn ws_security_key_identifier_and_binary_security_token() {
+    use base64::Engine as _;
+    let key = openssl_key("rsa:2048");
+    let signed = String::from_utf8(
+        sign(
+            BY_ID_DOC.as_bytes(),
+            &key.signer,
+            &SignOptions {
+                target: tanba_dsig::SignTarget::Id("doc-1".into()),
+                ..SignOptions::compact()
+            },
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let s = signed.find("<ds:KeyInfo>").unwrap();
+    let e = signed.find("</ds:KeyInfo>").unwrap() + "</ds:KeyInfo>".len();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&key.cert_der);
+    let wsse = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+    let x509v3 =
+        "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3";
+    // KeyIdentifier (SMARTBRIDGE.md §6.2, what NCANode and the reference client write)
+    let ki = format!("<ds:KeyInfo><wsse:SecurityTokenReference xmlns:wsse=\"{wsse}\"><wsse:KeyIdentifier EncodingType=\"x\" ValueType=\"{x509v3}\">{b64}</wsse:KeyIdentifier></wsse:SecurityTokenReference></ds:KeyInfo>");
+    let doc = format!("{}{ki}{}", &signed[..s], &signed[e..]);
+    let r = verify_ok(doc.as_bytes());
+    assert_eq!(
+        r.signatures[0]
+            .result
+            .as_ref()
+            .unwrap()
+            .signer_certificate_der(),
+        Some(key.cert_der.as_slice())
+    );
+    // Reference to a BinarySecurityToken elsewhere in the document
+    let ki = format!("<ds:KeyInfo><wsse:SecurityTokenReference xmlns:wsse=\"{wsse}\"><wsse:Reference URI=\"#tok\" ValueType=\"{x509v3}\"/></wsse:SecurityTokenReference></ds:KeyInfo>");
+    let doc = format!("{}{ki}{}", &signed[..s], &signed[e..]).replace(
+        "<header>",
+        &format!("<wsse:BinarySecurityToken xmlns:wsse=\"{wsse}\" Id=\"tok\" ValueType=\"{x509v3}\">{b64}</wsse:BinarySecurityToken><header>"),
+    );
+    verify_ok(doc.as_bytes());
+    // another ValueType is not taken as a certificate
+    let doc = format!(
+        "{}{}{}",
+        &signed[..s],
+        ki.replace("#X509v3", "#Other"),
+        &signed[e..]
+    );
+    let r = verify(doc.as_bytes(), &VerifyOptions::default()).unwrap();
+    assert!(matches!(
+        r.signatures[0].result,
+        Err(DsigError::NoKey { .. })
+    ));
+}
