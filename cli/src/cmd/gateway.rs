@@ -51,6 +51,10 @@ pub struct Common {
     /// Request timeout in seconds (with --send).
     #[arg(long, value_name = "SECS", default_value_t = 60)]
     pub timeout: u64,
+    /// For an https:// --send URL: trust only this CA certificate (PEM/DER; repeatable)
+    /// instead of the built-in Mozilla roots.
+    #[arg(long, value_name = "CERT")]
+    pub tls_root: Vec<PathBuf>,
     /// Further attempts after a transport failure or HTTP 502/503/504 (with --send).
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub retries: u32,
@@ -180,6 +184,15 @@ pub fn send_and_report(
     let opts = SendOptions {
         timeout: Duration::from_secs(common.timeout),
         retries: common.retries,
+        tls_roots: common
+            .tls_root
+            .iter()
+            .map(|p| {
+                std::fs::read(p).map_err(|e| {
+                    CliError::input(format!("cannot read --tls-root {}: {e}", p.display()))
+                })
+            })
+            .collect::<Result<_, _>>()?,
         ..SendOptions::default()
     };
     let posted = post(url, envelope, &opts).map_err(|e| CliError::input(e.to_string()))?;

@@ -269,6 +269,9 @@ pub struct SendOptions {
     pub backoff: Duration,
     /// Largest response accepted.
     pub max_response_bytes: u64,
+    /// For `https://`: trust only these CA certificates (PEM or DER) instead of the
+    /// built-in Mozilla root set (e.g. a private gateway CA, or a test CA).
+    pub tls_roots: Vec<Vec<u8>>,
 }
 
 impl Default for SendOptions {
@@ -280,6 +283,7 @@ impl Default for SendOptions {
             retries: 2,
             backoff: Duration::from_millis(500),
             max_response_bytes: 16 << 20,
+            tls_roots: Vec::new(),
         }
     }
 }
@@ -295,15 +299,38 @@ pub struct Posted {
     pub attempts: u32,
 }
 
-/// POST a (signed) envelope to `url` as `text/xml`. Retries resend exactly these bytes —
-/// the same `messageId` — so the receiver can recognise a repeat; a SOAP fault (HTTP 500
-/// with an envelope) is returned, not retried. Plain `http://` only in this build.
+fn tls_config(roots_pem: &[Vec<u8>]) -> Result<std::sync::Arc<rustls::ClientConfig>, EgovError> {
+    let mut roots = rustls::RootCertStore::empty();
+    for bytes in roots_pem {
+        let ders = tanba_pki::chain_cert::certificates_from_pem_or_der(bytes)
+            .map_err(|e| EgovError::invalid("tls_roots", e.to_string()))?;
+        for der in ders {
+            roots
+                .add(rustls::pki_types::CertificateDer::from(der))
+                .map_err(|e| EgovError::invalid("tls_roots", e.to_string()))?;
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| EgovError::invalid("tls_roots", e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(std::sync::Arc::new(config))
+}
+
+/// POST a (signed) envelope to `url` (`http://` or `https://`) as `text/xml`. Retries
+/// resend exactly these bytes — the same `messageId` — so the receiver can recognise a
+/// repeat; a SOAP fault (HTTP 500 with an envelope) is returned, not retried.
 pub fn post(url: &str, envelope: &[u8], opts: &SendOptions) -> Result<Posted, EgovError> {
     use std::io::Read;
-    let agent = ureq::AgentBuilder::new()
+    let mut builder = ureq::AgentBuilder::new()
         .timeout_connect(opts.connect_timeout)
-        .timeout(opts.timeout)
-        .build();
+        .timeout(opts.timeout);
+    if !opts.tls_roots.is_empty() {
+        builder = builder.tls_config(tls_config(&opts.tls_roots)?);
+    }
+    let agent = builder.build();
     let mut attempt = 0;
     let mut pause = opts.backoff;
     loop {

@@ -378,3 +378,91 @@ fn signed_application_submission_is_acknowledged() {
         matches!(parse_acknowledgement(&posted.body).unwrap(), Acknowledgement::Fault { code, .. } if code == "SIGN_INVALID")
     );
 }
+
+/// Read one HTTP request (headers + Content-Length body) from any stream.
+fn read_http<S: Read>(s: &mut S) -> Vec<u8> {
+    let mut head = Vec::new();
+    let mut b = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut b).unwrap();
+        head.push(b[0]);
+    }
+    let head = String::from_utf8(head).unwrap().to_ascii_lowercase();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    s.read_exact(&mut body).unwrap();
+    body
+}
+
+#[test]
+fn https_endpoint_with_a_private_root() {
+    let ck = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let cert_pem = ck.cert.pem();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![ck.cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(ck.signing_key.serialize_der().into()),
+        )
+        .unwrap();
+    let config = Arc::new(config);
+    let config2 = config.clone();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "https://{}/bip-sync-wss-gost/",
+        listener.local_addr().unwrap()
+    );
+    let server = std::thread::spawn(move || {
+        let (tcp, _) = listener.accept().unwrap();
+        let conn = rustls::ServerConnection::new(config).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, tcp);
+        let body = read_http(&mut tls);
+        let (status, reply) = answer(Mode::NotFound, &body);
+        let head = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            reply.len()
+        );
+        tls.write_all(head.as_bytes()).unwrap();
+        tls.write_all(&reply).unwrap();
+        tls.flush().unwrap();
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+    });
+    let opts = SendOptions {
+        tls_roots: vec![cert_pem.into_bytes()],
+        ..fast()
+    };
+    let posted = post(&url, &iin_query(), &opts).unwrap();
+    server.join().unwrap();
+    assert!(matches!(
+        parse_gbdfl_response(&posted.body).unwrap(),
+        GatewayOutcome::NotFound { .. }
+    ));
+
+    // Without that root (only the built-in Mozilla roots) the same server is not trusted.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}/", listener.local_addr().unwrap());
+    let config = config2;
+    std::thread::spawn(move || {
+        for _ in 0..3 {
+            if let Ok((tcp, _)) = listener.accept() {
+                let conn = rustls::ServerConnection::new(config.clone()).unwrap();
+                let mut tls = rustls::StreamOwned::new(conn, tcp);
+                let mut b = [0u8; 1];
+                let _ = tls.read(&mut b);
+            }
+        }
+    });
+    let e = post(&url, &iin_query(), &fast()).unwrap_err().to_string();
+    assert!(
+        e.to_lowercase().contains("certificate") || e.contains("UnknownIssuer"),
+        "{e}"
+    );
+}
