@@ -757,3 +757,27 @@ fn ws_security_key_identifier_and_binary_security_token() {
         Err(DsigError::NoKey { .. })
     ));
 }
+
+#[test]
+fn gost_2004_legacy_key_uses_the_kalkan_uris() {
+    use tanba_crypto::Signer as _;
+    let signer = nca_signer("ceo_sign_revoked_gost_2004.p12");
+    assert_eq!(
+        signer.algorithm(),
+        tanba_crypto::SignatureAlgorithm::Gost2004
+    );
+    let signed = sign(DOC.as_bytes(), &signer, &SignOptions::default()).unwrap();
+    let text = String::from_utf8(signed.clone()).unwrap();
+    // KALKAN-COMPAT.md: GOST 2004 URIs
+    assert!(
+        text.contains("Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#gost34310-gost34311\"")
+    );
+    assert!(text.contains("Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#gost34311\""));
+    let r = verify_ok(&signed);
+    let v = r.signatures[0].result.as_ref().unwrap();
+    assert_eq!(
+        v.references[0].digest_value,
+        tanba_crypto::DigestAlgorithm::Gost34311.digest(v.references[0].digested.as_ref().unwrap())
+    );
+    assert!(is_invalid(text.replace("1000", "1001").as_bytes()));
+}
