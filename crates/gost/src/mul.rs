@@ -8,7 +8,7 @@ use zeroize::Zeroize;
 
 use crate::curve::Curve;
 use crate::limbs;
-use crate::point::{Affine, Jac, Proj};
+use crate::point::{batch_to_affine, Affine, Jac, Proj};
 
 /// Window width of the fixed-base comb (signed radix 2^W digits).
 const W: usize = 5;
@@ -173,21 +173,32 @@ pub(crate) fn double_mul_vartime<const N: usize>(
     p: &Affine<N>,
 ) -> Jac<N> {
     let ag = mul_base_vartime(c, a);
-    // odd multiples P, 3P, …, 15P
+    // odd multiples P, 3P, …, 15P, normalised to affine for cheaper mixed additions
     let p1 = Jac::from_affine(p, c);
     let p2 = p1.double(c);
-    let mut odd = [p1; 8];
+    let mut odd_jac = [p1; 8];
     for i in 1..8 {
-        odd[i] = odd[i - 1].add(&p2, c);
+        odd_jac[i] = odd_jac[i - 1].add(&p2, c);
     }
+    // jP = O for an odd j ≤ 15 would need ord(P) | j; on these curves every point order
+    // divides h·q with h ∈ {1, 4} and q a large prime, so no odd multiple is infinity.
+    debug_assert!(!odd_jac.iter().any(Jac::is_identity));
+    let odd = batch_to_affine(&odd_jac, c);
     let digits = wnaf(b);
     let mut acc = Jac::identity(c);
     for d in digits.iter().rev() {
         acc = acc.double(c);
         if *d > 0 {
-            acc = acc.add(&odd[(*d as usize) / 2], c);
+            acc = acc.add_affine(&odd[(*d as usize) / 2], c);
         } else if *d < 0 {
-            acc = acc.add(&odd[((-*d) as usize) / 2].neg(c), c);
+            let e = &odd[((-*d) as usize) / 2];
+            acc = acc.add_affine(
+                &Affine {
+                    x: e.x,
+                    y: c.fp.neg(&e.y),
+                },
+                c,
+            );
         }
     }
     acc.add(&ag, c)

@@ -128,15 +128,6 @@ impl<const N: usize> Jac<N> {
         }
     }
 
-    /// `−self`.
-    pub(crate) fn neg(&self, c: &Curve<N>) -> Self {
-        Jac {
-            x: self.x,
-            y: c.fp.neg(&self.y),
-            z: self.z,
-        }
-    }
-
     /// `2·self` (variable time).
     pub(crate) fn double(&self, c: &Curve<N>) -> Self {
         if self.is_identity() || self.y.iter().all(|l| *l == 0) {
@@ -261,7 +252,8 @@ impl<const N: usize> Jac<N> {
     }
 }
 
-/// Normalise many Jacobian points (none at infinity) to affine with one inversion.
+/// Normalise many Jacobian points (none at infinity) to affine with one inversion
+/// (variable time: public points only — the fixed-base table and verification).
 pub(crate) fn batch_to_affine<const N: usize>(pts: &[Jac<N>], c: &Curve<N>) -> Vec<Affine<N>> {
     let f = &c.fp;
     let mut prefix = Vec::with_capacity(pts.len());
@@ -270,7 +262,7 @@ pub(crate) fn batch_to_affine<const N: usize>(pts: &[Jac<N>], c: &Curve<N>) -> V
         prefix.push(acc);
         acc = f.mul(&acc, &p.z);
     }
-    let mut inv = f.invert(&acc);
+    let mut inv = f.invert_vartime(&acc);
     let mut out = vec![
         Affine {
             x: [0; N],
