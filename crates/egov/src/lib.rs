@@ -13,6 +13,21 @@
 //!   provider issues.
 //! * [`attachment`] — hashing and re-verification of attachments beside a document.
 //!
+//! And what is done with them, in the seeds' order:
+//!
+//! * [`CertChecker`] — trust anchors, CRL / OCSP evidence, time and identifier policy,
+//!   applied through tanba-pki with per-use [`Requirement`]s.
+//! * [`signing`] — [`presign_check`] / [`sign_application`] (refusal "authenticity of the
+//!   EDS not confirmed" naming the failed check, no output), [`countersign_application`]
+//!   (operator), [`verify_application`] (both signers and roles, attachments).
+//! * [`issued`] — [`sign_result`] (provider: an employee of the issuing body) and
+//!   [`verify_result`] (holder / third party: named checks, data from signed content only,
+//!   certificate judged at the issue time the document claims).
+//! * [`submission`] — the signed application in a SmartBridge `SendMessage` with the
+//!   WS-Security transport signature, and its two-layer verification.
+//! * [`gateway`] — GBD FL / GBD UL queries, their responses (found / not found / fault),
+//!   and HTTP(S) posting with retries that resend the same message.
+//!
 //! ```
 //! use tanba_egov::{Application, BuildContext, Timestamp};
 //! let json = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"),
