@@ -84,7 +84,7 @@ the signer's certificate with the trust / revocation / time flags, as `tanba cer
 references are resolved against --pinned certificates.
 
 JSON (--json): {\"file\", \"valid\", \"error\", \"signature_algorithm\", \"token\",
-\"signed_parts\": [{\"part\" (body|timestamp|header), \"id\", \"name\"}], \"timestamp\":
+\"signed_parts\": [{\"part\" (body|timestamp|token|header), \"id\", \"name\"}], \"timestamp\":
 {\"created\", \"expires\"}|null, \"signer\": {\"subject\", \"iin\", \"bin\", \"serial\"},
 \"certificate\": {\"verdict\", \"refusal\"}|\"not-checked\"}
 
@@ -240,6 +240,7 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
         .map(|p| match p {
             SignedPart::Body { id } => json!({"part": "body", "id": id}),
             SignedPart::Timestamp { id } => json!({"part": "timestamp", "id": id}),
+            SignedPart::SecurityToken { id } => json!({"part": "token", "id": id}),
             SignedPart::Header {
                 namespace,
                 local,
@@ -322,6 +323,7 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
                 .map(|p| match p {
                     SignedPart::Body { id } => format!("the envelope's Body (#{id})"),
                     SignedPart::Timestamp { id } => format!("Timestamp (#{id})"),
+                    SignedPart::SecurityToken { id } => format!("BinarySecurityToken (#{id})"),
                     SignedPart::Header { local, id, .. } => format!("header {local} (#{id})"),
                 })
                 .collect::<Vec<_>>()

@@ -587,3 +587,47 @@ fn every_applicable_manifest_row_is_covered() {
         );
     }
 }
+
+#[test]
+fn wss4j_style_inclusive_namespaces_and_signed_token_verify() {
+    // WSS4J >= 2.0 adds ec:InclusiveNamespaces PrefixList under both the
+    // CanonicalizationMethod and the Transform (SMARTBRIDGE.md P8) and may sign its
+    // BinarySecurityToken; xmlsec1 signs such a template here.
+    let ec = r#"<ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="x"/>"#;
+    let bst = format!(
+        r#"<wsse:BinarySecurityToken xmlns:wsse="{WSSE}" xmlns:wsu="{WSU}" EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary" ValueType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3" wsu:Id="X509-1">{}</wsse:BinarySecurityToken>"#,
+        cert_b64()
+    );
+    let key_info = r##"<wsse:SecurityTokenReference><wsse:Reference URI="#X509-1" ValueType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509v3"/></wsse:SecurityTokenReference>"##;
+    let t = template(&["id-body", "X509-1"], key_info, "")
+        .replace(
+            r#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
+            &format!(r#"<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#">{ec}</ds:CanonicalizationMethod>"#),
+        )
+        .replace(
+            r#"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>"#,
+            &format!(r#"<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#">{ec}</ds:Transform>"#),
+        )
+        .replacen("<ds:Signature ", &format!("{bst}<ds:Signature "), 1)
+        .replacen(
+            &format!("<soap:Envelope xmlns:soap=\"{SOAP}\">"),
+            &format!("<soap:Envelope xmlns:soap=\"{SOAP}\" xmlns:x=\"urn:x\">"),
+            1,
+        );
+    let xml = xmlsec1_sign(
+        &t,
+        &[
+            BODY_ID,
+            "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd:BinarySecurityToken",
+        ],
+    );
+    let r = v(&xml).unwrap();
+    assert!(matches!(r.token, TokenReference::BinarySecurityToken { ref id } if id == "X509-1"));
+    assert!(matches!(&r.signed_parts[1], SignedPart::SecurityToken { id } if id == "X509-1"));
+    // The Envelope declares xmlns:x, used nowhere: only a verifier that honours the
+    // PrefixList renders it on Body and SignedInfo and gets xmlsec1's digest and signature.
+    assert!(xml.contains("xmlns:x=\"urn:x\""));
+    assert!(String::from_utf8_lossy(&r.signed_info).starts_with(
+        "<ds:SignedInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" xmlns:x=\"urn:x\">"
+    ));
+}

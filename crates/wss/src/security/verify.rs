@@ -66,6 +66,11 @@ pub enum SignedPart {
         /// Its Id.
         id: String,
     },
+    /// A `wsse:BinarySecurityToken` of this Security header (WSS4J can sign it).
+    SecurityToken {
+        /// Its Id.
+        id: String,
+    },
     /// A header block.
     Header {
         /// Its namespace.
@@ -390,6 +395,10 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
             SignedPart::Body { id: r.id.clone() }
         } else if Some(el) == timestamp_el {
             SignedPart::Timestamp { id: r.id.clone() }
+        } else if doc.parent(el) == Some(security)
+            && doc.name(el).is(ns::WSSE, "BinarySecurityToken")
+        {
+            SignedPart::SecurityToken { id: r.id.clone() }
         } else if doc.parent(el) == Some(header) && el != security {
             let n = doc.name(el);
             SignedPart::Header {
@@ -468,6 +477,7 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
                 part: match part {
                     SignedPart::Body { .. } => "the Body".to_owned(),
                     SignedPart::Timestamp { .. } => "the Timestamp".to_owned(),
+                    SignedPart::SecurityToken { .. } => "the BinarySecurityToken".to_owned(),
                     SignedPart::Header { local, .. } => format!("header {local}"),
                 },
                 id: r.id.clone(),
