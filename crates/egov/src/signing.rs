@@ -82,11 +82,31 @@ pub fn presign_check(
     chain: &[Vec<u8>],
     checker: &CertChecker,
 ) -> Result<Report, EgovError> {
-    let report = checker.check(cert, chain, &applicant_requirement(app));
-    if report.is_valid() {
-        Ok(report)
+    let req = applicant_requirement(app);
+    let report = checker.check(cert, chain, &req);
+    if !report.is_valid() {
+        return Err(refusal(&report));
+    }
+    if !req.any_role.is_empty() {
+        legal_entity_marker(cert)?;
+    }
+    Ok(report)
+}
+
+/// A certificate used for an organisation must carry the legal-entity marker EKU
+/// (1.2.398.3.3.4.1.2) besides its role (KZ-PKI.md §5.1 rule 2).
+fn legal_entity_marker(cert: &[u8]) -> Result<(), EgovError> {
+    let ok = tanba_pki::KzCertificate::from_der(cert)
+        .map(|c| c.has_role(tanba_pki::Role::LegalEntity))
+        .unwrap_or(false);
+    if ok {
+        Ok(())
     } else {
-        Err(refusal(&report))
+        Err(EgovError::EdsNotConfirmed {
+            failed: vec![
+                "role: the certificate lacks the legal-entity marker 1.2.398.3.3.4.1.2".into(),
+            ],
+        })
     }
 }
 
@@ -281,6 +301,15 @@ pub fn verify_application(
                 f.detail
             ));
         }
+        if !req.any_role.is_empty() {
+            if let Err(EgovError::EdsNotConfirmed { failed }) = legal_entity_marker(cert) {
+                failures.extend(
+                    failed
+                        .into_iter()
+                        .map(|f| format!("{} certificate: {f}", role_name(role))),
+                );
+            }
+        }
         signers.push(ApplicationSigner {
             role,
             signer: SignerInfo::from_der(cert).unwrap_or_else(unknown_signer),
@@ -376,6 +405,7 @@ pub fn countersign_application(
     if !report.is_valid() {
         return Err(refusal(&report));
     }
+    legal_entity_marker(cert)?;
     let xml = tanba_dsig::sign(xml, signer, &tanba_dsig::SignOptions::default())
         .map_err(|e| EgovError::Signature(e.to_string()))?;
     Ok(Signed {
