@@ -15,9 +15,18 @@
 //!   ([`reverse_signature_layout`]);
 //! * private key: `d` as `n` little-endian bytes.
 //!
-//! Signing uses a constant-time fixed-base multiplication (complete addition formulas, full
-//! table scans, no secret-dependent branches) and a nonce from the OS RNG. Verification is
-//! variable time (its inputs are public).
+//! Signing uses a constant-time fixed-base multiplication (signed radix-32 comb, complete
+//! Renes–Costello–Batina addition formulas, full table-row scans, no secret-dependent
+//! branches or memory indices), a multiplicatively blinded inversion for the affine `x`,
+//! and a nonce from the OS RNG; private scalars are zeroized after use and never printed.
+//! Verification is variable time (its inputs are public): a fixed-base table for `z1·G` and
+//! a width-5 NAF for `z2·Q`. Field arithmetic is this crate's own (pseudo-Mersenne reduction
+//! for the NCA field primes `2^(64N) − c`, CIOS Montgomery otherwise), checked against
+//! `crypto-bigint` in the tests.
+//!
+//! Parameter sets: [`ParamSet::from_oid`] accepts the KZ and Russian curve OIDs; unknown
+//! OIDs are [`GostError::UnknownParamSet`] naming the OID. [`hazmat::sign_digest_with_nonce`]
+//! reproduces published fixed-`k` examples.
 //!
 //! ```
 //! use tanba_gost::{ParamSet, SigningKey, VerifyingKey};
