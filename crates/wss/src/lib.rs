@@ -2,7 +2,8 @@
 //!
 //! * **Envelopes** ([`envelope`]): typed builders and parsers for the SyncChannel v10
 //!   [`SendMessage`] / [`SendMessageResponse`] and the AsyncChannel v10
-//!   [`AsyncSendMessage`] / [`AsyncSendMessageResponse`]; business [`Data`] inline, typed
+//!   [`AsyncSendMessage`], [`AsyncGetMessages`], [`AsyncGetMessageStatus`] and their
+//!   responses; business [`Data`] inline, typed
 //!   inline or as an escaped string (a signed business document keeps its signature);
 //!   SOAP 1.1 (default) and 1.2; faults as [`EnvelopeError::Fault`] with the gateway's
 //!   [`GatewayError`]. Output is compact, in schema order, children unqualified.
@@ -14,7 +15,8 @@
 //!   (KeyIdentifier, BST, X509Data, IssuerSerial against pinned certificates), checks the
 //!   signature, that the signed Body **is** the envelope's Body, the required parts and
 //!   the Timestamp window, and names any wrapping attack ([`WrappingAttack`]). The signer
-//!   certificate is returned for `tanba-pki` validation.
+//!   certificate is returned for `tanba-pki` validation, and the request or response is
+//!   read from the verified Body ([`VerifiedEnvelope::send_message`]).
 //!
 //! ```
 //! use tanba_wss::{Data, SendMessage, Sender, SoapVersion};
