@@ -226,3 +226,39 @@ fn licence_signed_by_xmlsec1_verifies() {
     assert!(!v.valid);
     assert!(v.result.is_none());
 }
+
+/// A real employee certificate of another organisation (BIN 990340005977), issued by the
+/// same test CA: the provider side refuses, and a licence signed anyway fails by name.
+#[test]
+fn employee_of_another_organisation_is_not_the_issuing_body() {
+    let other = issue_leaf(
+        "СЕРІКОВ СЕРІК",
+        "870412300416",
+        Some(("ТОО \"БАСҚА\"", "990340005977")),
+        &[LEGAL_ENTITY, EMPLOYEE],
+        1,
+    );
+    let r = licence(BODY_BIN, "900101300007");
+    match sign_result(&r.to_xml(), &other, &checker()) {
+        Err(EgovError::EdsNotConfirmed { failed }) => {
+            assert!(
+                failed.iter().any(|f| f
+                    .contains("BIN mismatch: expected 050440000012, certificate has 990340005977")),
+                "{failed:?}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let forged =
+        tanba_dsig::sign(&r.to_xml(), &other, &tanba_dsig::SignOptions::default()).unwrap();
+    let v = verify_result(&forged, &checker(), &ResultVerifyOptions::default()).unwrap();
+    assert_eq!(failed(&v), ["issuing-body"], "{:?}", v.checks);
+    // Its own body's licence, it may sign.
+    let own = licence("990340005977", "900101300007");
+    let signed = sign_result(&own.to_xml(), &other, &checker()).unwrap();
+    assert!(
+        verify_result(&signed.xml, &checker(), &ResultVerifyOptions::default())
+            .unwrap()
+            .valid
+    );
+}

@@ -277,3 +277,26 @@ fn a_representative_signs_with_their_own_certificate() {
     );
     assert!(e.contains("IIN mismatch: expected 791028302728"), "{e}");
 }
+
+/// A first-head role without the legal-entity marker EKU does not sign for an organisation.
+#[test]
+fn signing_role_without_the_legal_entity_marker_is_refused() {
+    let odd = issue_leaf(
+        "АХМЕТОВА АЙГУЛЬ",
+        "051231600017",
+        Some(("ТОО \"ТАНБА ТЕСТ\"", "050440000012")),
+        &[FIRST_HEAD],
+        2,
+    );
+    let app = import_app(tanba_llp());
+    let e = refusal(sign_application(&app.to_xml(), &odd, &checker(), None).unwrap_err());
+    assert!(e.contains("legal-entity marker"), "{e}");
+    let proper = issue_leaf(
+        "АХМЕТОВА АЙГУЛЬ",
+        "051231600017",
+        Some(("ТОО \"ТАНБА ТЕСТ\"", "050440000012")),
+        &[LEGAL_ENTITY, FIRST_HEAD],
+        3,
+    );
+    sign_application(&app.to_xml(), &proper, &checker(), None).unwrap();
+}

@@ -81,3 +81,89 @@ pub fn licence(issuing_bin: &str, holder_iin: &str) -> ResultDocument {
     )
     .unwrap()
 }
+
+/// A KZ-profile leaf issued on the fly by the test CA (`testdata/pki/keys/ca.key.pem`):
+/// `org` = (organisation, BIN), `roles` = EKU OIDs under 1.2.398.3.3.4 (as arcs). SIGN key
+/// usage, valid 2025-06-01 … 2035-06-01, ECDSA P-256 key.
+pub fn issue_leaf(
+    cn: &str,
+    iin: &str,
+    org: Option<(&str, &str)>,
+    roles: &[&[u64]],
+    serial: u8,
+) -> KeySigner {
+    use rcgen::{
+        CertificateParams, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, IsCa,
+        Issuer, KeyPair, KeyUsagePurpose, SerialNumber,
+    };
+    // The issuing CA's name and key identifier exactly as crates/pki/examples/gen_test_pki.rs
+    // made them (C=KZ PrintableString, CN UTF8String, SHA-256 key identifiers).
+    let ca_key = KeyPair::from_pem(&String::from_utf8(pki("keys/ca.key.pem")).unwrap()).unwrap();
+    let mut ca = CertificateParams::default();
+    let mut ca_dn = DistinguishedName::new();
+    ca_dn.push(
+        DnType::CountryName,
+        DnValue::PrintableString("KZ".try_into().unwrap()),
+    );
+    ca_dn.push(
+        DnType::CommonName,
+        DnValue::Utf8String("TANBA TEST NCA (RSA)".into()),
+    );
+    ca.distinguished_name = ca_dn;
+    ca.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.key_identifier_method = rcgen::KeyIdMethod::Sha256;
+    let issuer = Issuer::from_params(&ca, &ca_key);
+    let mut p = CertificateParams::default();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, DnValue::Utf8String(cn.into()));
+    dn.push(
+        DnType::CustomDnType(vec![2, 5, 4, 5]),
+        DnValue::PrintableString(format!("IIN{iin}").try_into().unwrap()),
+    );
+    dn.push(
+        DnType::CountryName,
+        DnValue::PrintableString("KZ".try_into().unwrap()),
+    );
+    if let Some((o, bin)) = org {
+        dn.push(DnType::OrganizationName, DnValue::Utf8String(o.into()));
+        dn.push(
+            DnType::OrganizationalUnitName,
+            DnValue::Utf8String(format!("BIN{bin}")),
+        );
+    }
+    p.distinguished_name = dn;
+    p.is_ca = IsCa::ExplicitNoCa;
+    p.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::ContentCommitment,
+    ];
+    p.extended_key_usages = std::iter::once(ExtendedKeyUsagePurpose::EmailProtection)
+        .chain(
+            roles
+                .iter()
+                .map(|r| ExtendedKeyUsagePurpose::Other(r.to_vec())),
+        )
+        .collect();
+    p.serial_number = Some(SerialNumber::from_slice(&[
+        0x4b, 0x5a, 0x45, 0x47, 0x4f, 0x56, 0, serial,
+    ]));
+    p.not_before = time::macros::datetime!(2025-06-01 0:00 UTC);
+    p.not_after = time::macros::datetime!(2035-06-01 0:00 UTC);
+    p.use_authority_key_identifier_extension = true;
+    p.key_identifier_method = rcgen::KeyIdMethod::Sha256;
+    let key = KeyPair::generate().unwrap();
+    let cert = p.signed_by(&key, &issuer).unwrap();
+    let mut chain = cert.pem().into_bytes();
+    chain.extend_from_slice(&pki("certs/ca.pem"));
+    Keystore::from_pkcs8(key.serialize_pem().as_bytes(), None, &chain)
+        .unwrap()
+        .signer(&KeySelector::Single)
+        .unwrap()
+}
+
+/// EKU arcs of the KZ roles.
+pub const LEGAL_ENTITY: &[u64] = &[1, 2, 398, 3, 3, 4, 1, 2];
+/// First head.
+pub const FIRST_HEAD: &[u64] = &[1, 2, 398, 3, 3, 4, 1, 2, 1];
+/// Employee.
+pub const EMPLOYEE: &[u64] = &[1, 2, 398, 3, 3, 4, 1, 2, 5];
