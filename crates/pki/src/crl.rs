@@ -635,6 +635,16 @@ pub enum CrlStatus {
         /// Whether a delta CRL was applied.
         delta_applied: bool,
     },
+    /// Listed, but revoked only after the instant in question (the caller decides, by
+    /// reason, whether that still counts — see `policy::RevokedLater`).
+    RevokedLater {
+        /// Revocation date (after the instant).
+        revoked_at: OffsetDateTime,
+        /// Reason (unspecified when the entry had none).
+        reason: RevocationReason,
+        /// Whether the entry came from a delta CRL.
+        from_delta: bool,
+    },
     /// Listed, and the revocation date is not after the instant in question.
     Revoked {
         /// Revocation date.
@@ -696,7 +706,7 @@ impl CrlSet {
     /// [`Crl::is_usable_at`]); among full CRLs the highest CRL number wins. A delta CRL is
     /// applied when its base CRL number is ≤ the full CRL's number and its own number is
     /// greater. A delta entry with `removeFromCRL` cancels the full CRL's entry. A
-    /// revocation dated after `at` does not make the certificate revoked at `at`.
+    /// revocation dated after `at` is reported as [`CrlStatus::RevokedLater`].
     pub fn status(
         &self,
         serial: &[u8],
@@ -768,15 +778,20 @@ pub fn status_of<'a>(
         })
         .max_by(|a, b| cmp_number(a.number().unwrap_or(&[]), b.number().unwrap_or(&[])));
     let from = |e: &RevokedEntry, from_delta: bool| {
-        if e.revoked_at > at {
-            None
-        } else {
-            Some(CrlStatus::Revoked {
+        let reason = e.reason.unwrap_or(RevocationReason::Unspecified);
+        Some(if e.revoked_at > at {
+            CrlStatus::RevokedLater {
                 revoked_at: e.revoked_at,
-                reason: e.reason.unwrap_or(RevocationReason::Unspecified),
+                reason,
                 from_delta,
-            })
-        }
+            }
+        } else {
+            CrlStatus::Revoked {
+                revoked_at: e.revoked_at,
+                reason,
+                from_delta,
+            }
+        })
     };
     if let Some(d) = delta {
         if let Some(e) = d.lookup(serial) {

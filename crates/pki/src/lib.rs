@@ -77,7 +77,7 @@ pub use crl::{Crl, CrlSet, CrlStatus, RevocationReason};
 pub use fetch::{FetchConfig, Fetcher, NetworkMode};
 pub use ocsp::{OcspRequest, OcspResponse, OcspStatus};
 pub use policy::{
-    Policy, PolicyBuilder, RequiredUsage, RevocationDepth, RevocationSources, UnknownStatus,
-    ValidationTime,
+    Policy, PolicyBuilder, RequiredUsage, RevocationDepth, RevocationSources, RevokedLater,
+    UnknownStatus, ValidationTime,
 };
 pub use validate::{Check, CheckKind, Outcome, Report, Validator, Verdict};

@@ -295,6 +295,13 @@ pub enum OcspStatus {
         /// revocationReason (unspecified when absent).
         reason: RevocationReason,
     },
+    /// revoked, but only after the instant in question.
+    RevokedLater {
+        /// revocationTime (after the instant).
+        revoked_at: OffsetDateTime,
+        /// revocationReason (unspecified when absent).
+        reason: RevocationReason,
+    },
     /// unknown — including the RFC 6960 "not issued" encoding.
     Unknown {
         /// Why (e.g. "responder does not know the certificate", "not issued").
@@ -750,7 +757,7 @@ impl OcspResponse {
 /// The RFC 6960 §2.2 "non-issued certificate" encoding — revoked at 1970-01-01T00:00:00Z
 /// with reason certificateHold (normally with the extended-revoke response extension) —
 /// is read as [`OcspStatus::Unknown`], never as revoked or on hold. A revocation dated
-/// after `at` means the certificate was not yet revoked at `at`.
+/// after `at` is [`OcspStatus::RevokedLater`].
 pub fn interpret(single: &SingleResponse, extended_revoke: bool, at: OffsetDateTime) -> OcspStatus {
     match &single.status {
         RawCertStatus::Good => OcspStatus::Good,
@@ -766,7 +773,10 @@ pub fn interpret(single: &SingleResponse, extended_revoke: bool, at: OffsetDateT
                     ),
                 }
             } else if *time > at {
-                OcspStatus::Good
+                OcspStatus::RevokedLater {
+                    revoked_at: *time,
+                    reason: reason.unwrap_or(RevocationReason::Unspecified),
+                }
             } else {
                 OcspStatus::Revoked {
                     revoked_at: *time,

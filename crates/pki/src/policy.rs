@@ -64,6 +64,33 @@ pub enum RevocationDepth {
     Chain,
 }
 
+/// What a revocation dated *after* the validation instant means (e.g. validating at a
+/// signing time proven by a timestamp, with a certificate revoked since).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokedLater {
+    /// Accept only benign reasons (superseded, affiliationChanged, cessationOfOperation,
+    /// privilegeWithdrawn); any other reason (keyCompromise, cACompromise, hold,
+    /// unspecified, …) leaves the status unknown, because the compromise may predate
+    /// the revocation (KZ-PKI.md §5.1).
+    BenignOnly,
+    /// The certificate was not revoked at the instant, whatever the later reason.
+    Accept,
+}
+
+impl RevokedLater {
+    /// Whether a revocation with `reason` after the instant still lets the check pass.
+    pub fn accepts(self, reason: crate::crl::RevocationReason) -> bool {
+        use crate::crl::RevocationReason::*;
+        match self {
+            RevokedLater::Accept => true,
+            RevokedLater::BenignOnly => matches!(
+                reason,
+                Superseded | AffiliationChanged | CessationOfOperation | PrivilegeWithdrawn
+            ),
+        }
+    }
+}
+
 /// The key usage the end-entity certificate must allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequiredUsage {
@@ -83,6 +110,7 @@ pub struct Policy {
     pub(crate) sources: RevocationSources,
     pub(crate) unknown: UnknownStatus,
     pub(crate) depth: RevocationDepth,
+    pub(crate) revoked_later: RevokedLater,
     pub(crate) usage: RequiredUsage,
     pub(crate) roles: Vec<Role>,
     pub(crate) expected_iin: Option<String>,
@@ -104,7 +132,7 @@ impl Policy {
     ///
     /// - time: [`ValidationTime::Now`];
     /// - revocation: [`RevocationSources::OcspThenCrl`], [`UnknownStatus::Deny`]
-    ///   (hard-fail), [`RevocationDepth::EndEntity`];
+    ///   (hard-fail), [`RevocationDepth::EndEntity`], [`RevokedLater::BenignOnly`];
     /// - key usage: [`RequiredUsage::Sign`]; no required roles;
     /// - no expected IIN or BIN; identifiers in the certificate must pass
     ///   [`IdPolicy::ChecksumOnly`] (NCA test identifiers are refused);
@@ -119,6 +147,7 @@ impl Policy {
                 sources: RevocationSources::OcspThenCrl,
                 unknown: UnknownStatus::Deny,
                 depth: RevocationDepth::EndEntity,
+                revoked_later: RevokedLater::BenignOnly,
                 usage: RequiredUsage::Sign,
                 roles: Vec::new(),
                 expected_iin: None,
@@ -187,6 +216,11 @@ impl PolicyBuilder {
     /// Which certificates get a revocation check.
     pub fn revocation_depth(mut self, d: RevocationDepth) -> Self {
         self.p.depth = d;
+        self
+    }
+    /// What a revocation after the validation instant means.
+    pub fn revoked_later(mut self, r: RevokedLater) -> Self {
+        self.p.revoked_later = r;
         self
     }
     /// Required key usage of the end-entity certificate.

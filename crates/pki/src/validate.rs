@@ -27,7 +27,7 @@ use time::OffsetDateTime;
 
 use crate::chain::{build_path, CertPath, CertPool};
 use crate::chain_cert::{key_usage, ChainCert};
-use crate::crl::{Crl, CrlIssuer, CrlSet, CrlStatus};
+use crate::crl::{Crl, CrlIssuer, CrlSet, CrlStatus, RevocationReason};
 use crate::fetch::Fetcher;
 use crate::ident::{Bin, Iin};
 use crate::ocsp::{OcspCheck, OcspRequest, OcspResponse, OcspStatus};
@@ -625,7 +625,7 @@ impl<'f> Validator<'f> {
                 self.policy.max_response_age,
                 &self.policy.algorithms,
             ) {
-                CrlStatus::Good { .. } => {}
+                CrlStatus::Good { .. } | CrlStatus::RevokedLater { .. } => {}
                 CrlStatus::Revoked { revoked_at, .. } => {
                     return Err(format!(
                         "{from}: the responder certificate '{}' was revoked at {}",
@@ -643,7 +643,7 @@ impl<'f> Validator<'f> {
                 }
             }
         }
-        Ok(ocsp_decision(status, from))
+        Ok(self.ocsp_decision(status, from))
     }
 
     fn by_crl(&self, cert: &ChainCert, issuer: &ChainCert, at: OffsetDateTime) -> Decision {
@@ -689,10 +689,46 @@ impl<'f> Validator<'f> {
                 ts(revoked_at),
                 if from_delta { "delta" } else { "full" }
             )),
+            CrlStatus::RevokedLater {
+                revoked_at,
+                reason,
+                from_delta,
+            } => self.later(
+                revoked_at,
+                reason,
+                &format!("{} CRL", if from_delta { "delta" } else { "full" }),
+            ),
             CrlStatus::Unknown { reason } => {
                 notes.push(format!("CRL: {reason}"));
                 Decision::Unknown(notes.join("; "))
             }
+        }
+    }
+
+    /// A revocation after the validation instant, judged by [`RevokedLater`].
+    fn later(&self, revoked_at: OffsetDateTime, reason: RevocationReason, from: &str) -> Decision {
+        if self.policy.revoked_later.accepts(reason) {
+            Decision::Good(format!(
+                "not revoked at the validation instant (revoked later, at {}, reason {reason}, per {from})",
+                ts(revoked_at)
+            ))
+        } else {
+            Decision::Unknown(format!(
+                "revoked after the validation instant (at {}, reason {reason}, per {from}): a {reason} revocation does not show the key was safe at that instant",
+                ts(revoked_at)
+            ))
+        }
+    }
+
+    fn ocsp_decision(&self, s: OcspStatus, from: &str) -> Decision {
+        match s {
+            OcspStatus::Good => Decision::Good(format!("good per {from}")),
+            OcspStatus::Revoked { revoked_at, reason } => Decision::Revoked(format!(
+                "revoked at {}, reason {reason} (per {from})",
+                ts(revoked_at)
+            )),
+            OcspStatus::RevokedLater { revoked_at, reason } => self.later(revoked_at, reason, from),
+            OcspStatus::Unknown { reason } => Decision::Unknown(format!("{from}: {reason}")),
         }
     }
 }
@@ -701,17 +737,6 @@ enum Decision {
     Good(String),
     Revoked(String),
     Unknown(String),
-}
-
-fn ocsp_decision(s: OcspStatus, from: &str) -> Decision {
-    match s {
-        OcspStatus::Good => Decision::Good(format!("good per {from}")),
-        OcspStatus::Revoked { revoked_at, reason } => Decision::Revoked(format!(
-            "revoked at {}, reason {reason} (per {from})",
-            ts(revoked_at)
-        )),
-        OcspStatus::Unknown { reason } => Decision::Unknown(format!("{from}: {reason}")),
-    }
 }
 
 fn finish(

@@ -9,7 +9,8 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, 
 use tanba_crypto::AlgorithmPolicy;
 use tanba_pki::{
     build_path, Budget, CertPool, ChainCert, CheckKind, Crl, IdPolicy, Outcome, PathError, Policy,
-    RequiredUsage, RevocationDepth, RevocationSources, Role, ValidationTime, Validator, Verdict,
+    RequiredUsage, RevocationDepth, RevocationSources, RevokedLater, Role, ValidationTime,
+    Validator, Verdict,
 };
 
 fn pool() -> CertPool {
@@ -62,15 +63,21 @@ fn revoked_in_the_full_crl() {
     let (o, d) = revocation(&r);
     assert_eq!(o, Outcome::Fail);
     assert!(d.contains("keyCompromise") && d.contains("full"), "{d}");
-    // Before the revocation date it was fine.
-    let r = validator(
-        june()
-            .time(ValidationTime::At(at("2026-01-15T00:00:00Z")))
-            .build(),
-        true,
-    )
-    .validate(gen_cert("revoked").der(), &[]);
-    // thisUpdate of the CRL (2026-03-01) is after the instant: the CRL is authoritative.
+    // Validated at an instant before the revocation date: keyCompromise is not a benign
+    // reason, so by default the status stays unknown (the compromise may predate it) …
+    let early = june().time(ValidationTime::At(at("2026-01-15T00:00:00Z")));
+    let r = validator(early.clone().build(), true).validate(gen_cert("revoked").der(), &[]);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    let (o, d) = revocation(&r);
+    assert_eq!(o, Outcome::Unknown);
+    assert!(
+        d.contains("after the validation instant") && d.contains("keyCompromise"),
+        "{d}"
+    );
+    // … and with RevokedLater::Accept the certificate was simply not revoked yet. (The
+    // CRL's thisUpdate, 2026-03-01, is after the instant: it is authoritative about it.)
+    let r = validator(early.revoked_later(RevokedLater::Accept).build(), true)
+        .validate(gen_cert("revoked").der(), &[]);
     assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
 }
 

@@ -109,11 +109,15 @@ fn revoked_rsa_keys_are_revoked_in_the_real_crl() {
             from_delta: false
         }
     );
-    // Before the revocation date it was not revoked yet.
-    assert!(matches!(
+    // Before the revocation date it was not revoked yet: reported as "revoked later".
+    assert_eq!(
         status(&set, &ca, sign.serial(), "2022-01-18T04:40:00Z"),
-        CrlStatus::Good { .. }
-    ));
+        CrlStatus::RevokedLater {
+            revoked_at: at("2022-01-18T04:40:24Z"),
+            reason: RevocationReason::Superseded,
+            from_delta: false
+        }
+    );
 }
 
 #[test]

@@ -306,3 +306,27 @@ fn policy_defaults_are_the_safe_ones() {
     assert_eq!(p.id_policy(), IdPolicy::ChecksumOnly);
     assert!(!p.algorithms().legacy_allowed());
 }
+
+#[test]
+fn revoked_after_the_signing_time_for_a_benign_reason_is_accepted() {
+    // individual_sign_revoked_rsa_2004: revoked 2022-01-18 04:40:24, superseded (benign).
+    // Signed (per a timestamp) a minute earlier: the default policy accepts it.
+    let cert = p12_cert("individual_sign_revoked_rsa_2004.p12");
+    let policy = Policy::builder()
+        .time(ValidationTime::SigningTime(at("2022-01-18T04:39:40Z")))
+        .id_policy(IdPolicy::AcceptTestIds)
+        .revocation_sources(RevocationSources::CrlOnly)
+        .build();
+    let r = with_rsa_evidence(policy).validate(cert.der(), &[]);
+    assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.kind == CheckKind::Revocation)
+        .unwrap();
+    assert!(
+        c.detail.contains("revoked later") && c.detail.contains("superseded"),
+        "{}",
+        c.detail
+    );
+}
