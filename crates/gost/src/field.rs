@@ -110,13 +110,13 @@ impl<const N: usize> Modulus<N> {
     }
 
     /// `a + b`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn add(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
         add_mod(a, b, &self.m)
     }
 
     /// `a − b`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sub(&self, a: &Fe<N>, b: &Fe<N>) -> Fe<N> {
         let (d, borrow) = limbs::sub(a, b);
         let mask = limbs::ct_mask(borrow);
@@ -334,6 +334,7 @@ impl<const N: usize> Modulus<N> {
     }
 }
 
+#[inline(always)]
 fn add_mod<const N: usize>(a: &[u64; N], b: &[u64; N], m: &[u64; N]) -> [u64; N] {
     let (s, carry) = limbs::add(a, b);
     let (d, borrow) = limbs::sub(&s, m);
