@@ -49,6 +49,6 @@ pub use envelope::{
 pub use error::{EnvelopeError, WrappingAttack, WssError};
 pub use secret::Secret;
 pub use security::{
-    sign, verify, KeyInfoForm, SignOptions, SignedPart, TimestampInfo, TokenReference,
-    VerifiedEnvelope, VerifyOptions,
+    is_ws_security_envelope, sign, verify, KeyInfoForm, SignOptions, SignedPart, TimestampInfo,
+    TokenReference, VerifiedEnvelope, VerifyOptions,
 };

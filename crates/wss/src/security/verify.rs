@@ -180,6 +180,32 @@ struct Ref {
     value: Vec<u8>,
 }
 
+/// Does `xml` look like a SOAP envelope carrying a `wsse:Security` header with a
+/// `ds:Signature` (so that a general `verify` command can hand it to [`verify`])? Cheap
+/// structural test; malformed XML is `false`.
+///
+/// ```
+/// assert!(!tanba_wss::is_ws_security_envelope(b"<a/>"));
+/// ```
+pub fn is_ws_security_envelope(xml: &[u8]) -> bool {
+    let Ok(doc) = Document::parse(xml, &ParseOptions::default()) else {
+        return false;
+    };
+    let root = doc.root_element();
+    let n = doc.name(root);
+    let Some(version) = SoapVersion::from_namespace(n.namespace).filter(|_| n.local == "Envelope")
+    else {
+        return false;
+    };
+    let found = doc
+        .child_elements(root)
+        .filter(|&h| doc.name(h).is(version.namespace(), "Header"))
+        .flat_map(|h| doc.child_elements(h))
+        .filter(|&s| doc.name(s).is(ns::WSSE, "Security"))
+        .any(|s| !ds_children(&doc, s, "Signature").is_empty());
+    found
+}
+
 /// Verifies the WS-Security transport signature of `envelope`.
 ///
 /// Checks, in order: well-formed XML without DTD; no duplicated or relocated Body
