@@ -279,23 +279,22 @@ impl<const N: usize> Modulus<N> {
         for i in 0..N {
             (r[i], carry) = mac(t[i], t[i + N], c, carry);
         }
-        // Fold the top word: carry·c < 2^64.
-        let (lo, hi) = mac(0, carry, c, 0);
-        debug_assert_eq!(hi, 0);
-        let mut k;
-        (r[0], k) = adc(r[0], lo, 0);
-        for limb in r.iter_mut().skip(1) {
-            (*limb, k) = adc(*limb, 0, k);
+        // Value ≡ r + carry·c with carry ≤ c, so lo = carry·c < 2^64.
+        let lo = carry * c;
+        // s = r + lo and u = s + c (= s − m + 2^(64N)), computed side by side:
+        // * s overflowed: the value is s + 2^(64N) ≡ s + c = u, and u is tiny (< m);
+        // * else u overflowed: s ≥ m, and s − m = u mod 2^(64N);
+        // * else s < m is the result.
+        let mut s = [0u64; N];
+        let mut u = [0u64; N];
+        let (mut cs, mut cu);
+        (s[0], cs) = adc(r[0], lo, 0);
+        (u[0], cu) = adc(s[0], c, 0);
+        for i in 1..N {
+            (s[i], cs) = adc(r[i], 0, cs);
+            (u[i], cu) = adc(s[i], 0, cu);
         }
-        // A last overflow (k = 1) wraps to + c; the sum is then tiny, no further carry.
-        let mut k2;
-        (r[0], k2) = adc(r[0], c & k.wrapping_neg(), 0);
-        for limb in r.iter_mut().skip(1) {
-            (*limb, k2) = adc(*limb, 0, k2);
-        }
-        // r < 2^(64N) < 2m: one conditional subtraction.
-        let (d, borrow) = limbs::sub(&r, &self.m);
-        limbs::select(&d, &r, limbs::ct_mask(borrow))
+        limbs::select(&s, &u, limbs::ct_mask(cs | cu))
     }
 
     fn mont_mul(&self, a: &[u64; N], b: &[u64; N]) -> Fe<N> {
@@ -361,5 +360,44 @@ fn shr1<const N: usize>(x: &mut [u64; N], carry: u64) {
             carry << 63
         };
         x[i] = (x[i] >> 1) | hi;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto_bigint::{NonZero, U1024};
+
+    /// The reduction's rare carry paths (never hit by random inputs), against crypto-bigint.
+    #[test]
+    fn pseudo_mersenne_reduction_edge_paths() {
+        let p: [u64; 8] = limbs::from_be_hex(crate::curve::TC26_512_A.p);
+        let m = Modulus::new(p);
+        let c = p[0].wrapping_neg();
+        let max = u64::MAX;
+        let cases: [[u64; 16]; 4] = [
+            // lo = 2^512 − 1, hi = 0: s ≥ m without overflow (the "u overflowed" path)
+            [
+                max, max, max, max, max, max, max, max, 0, 0, 0, 0, 0, 0, 0, 0,
+            ],
+            // lo = hi = 2^512 − 1: s overflows
+            [max; 16],
+            // lo = 2^512 − 1, hi = 1
+            [
+                max, max, max, max, max, max, max, max, 1, 0, 0, 0, 0, 0, 0, 0,
+            ],
+            // lo = p, hi = 0: exactly m
+            [
+                p[0], max, max, max, max, max, max, max, 0, 0, 0, 0, 0, 0, 0, 0,
+            ],
+        ];
+        let mut wide_p = [0u64; 16];
+        wide_p[..8].copy_from_slice(&p);
+        let modulus = NonZero::new(U1024::from_words(wide_p)).unwrap();
+        for t in cases {
+            let expected = U1024::from_words(t).rem(&modulus).to_words();
+            let got = m.pm_reduce(&t, c);
+            assert_eq!(got[..], expected[..8], "{t:x?}");
+        }
     }
 }
