@@ -42,9 +42,10 @@ mod xmlw;
 
 pub use envelope::{
     AsyncGetMessageStatus, AsyncGetMessageStatusResponse, AsyncGetMessages,
-    AsyncGetMessagesResponse, AsyncMessage, AsyncMessageInfo, AsyncSendMessage,
-    AsyncSendMessageResponse, Data, GatewayError, MessageState, MessageType, Property, RequestInfo,
-    ResponseInfo, SendMessage, SendMessageResponse, Sender, SoapFault, SoapVersion, Status,
+    AsyncGetMessagesResponse, AsyncMessage, AsyncMessageInfo, AsyncSendDeliveryNotification,
+    AsyncSendDeliveryNotificationResponse, AsyncSendMessage, AsyncSendMessageResponse, Data,
+    DeliveryStatus, GatewayError, MessageState, MessageType, Property, RequestInfo, ResponseInfo,
+    SendMessage, SendMessageResponse, Sender, SoapFault, SoapVersion, Status,
 };
 pub use error::{EnvelopeError, WrappingAttack, WssError};
 pub use secret::Secret;

@@ -434,3 +434,52 @@ fn async_get_messages_and_status_round_trip() {
         Err(EnvelopeError::Fault(f)) if f.gateway.as_ref().is_some_and(|g| g.element == "getMessageStatusFault1_getMessageStatusFault")
     ));
 }
+
+#[test]
+fn async_delivery_notification_round_trips() {
+    use tanba_wss::{
+        AsyncSendDeliveryNotification, AsyncSendDeliveryNotificationResponse, DeliveryStatus,
+    };
+    let n = AsyncSendDeliveryNotification {
+        message_id: "m-1".into(),
+        service_id: "SVC".into(),
+        notification_date: datetime!(2025-01-31 10:00:00 +5),
+        delivery_status: DeliveryStatus {
+            accepted: false,
+            status_date: datetime!(2025-01-31 10:00:01 +5),
+            resend: true,
+            error: Some(GatewayError {
+                element: "error".into(),
+                error_code: "E1".into(),
+                error_message: "schema".into(),
+                error_data: None,
+                error_date: "2025-01-31T10:00:01.000+05:00".into(),
+                sub_error: None,
+                session_id: None,
+            }),
+        },
+        request_date: datetime!(2025-01-31 10:00:02 +5),
+        sender: Some(Sender::new("login")),
+    };
+    let xml = n.to_xml(SoapVersion::Soap11).unwrap();
+    // the schema's own spelling of the enumeration value
+    assert!(xml.contains("<deliveryStatus><receiveStatus>MESSAGE_NOT_ACCTEPTED</receiveStatus>"));
+    assert!(xml.contains("<resendMessage>RESEND</resendMessage><error><errorCode>E1</errorCode>"));
+    assert_eq!(
+        AsyncSendDeliveryNotification::parse(xml.as_bytes()).unwrap(),
+        n
+    );
+    assert!(
+        AsyncSendDeliveryNotification::parse(xml.replace("RESEND<", "MAYBE<").as_bytes()).is_err()
+    );
+    let r = AsyncSendDeliveryNotificationResponse {
+        notification_id: "n-1".into(),
+        response_date: datetime!(2025-01-31 10:00:03 UTC),
+        session_id: "{0b6a4c0e-3a8e-4f8e-9d0c-5c2a3c1b2a10}".into(),
+    };
+    let xml = r.to_xml(SoapVersion::Soap12).unwrap();
+    assert_eq!(
+        AsyncSendDeliveryNotificationResponse::parse(xml.as_bytes()).unwrap(),
+        r
+    );
+}

@@ -630,3 +630,203 @@ impl AsyncGetMessageStatusResponse {
         })
     }
 }
+
+/// `DeliveryStatusInfo` of a delivery notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryStatus {
+    /// `receiveStatus`: `MESSAGE_ACCEPTED` (true) or `MESSAGE_NOT_ACCTEPTED` (false; the
+    /// schema's spelling).
+    pub accepted: bool,
+    /// `statusDate`.
+    pub status_date: OffsetDateTime,
+    /// `resendMessage`: `RESEND` (true) or `NOT_RESEND`.
+    pub resend: bool,
+    /// `error` (an `ErrorInfo`).
+    pub error: Option<crate::GatewayError>,
+}
+
+/// AsyncChannel `sendDeliveryNotification` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncSendDeliveryNotification {
+    /// `notification/messageId`.
+    pub message_id: String,
+    /// `notification/serviceId`.
+    pub service_id: String,
+    /// `notification/notificationDate`.
+    pub notification_date: OffsetDateTime,
+    /// `notification/deliveryStatus`.
+    pub delivery_status: DeliveryStatus,
+    /// `requestDate`.
+    pub request_date: OffsetDateTime,
+    /// `sender`.
+    pub sender: Option<Sender>,
+}
+
+impl AsyncSendDeliveryNotification {
+    /// The whole envelope.
+    pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
+        non_empty("notification/messageId", &self.message_id)?;
+        non_empty("notification/serviceId", &self.service_id)?;
+        let d = &self.delivery_status;
+        let mut s = String::new();
+        s.push_str("<as:sendDeliveryNotification xmlns:as=\"");
+        s.push_str(ns::ASYNC_TYPES);
+        s.push_str("\"><request><notification>");
+        xmlw::element(&mut s, "messageId", &self.message_id);
+        xmlw::element(&mut s, "serviceId", &self.service_id);
+        xmlw::element(
+            &mut s,
+            "notificationDate",
+            &datetime::format(self.notification_date),
+        );
+        s.push_str("<deliveryStatus>");
+        xmlw::element(
+            &mut s,
+            "receiveStatus",
+            if d.accepted {
+                "MESSAGE_ACCEPTED"
+            } else {
+                "MESSAGE_NOT_ACCTEPTED"
+            },
+        );
+        xmlw::element(&mut s, "statusDate", &datetime::format(d.status_date));
+        xmlw::element(
+            &mut s,
+            "resendMessage",
+            if d.resend { "RESEND" } else { "NOT_RESEND" },
+        );
+        if let Some(e) = &d.error {
+            s.push_str("<error>");
+            e.write_content(&mut s);
+            s.push_str("</error>");
+        }
+        s.push_str("</deliveryStatus></notification>");
+        xmlw::element(&mut s, "requestDate", &datetime::format(self.request_date));
+        if let Some(sender) = &self.sender {
+            sender.validate()?;
+            sender.write(&mut s);
+        }
+        s.push_str("</request></as:sendDeliveryNotification>");
+        Ok(wrap_envelope(version, &s))
+    }
+
+    /// Reads a `sendDeliveryNotification` envelope.
+    pub fn parse(bytes: &[u8]) -> Result<AsyncSendDeliveryNotification, EnvelopeError> {
+        let p = parse_envelope(bytes)?;
+        let el = p.payload(ns::ASYNC_TYPES, "sendDeliveryNotification")?;
+        let doc = &p.doc;
+        let mut top = Seq::new(doc, el, "sendDeliveryNotification");
+        let request = top.required("request")?;
+        top.finish()?;
+        let path = "sendDeliveryNotification/request";
+        let mut r = Seq::new(doc, request, path);
+        let n_el = r.required("notification")?;
+        let request_date = r.date_required("requestDate")?;
+        let sender = match r.optional("sender") {
+            Some(n) => Some(read_sender(doc, n, path)?),
+            None => None,
+        };
+        r.finish()?;
+        let npath = format!("{path}/notification");
+        let mut n = Seq::new(doc, n_el, npath.clone());
+        let message_id = n.text_required("messageId")?;
+        let service_id = n.text_required("serviceId")?;
+        let notification_date = n.date_required("notificationDate")?;
+        let ds_el = n.required("deliveryStatus")?;
+        n.finish()?;
+        let dpath = format!("{npath}/deliveryStatus");
+        let mut d = Seq::new(doc, ds_el, dpath.clone());
+        let rs = d.text_required("receiveStatus")?;
+        let accepted = match rs.trim() {
+            "MESSAGE_ACCEPTED" => true,
+            // the schema's spelling, and the corrected one
+            "MESSAGE_NOT_ACCTEPTED" | "MESSAGE_NOT_ACCEPTED" => false,
+            other => {
+                return Err(EnvelopeError::InvalidValue {
+                    field: format!("{dpath}/receiveStatus"),
+                    detail: format!("{other:?} is not MESSAGE_ACCEPTED or MESSAGE_NOT_ACCTEPTED"),
+                })
+            }
+        };
+        let status_date = d.date_required("statusDate")?;
+        let rm = d.text_required("resendMessage")?;
+        let resend = match rm.trim() {
+            "RESEND" => true,
+            "NOT_RESEND" => false,
+            other => {
+                return Err(EnvelopeError::InvalidValue {
+                    field: format!("{dpath}/resendMessage"),
+                    detail: format!("{other:?} is not RESEND or NOT_RESEND"),
+                })
+            }
+        };
+        let error = match d.optional("error") {
+            Some(e) => Some(crate::GatewayError::read(doc, e, &dpath)?),
+            None => None,
+        };
+        d.finish()?;
+        Ok(AsyncSendDeliveryNotification {
+            message_id,
+            service_id,
+            notification_date,
+            delivery_status: DeliveryStatus {
+                accepted,
+                status_date,
+                resend,
+                error,
+            },
+            request_date,
+            sender,
+        })
+    }
+}
+
+/// AsyncChannel `sendDeliveryNotificationResponse`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsyncSendDeliveryNotificationResponse {
+    /// `notificationId`.
+    pub notification_id: String,
+    /// `responseDate`.
+    pub response_date: OffsetDateTime,
+    /// `sessionId`.
+    pub session_id: String,
+}
+
+impl AsyncSendDeliveryNotificationResponse {
+    /// The whole envelope.
+    pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
+        let mut s = String::new();
+        s.push_str("<as:sendDeliveryNotificationResponse xmlns:as=\"");
+        s.push_str(ns::ASYNC_TYPES);
+        s.push_str("\"><response>");
+        xmlw::element(&mut s, "notificationId", &self.notification_id);
+        xmlw::element(
+            &mut s,
+            "responseDate",
+            &datetime::format(self.response_date),
+        );
+        xmlw::element(&mut s, "sessionId", &self.session_id);
+        s.push_str("</response></as:sendDeliveryNotificationResponse>");
+        Ok(wrap_envelope(version, &s))
+    }
+
+    /// Reads the response; a fault is [`EnvelopeError::Fault`].
+    pub fn parse(bytes: &[u8]) -> Result<AsyncSendDeliveryNotificationResponse, EnvelopeError> {
+        let p = parse_envelope(bytes)?;
+        let el = p.payload(ns::ASYNC_TYPES, "sendDeliveryNotificationResponse")?;
+        let doc = &p.doc;
+        let mut top = Seq::new(doc, el, "sendDeliveryNotificationResponse");
+        let response = top.required("response")?;
+        top.finish()?;
+        let mut s = Seq::new(doc, response, "sendDeliveryNotificationResponse/response");
+        let notification_id = s.text_required("notificationId")?;
+        let response_date = s.date_required("responseDate")?;
+        let session_id = s.text_required("sessionId")?;
+        s.finish()?;
+        Ok(AsyncSendDeliveryNotificationResponse {
+            notification_id,
+            response_date,
+            session_id,
+        })
+    }
+}

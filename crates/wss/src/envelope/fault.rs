@@ -29,7 +29,11 @@ pub struct GatewayError {
 }
 
 impl GatewayError {
-    fn read(doc: &Document, el: NodeId, path: &str) -> Result<GatewayError, EnvelopeError> {
+    pub(crate) fn read(
+        doc: &Document,
+        el: NodeId,
+        path: &str,
+    ) -> Result<GatewayError, EnvelopeError> {
         let element = doc.name(el).local.to_owned();
         let path = format!("{path}/{element}");
         let mut s = Seq::new(doc, el, path.clone());
@@ -54,7 +58,7 @@ impl GatewayError {
         })
     }
 
-    fn write_content(&self, out: &mut String) {
+    pub(crate) fn write_content(&self, out: &mut String) {
         xmlw::element(out, "errorCode", &self.error_code);
         xmlw::element(out, "errorMessage", &self.error_message);
         xmlw::opt_element(out, "errorData", self.error_data.as_deref());

@@ -15,8 +15,9 @@ mod sync;
 
 pub use asynch::{
     AsyncGetMessageStatus, AsyncGetMessageStatusResponse, AsyncGetMessages,
-    AsyncGetMessagesResponse, AsyncMessage, AsyncMessageInfo, AsyncSendMessage,
-    AsyncSendMessageResponse, MessageState, MessageType,
+    AsyncGetMessagesResponse, AsyncMessage, AsyncMessageInfo, AsyncSendDeliveryNotification,
+    AsyncSendDeliveryNotificationResponse, AsyncSendMessage, AsyncSendMessageResponse,
+    DeliveryStatus, MessageState, MessageType,
 };
 pub use common::{Property, Sender, SoapVersion};
 pub use data::Data;
