@@ -14,6 +14,8 @@ pub(crate) struct CurveConsts {
     pub(crate) q: &'static str,
     pub(crate) gx: &'static str,
     pub(crate) gy: &'static str,
+    /// `#E / q` (1 for the prime-order curves).
+    pub(crate) cofactor: u64,
 }
 
 /// id-tc26-gost-3410-12-512-paramSetA (= KZ 1.2.398.3.10.1.1.2.2.1).
@@ -24,6 +26,7 @@ pub(crate) const TC26_512_A: CurveConsts = CurveConsts {
     q: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF27E69532F48D89116FF22B8D4E0560609B4B38ABFAD2B85DCACDB1411F10B275",
     gx: "03",
     gy: "7503CFE87A836AE3A61B8816E25450E6CE5E1C93ACF1ABC1778064FDCBEFA921DF1626BE4FD036E93D75E6A50E3A41E98028FE5FC235F5B889A589CB5215F2A4",
+    cofactor: 1,
 };
 
 /// id-GostR3410-2001-CryptoPro-A-ParamSet (= KZ 1.2.398.3.10.1.1.1.1.1).
@@ -34,6 +37,7 @@ pub(crate) const CRYPTOPRO_A: CurveConsts = CurveConsts {
     q: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF6C611070995AD10045841B09B761B893",
     gx: "01",
     gy: "8D91E471E0989CDA27DF505A453F2B7635294F2DDF23E3B122ACC99C9E9F1E14",
+    cofactor: 1,
 };
 
 /// id-tc26-gost-3410-2012-256-paramSetA (Weierstrass form; cofactor 4, `q` is the subgroup order).
@@ -44,6 +48,7 @@ pub(crate) const TC26_256_A: CurveConsts = CurveConsts {
     q: "400000000000000000000000000000000FD8CDDFC87B6635C115AF556C360C67",
     gx: "91E38443A5E82C0D880923425712B2BB658B9196932E02C78B2582FE742DAA28",
     gy: "32879423AB1A0375895786C4BB46E9565FDE0B5344766740AF268ADB32322E5C",
+    cofactor: 4,
 };
 
 /// id-GostR3410-2001-TestParamSet: the curve of GOST R 34.10-2012 Appendix A, example 1.
@@ -54,6 +59,7 @@ pub(crate) const TEST_256: CurveConsts = CurveConsts {
     q: "8000000000000000000000000000000150FE8A1892976154C59CFC193ACCF5B3",
     gx: "02",
     gy: "08E2A8A0E65147D4BD6316030E16D19C85C97F0A9CA267122B96ABBCEA7E8FC8",
+    cofactor: 1,
 };
 
 /// id-tc26-gost-3410-2012-512-paramSetTest: the curve of GOST R 34.10-2012 Appendix A, example 2.
@@ -64,6 +70,7 @@ pub(crate) const TEST_512: CurveConsts = CurveConsts {
     q: "4531ACD1FE0023C7550D267B6B2FEE80922B14B2FFB90F04D4EB7C09B5D2D15DA82F2D7ECB1DBAC719905C5EECC423F1D86E25EDBE23C595D644AAF187E6E6DF",
     gx: "24D19CC64572EE30F396BF6EBBFD7A6C5213B3B3D7057CC825F91093A68CD762FD60611262CD838DC6B60AA7EEE804E28BC849977FAC33B4B530F1B120248A9A",
     gy: "2BB312A43BD2CE6E0D020613C857ACDDCFBF061E91E5F2C3F32447C259F39B2C83AB156D77F1496BF7EB3351E1EE4E43DC1A18B91B24640B6DBB92CB1ADD371E",
+    cofactor: 1,
 };
 
 /// A curve ready for computation. Field elements are in the representation of `fp`.
@@ -81,6 +88,9 @@ pub(crate) struct Curve<const N: usize> {
     pub(crate) q: [u64; N],
     /// The base point.
     pub(crate) g: Affine<N>,
+    /// `#E / q`; public keys on curves with a cofactor are checked to lie in the order-`q`
+    /// subgroup.
+    pub(crate) cofactor: u64,
     /// Byte length of field elements, scalars and digests (32 or 64).
     pub(crate) n_bytes: usize,
     /// `table[i][j] = (j+1)·32^i·G`, affine, for every signed radix-32 digit position `i`
@@ -114,6 +124,7 @@ impl<const N: usize> Curve<N> {
             b,
             b3,
             g,
+            cofactor: k.cofactor,
             n_bytes: 8 * N,
             table: Vec::new(),
         };

@@ -254,5 +254,10 @@ fn decode_point<const N: usize>(
     if !c.is_on_curve(&p) {
         return Err(GostError::InvalidPublicKey("the point is not on the curve"));
     }
+    if c.cofactor != 1 && !crate::mul::mul_vartime(c, &c.q, &p).is_identity() {
+        return Err(GostError::InvalidPublicKey(
+            "the point is not in the prime-order subgroup",
+        ));
+    }
     Ok(p)
 }

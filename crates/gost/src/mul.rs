@@ -203,3 +203,8 @@ pub(crate) fn double_mul_vartime<const N: usize>(
     }
     acc.add(&ag, c)
 }
+
+/// `k·P` in variable time (public inputs only).
+pub(crate) fn mul_vartime<const N: usize>(c: &Curve<N>, k: &[u64; N], p: &Affine<N>) -> Jac<N> {
+    double_mul_vartime(c, &[0u64; N], k, p)
+}

@@ -336,3 +336,62 @@ fn vartime_inversion_matches_fermat() {
     let x = c.fq.to_repr(&[5, 0, 0, 0]);
     assert_eq!(c.fq.invert_vartime(&x), c.fq.invert(&x));
 }
+
+/// tc26-256-A has cofactor 4: a point of small order (made by clearing the q part of a
+/// random curve point) is on the curve but must be refused as a public key; real keys pass.
+#[test]
+fn tc26_256a_rejects_points_outside_the_subgroup() {
+    use crate::limbs;
+    let c = crate::curve::tc26_256_a();
+    let f = &c.fp;
+    // (p + 1) / 4, for square roots (p ≡ 3 mod 4)
+    let p = *f.modulus();
+    let (p1, _) = limbs::add(&p, &[1, 0, 0, 0]);
+    let exp = [
+        (p1[0] >> 2) | (p1[1] << 62),
+        (p1[1] >> 2) | (p1[2] << 62),
+        (p1[2] >> 2) | (p1[3] << 62),
+        p1[3] >> 2,
+    ];
+    let pow = |base: &[u64; 4]| {
+        let mut acc = f.one();
+        for i in (0..256).rev() {
+            acc = f.sqr(&acc);
+            if (exp[i / 64] >> (i % 64)) & 1 == 1 {
+                acc = f.mul(&acc, base);
+            }
+        }
+        acc
+    };
+    let mut found = 0;
+    for x0 in 1u64..200 {
+        let x = f.to_repr(&[x0, 0, 0, 0]);
+        let rhs = f.add(&f.add(&f.mul(&f.sqr(&x), &x), &c.mul_a(&x)), &c.b);
+        let y = pow(&rhs);
+        if f.sqr(&y) != rhs {
+            continue;
+        }
+        let small = crate::mul::mul_vartime(c, &c.q, &crate::point::Affine { x, y });
+        if small.is_identity() {
+            continue;
+        }
+        // normalise and encode the small-order point
+        let zi = f.invert(&small.z);
+        let ax = f.mul(&small.x, &f.sqr(&zi));
+        let ay = f.mul(&small.y, &f.mul(&f.sqr(&zi), &zi));
+        let mut xy = limbs::to_le_bytes(&f.to_uint(&ax), 32);
+        xy.extend(limbs::to_le_bytes(&f.to_uint(&ay), 32));
+        assert!(c.is_on_curve(&crate::point::Affine { x: ax, y: ay }));
+        assert_eq!(
+            VerifyingKey::from_xy_le(ParamSet::Tc26_256A, &xy).unwrap_err(),
+            GostError::InvalidPublicKey("the point is not in the prime-order subgroup")
+        );
+        found += 1;
+        if found == 3 {
+            break;
+        }
+    }
+    assert_eq!(found, 3, "no small-order points found");
+    let key = SigningKey::generate(ParamSet::Tc26_256A).unwrap();
+    assert!(VerifyingKey::from_xy_le(ParamSet::Tc26_256A, key.verifying_key().to_xy_le()).is_ok());
+}
