@@ -337,7 +337,60 @@ fn verify_reads_a_ws_security_transport_signature() {
         "{}",
         String::from_utf8_lossy(&v.stderr)
     );
+    // recognised as WS-Security: reported as a transport signature over the Body
     let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
-    assert_eq!(j["signatures"][0]["references"][0]["signed"], "soap:Body");
-    assert_eq!(j["signatures"][0]["signer"]["iin"], "123456789011");
+    assert_eq!(j["valid"], true);
+    assert_eq!(j["signed_parts"][0]["part"], "body");
+    assert_eq!(j["signer"]["iin"], "123456789011");
+    assert_eq!(j["certificate"], "not-checked");
+
+    // --expect-iin is applied to the transport signer too (through the certificate policy)
+    let v = tanba(
+        &[
+            "verify",
+            "-",
+            "--expect-iin",
+            "123456789099",
+            "--trust",
+            tanba_testdata::nca("ca/nca_rsa_test.crt").to_str().unwrap(),
+            "--at",
+            "2021-06-01T00:00:00Z",
+            "--no-revocation",
+            "--allow-test-identifiers",
+        ],
+        &[],
+        Some(&o.stdout),
+    );
+    assert_eq!(
+        v.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
+
+    // a wrapping attempt (a copy of the Body placed in the header) is refused by the
+    // WS-Security rules, which a plain XMLDSig check would not apply
+    let signed = String::from_utf8(o.stdout.clone()).unwrap();
+    let wrapped = signed.replacen(
+        "</soap:Header>",
+        "<soap:Body><x:req xmlns:x=\"urn:x\">2</x:req></soap:Body></soap:Header>",
+        1,
+    );
+    assert_ne!(wrapped, signed);
+    let v = tanba(
+        &["verify", "-", "--no-cert-check"],
+        &[],
+        Some(wrapped.as_bytes()),
+    );
+    assert_eq!(
+        v.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&v.stderr).contains("Body"),
+        "{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
 }

@@ -17,7 +17,9 @@ Examples:
   tanba verify signed.xml
   tanba verify signed.xml --json --expect-iin 123456789011
 
-Checks every ds:Signature (any prefix) with same-document references only; documents
+A SOAP envelope with a wsse:Security header is recognised and checked as `tanba wss verify`
+does (transport signature over this envelope's Body, timestamp window, signer certificate).
+Otherwise: checks every ds:Signature (any prefix) with same-document references only; documents
 signed by several Kalkan/NCANode signers are checked in peeling order and reported in
 signing order. SHA-1 based signatures are refused unless --allow-legacy is given.
 Each signer's certificate (from KeyInfo; the other KeyInfo certificates serve as chain
@@ -62,6 +64,28 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), CliError> {
     let name = display_name(&args.file);
     let xml = read_input(&args.file)?;
+    if tanba_wss::is_ws_security_envelope(&xml) {
+        // A SOAP envelope with a wsse:Security header: the transport signature is checked
+        // with the WS-Security rules (the signed Body must be this envelope's Body, …).
+        let wss_args = crate::cmd::wss::VerifyArgs {
+            envelope: args.file.clone(),
+            validation: args.validation.clone(),
+            pinned: Vec::new(),
+            max_skew: 300,
+            require_timestamp: false,
+            require_header: Vec::new(),
+            no_cert_check: args.no_cert_check,
+            allow_legacy: args.allow_legacy,
+            json: args.json,
+        };
+        return crate::cmd::wss::verify_envelope(
+            &name,
+            &xml,
+            &wss_args,
+            args.expect_iin.as_deref(),
+            args.expect_bin.as_deref(),
+        );
+    }
     let opts = VerifyOptions {
         allow_legacy: args.allow_legacy,
         discard_digested_bytes: true,

@@ -171,6 +171,18 @@ fn parse_header(s: &str) -> Result<(String, String), CliError> {
 fn verify(args: &VerifyArgs) -> Result<(), CliError> {
     let name = display_name(&args.envelope);
     let xml = read_input(&args.envelope)?;
+    verify_envelope(&name, &xml, args, None, None)
+}
+
+/// Verify an already-read envelope (`tanba wss verify`, and `tanba verify` when it recognises
+/// a WS-Security envelope); `expect_iin` / `expect_bin` also require the signer's identifier.
+pub fn verify_envelope(
+    name: &str,
+    xml: &[u8],
+    args: &VerifyArgs,
+    expect_iin: Option<&str>,
+    expect_bin: Option<&str>,
+) -> Result<(), CliError> {
     let at = match &args.validation.at {
         Some(s) => Some(
             time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
@@ -204,7 +216,7 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
     let cert_ctx = if args.no_cert_check {
         None
     } else {
-        let policy = make_policy(&args.validation, RequiredUsage::Any, None, None)?;
+        let policy = make_policy(&args.validation, RequiredUsage::Any, expect_iin, expect_bin)?;
         Some((
             policy,
             load_pool(&args.validation)?,
@@ -212,7 +224,7 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
         ))
     };
 
-    let result = tanba_wss::verify(&xml, &opts);
+    let result = tanba_wss::verify(xml, &opts);
     let v = match result {
         Ok(v) => v,
         Err(e) => {
