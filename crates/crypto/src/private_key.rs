@@ -166,7 +166,9 @@ impl PrivateKey {
         } else {
             32
         };
-        let scalar = gost_scalar_le(pki.private_key, n)?;
+        // The KZ 2004 key stores `INTEGER d`; the other layouts are octet strings.
+        let integer_first = oid == OIDS_GOST2004[0];
+        let scalar = gost_scalar_le(pki.private_key, n, integer_first)?;
         Ok(PrivateKey {
             algorithm: KeyAlgorithm::Gost {
                 kind,
@@ -233,19 +235,42 @@ impl PrivateKey {
 
 /// The GOST private scalar from the PKCS#8 `privateKey` OCTET STRING contents: accepts
 /// `OCTET STRING { OCTET STRING (n, LE) }` (Kalkan), a bare n-byte LE string (OpenSSL gost
-/// engine) and `INTEGER d` (big-endian; the 2004 layout). Returns n bytes, little-endian.
-fn gost_scalar_le(private_key: &[u8], n: usize) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    if let Ok(inner) = der::asn1::OctetStringRef::from_der(private_key) {
+/// engine) and `INTEGER d` (big-endian; the KZ 2004 layout). Returns n bytes, little-endian.
+///
+/// The layouts overlap (a raw n-byte scalar may happen to parse as DER), so the order is
+/// decided by what the key's OID says: for the KZ 2004 key (`integer_first`) an INTEGER is
+/// tried first; otherwise a wrapped OCTET STRING counts only when it holds exactly n bytes,
+/// and any other n-byte value is the raw scalar.
+fn gost_scalar_le(
+    private_key: &[u8],
+    n: usize,
+    integer_first: bool,
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let as_integer = || {
+        der::asn1::UintRef::from_der(private_key).ok().map(|int| {
+            let mut le: Vec<u8> = int.as_bytes().iter().rev().copied().collect();
+            let out = fixed_le(&le, n);
+            le.zeroize();
+            out
+        })
+    };
+    if integer_first {
+        if let Some(out) = as_integer() {
+            return out;
+        }
+    }
+    let wrapped = der::asn1::OctetStringRef::from_der(private_key).ok();
+    if let Some(inner) = wrapped.filter(|o| o.as_bytes().len() == n) {
         return fixed_le(inner.as_bytes(), n);
     }
-    if let Ok(int) = der::asn1::UintRef::from_der(private_key) {
-        let mut le: Vec<u8> = int.as_bytes().iter().rev().copied().collect();
-        let out = fixed_le(&le, n);
-        le.zeroize();
-        return out;
-    }
     if private_key.len() == n {
-        return Ok(Zeroizing::new(private_key.to_vec()));
+        return fixed_le(private_key, n);
+    }
+    if let Some(inner) = wrapped {
+        return fixed_le(inner.as_bytes(), n);
+    }
+    if let Some(out) = as_integer() {
+        return out;
     }
     Err(CryptoError::InvalidPrivateKey(format!(
         "GOST private key is neither OCTET STRING, INTEGER nor {n} raw bytes"
@@ -294,19 +319,43 @@ mod tests {
         // OCTET STRING { OCTET STRING (4) }  with n = 4
         let wrapped = [0x04, 0x04, 1, 2, 3, 4];
         assert_eq!(
-            gost_scalar_le(&wrapped, 4).unwrap().as_slice(),
+            gost_scalar_le(&wrapped, 4, false).unwrap().as_slice(),
             &[1, 2, 3, 4]
         );
         // INTEGER 0x01020304 (BE) -> LE 04 03 02 01
         let int = [0x02, 0x04, 1, 2, 3, 4];
-        assert_eq!(gost_scalar_le(&int, 4).unwrap().as_slice(), &[4, 3, 2, 1]);
+        assert_eq!(
+            gost_scalar_le(&int, 4, true).unwrap().as_slice(),
+            &[4, 3, 2, 1]
+        );
         // raw
         assert_eq!(
-            gost_scalar_le(&[9, 9, 9, 9], 4).unwrap().as_slice(),
+            gost_scalar_le(&[9, 9, 9, 9], 4, false).unwrap().as_slice(),
             &[9, 9, 9, 9]
         );
-        assert!(gost_scalar_le(&[0x04, 0x02, 0, 0], 4).is_err());
-        assert!(gost_scalar_le(&[1, 2, 3], 4).is_err());
+        assert!(gost_scalar_le(&[0x04, 0x02, 0, 0], 4, false).is_ok()); // raw: 4 bytes
+        assert!(gost_scalar_le(&[0x04, 0x04, 0, 0, 0, 0], 4, false).is_err()); // wrapped zero
+        assert!(gost_scalar_le(&[1, 2, 3], 4, false).is_err());
+        // a raw scalar whose bytes happen to look like DER is still read as raw
+        assert_eq!(
+            gost_scalar_le(&[0x04, 0x02, 7, 8], 4, false)
+                .unwrap()
+                .as_slice(),
+            &[0x04, 0x02, 7, 8]
+        );
+        assert_eq!(
+            gost_scalar_le(&[0x02, 0x02, 7, 8], 4, false)
+                .unwrap()
+                .as_slice(),
+            &[0x02, 0x02, 7, 8]
+        );
+        // the INTEGER layout (KZ 2004) wins when the OID says so
+        assert_eq!(
+            gost_scalar_le(&[0x02, 0x02, 7, 8], 4, true)
+                .unwrap()
+                .as_slice(),
+            &[8, 7, 0, 0]
+        );
     }
 
     #[test]
