@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod cmd;
 mod error;
 mod io;
+mod keyarg;
 
 /// tanba (таңба, "mark") — sign and verify Kazakh e-government XML: canonicalization,
 /// XMLDSig and WS-Security signatures, NCA RK keys and certificates.

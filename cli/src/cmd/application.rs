@@ -1,19 +1,18 @@
 //! `tanba application` — build an application from JSON, sign it as the applicant (after
 //! the pre-sign checks), countersign it as an operator, verify it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
-use tanba_crypto::KeySigner;
 use tanba_egov::{
     countersign_application, sign_application, verify_application, Application, BuildContext,
-    EgovError, Timestamp,
+    EgovError, Signed, Timestamp,
 };
-use tanba_keys::{KeyPurpose, KeySelector, Keystore, Password};
 
 use crate::cmd::licence::CheckArgs;
 use crate::error::CliError;
-use crate::io::{display_name, read_input, write_output, PasswordArgs};
+use crate::io::{display_name, read_input, write_output};
+use crate::keyarg::KeyArgs;
 
 /// Arguments of `tanba application`.
 #[derive(Debug, clap::Args)]
@@ -87,61 +86,6 @@ pub struct BuildArgs {
     /// Write the XML here (atomically) instead of stdout.
     #[arg(long, value_name = "F")]
     pub out: Option<PathBuf>,
-}
-
-/// Which key signs: a PKCS#12 keystore, or a PKCS#8/PEM key with `--cert`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct KeyArgs {
-    /// The signing key: an NCA RK PKCS#12 (.p12), or a PKCS#8 / PEM private key (then
-    /// give --cert).
-    #[arg(long, value_name = "P12|KEY")]
-    pub key: PathBuf,
-    /// Certificates (PEM/DER, signer first) for a PKCS#8 / PEM key.
-    #[arg(long, value_name = "CERT")]
-    pub cert: Option<PathBuf>,
-    /// Key alias in the keystore (default: its only key, or its signing key).
-    #[arg(long)]
-    pub alias: Option<String>,
-    #[command(flatten)]
-    pub password: PasswordArgs,
-}
-
-impl KeyArgs {
-    /// Open the key as a signer with its certificate chain.
-    pub fn signer(&self) -> Result<KeySigner, CliError> {
-        let name = self.key.display().to_string();
-        let bytes = std::fs::read(&self.key)
-            .map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
-        let store = if bytes.starts_with(b"-----BEGIN") {
-            let cert_path = self.cert.as_ref().ok_or_else(|| {
-                CliError::input(format!(
-                    "{name} is a loose key: give its certificate with --cert"
-                ))
-            })?;
-            let certs = std::fs::read(cert_path).map_err(|e| {
-                CliError::input(format!("cannot read {}: {e}", cert_path.display()))
-            })?;
-            let encrypted = bytes.starts_with(b"-----BEGIN ENCRYPTED");
-            let pw = if encrypted {
-                Some(self.password.read(&name)?)
-            } else {
-                None
-            };
-            let pw = pw.as_ref().map(|p| Password::new(p.as_str()));
-            Keystore::from_pkcs8(&bytes, pw.as_ref(), &certs)
-        } else {
-            let pw = self.password.read(&name)?;
-            Keystore::open_pkcs12(&bytes, &Password::new(pw.as_str()))
-        }
-        .map_err(|e| CliError::input(format!("{name}: {e}")))?;
-        match &self.alias {
-            Some(a) => store.signer(&KeySelector::Alias(a.clone())),
-            None => store
-                .signer(&KeySelector::Single)
-                .or_else(|_| store.signer(&KeySelector::Purpose(KeyPurpose::Sign))),
-        }
-        .map_err(|e| CliError::input(format!("{name}: {e}")))
-    }
 }
 
 /// `tanba application sign`.
@@ -249,6 +193,16 @@ pub fn egov_error(name: &str, e: EgovError) -> CliError {
     }
 }
 
+/// Write a signed document to `out` (or stdout); with `--out`, say on stderr who signed
+/// (`verb` = "signed", "countersigned").
+pub fn write_signed(out: Option<&Path>, signed: &Signed, verb: &str) -> Result<(), CliError> {
+    write_output(out, &signed.xml)?;
+    if out.is_some() {
+        eprintln!("{verb} by {}", signed.signer.describe());
+    }
+    Ok(())
+}
+
 /// A new application id: `APP-` and 16 hex digits from the clock and the process.
 pub fn new_application_id() -> String {
     use std::hash::{BuildHasher, Hasher};
@@ -281,11 +235,7 @@ fn sign(a: &SignArgs) -> Result<(), CliError> {
     let signer = a.key.signer()?;
     let signed = sign_application(&xml, &signer, &checker, a.attachments.as_deref())
         .map_err(|e| egov_error(&name, e))?;
-    write_output(a.out.as_deref(), &signed.xml)?;
-    if a.out.is_some() {
-        eprintln!("signed by {}", signed.signer.describe());
-    }
-    Ok(())
+    write_signed(a.out.as_deref(), &signed, "signed")
 }
 
 fn countersign(a: &CountersignArgs) -> Result<(), CliError> {
@@ -295,11 +245,7 @@ fn countersign(a: &CountersignArgs) -> Result<(), CliError> {
     let signer = a.key.signer()?;
     let signed = countersign_application(&xml, &signer, &checker, a.operator_bin.as_deref())
         .map_err(|e| egov_error(&name, e))?;
-    write_output(a.out.as_deref(), &signed.xml)?;
-    if a.out.is_some() {
-        eprintln!("countersigned by {}", signed.signer.describe());
-    }
-    Ok(())
+    write_signed(a.out.as_deref(), &signed, "countersigned")
 }
 
 fn verify(a: &VerifyArgs) -> Result<(), CliError> {

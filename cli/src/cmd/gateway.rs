@@ -12,10 +12,11 @@ use tanba_egov::gateway::{
 use tanba_egov::{sign_transport, verify_transport, Digits12};
 use time::OffsetDateTime;
 
-use crate::cmd::application::{egov_error, KeyArgs};
+use crate::cmd::application::egov_error;
 use crate::cmd::licence::CheckArgs;
 use crate::error::CliError;
 use crate::io::write_output;
+use crate::keyarg::KeyArgs;
 
 /// Arguments of `tanba gateway`.
 #[derive(Debug, clap::Args)]
@@ -120,43 +121,37 @@ fn digits(v: &str, what: &str) -> Result<Digits12, CliError> {
 /// Run the command.
 pub fn run(args: &Args) -> Result<(), CliError> {
     let now = OffsetDateTime::now_utc();
-    let (envelope, common, is_fl) = match &args.command {
-        Sub::QueryIin(a) => {
-            let signer = a.common.key.signer()?;
-            let q = gbdfl_query(
+    let common = match &args.command {
+        Sub::QueryIin(a) => &a.common,
+        Sub::QueryBin(a) => &a.common,
+    };
+    let signer = common.key.signer()?;
+    let (query, is_fl) = match &args.command {
+        Sub::QueryIin(a) => (
+            gbdfl_query(
                 &digits(&a.iin, "IIN")?,
-                &a.common.sender_id,
+                &common.sender_id,
                 &a.sender_code,
-                a.common.message_id.as_deref(),
+                common.message_id.as_deref(),
                 now,
-            )
-            .map_err(|e| egov_error("query", e))?;
-            (
-                sign_transport(q.as_bytes(), &signer)
-                    .map_err(|e| egov_error("transport signature", e))?,
-                &a.common,
-                true,
-            )
-        }
-        Sub::QueryBin(a) => {
-            let signer = a.common.key.signer()?;
-            let q = gbdul_query(
+            ),
+            true,
+        ),
+        Sub::QueryBin(a) => (
+            gbdul_query(
                 &digits(&a.bin, "BIN")?,
                 &digits(&a.requestor_bin, "--requestor-bin")?,
-                &a.common.sender_id,
+                &common.sender_id,
                 &signer,
-                a.common.message_id.as_deref(),
+                common.message_id.as_deref(),
                 now,
-            )
-            .map_err(|e| egov_error("query", e))?;
-            (
-                sign_transport(q.as_bytes(), &signer)
-                    .map_err(|e| egov_error("transport signature", e))?,
-                &a.common,
-                false,
-            )
-        }
+            ),
+            false,
+        ),
     };
+    let query = query.map_err(|e| egov_error("query", e))?;
+    let envelope = sign_transport(query.as_bytes(), &signer)
+        .map_err(|e| egov_error("transport signature", e))?;
     send_and_report(common, &envelope, |body| {
         if is_fl {
             serde_json::to_value(parse_gbdfl_response(body).map_err(|e| egov_error("response", e))?)

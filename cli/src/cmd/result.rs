@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use tanba_egov::{sign_result, ResultDocument, Timestamp};
 
-use crate::cmd::application::{egov_error, KeyArgs};
+use crate::cmd::application::{egov_error, write_signed};
 use crate::cmd::licence::CheckArgs;
 use crate::error::CliError;
 use crate::io::{display_name, read_input, write_output};
+use crate::keyarg::KeyArgs;
 
 /// Arguments of `tanba result`.
 #[derive(Debug, clap::Args)]
@@ -86,11 +87,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             let checker = a.check.checker()?;
             let signer = a.key.signer()?;
             let signed = sign_result(&xml, &signer, &checker).map_err(|e| egov_error(&name, e))?;
-            write_output(a.out.as_deref(), &signed.xml)?;
-            if a.out.is_some() {
-                eprintln!("signed by {}", signed.signer.describe());
-            }
-            Ok(())
+            write_signed(a.out.as_deref(), &signed, "signed")
         }
     }
 }

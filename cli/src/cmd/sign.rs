@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use tanba_dsig::{sign, Placement, SignOptions, SignTarget};
-use tanba_keys::{KeyPurpose, KeySelector, Keystore, Password};
 
 use crate::error::CliError;
 use crate::io::{display_name, read_input, write_output, PasswordArgs};
+use crate::keyarg::pkcs12_signer;
 
 /// Arguments of `tanba sign`.
 #[derive(Debug, clap::Args)]
@@ -54,19 +54,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), CliError> {
     let name = display_name(&args.file);
     let xml = read_input(&args.file)?;
-    let key_name = args.key.display().to_string();
-    let p12 = std::fs::read(&args.key)
-        .map_err(|e| CliError::input(format!("cannot read {key_name}: {e}")))?;
-    let password = args.password.read(&key_name)?;
-    let store = Keystore::open_pkcs12(&p12, &Password::new(password.as_str()))
-        .map_err(|e| CliError::input(format!("{key_name}: {e}")))?;
-    let signer = match &args.alias {
-        Some(a) => store.signer(&KeySelector::Alias(a.clone())),
-        None => store
-            .signer(&KeySelector::Single)
-            .or_else(|_| store.signer(&KeySelector::Purpose(KeyPurpose::Sign))),
-    }
-    .map_err(|e| CliError::input(format!("{key_name}: {e}")))?;
+    let signer = pkcs12_signer(&args.key, &args.password, args.alias.as_deref())?;
 
     let mut opts = if args.compact {
         SignOptions::compact()

@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use tanba_keys::{KeyPurpose, KeySelector, Keystore, Password};
 use tanba_pki::{RequiredUsage, Validator, Verdict};
 use tanba_wss::{KeyInfoForm, SignOptions, SignedPart, TokenReference, VerifyOptions};
 
 use super::cert_check::{add_evidence, load_pool, make_fetcher, make_policy, ValidationArgs};
 use crate::error::CliError;
 use crate::io::{display_name, read_input, write_output, PasswordArgs};
+use crate::keyarg::pkcs12_signer;
 
 /// Arguments of `tanba wss`.
 #[derive(Debug, clap::Args)]
@@ -129,19 +129,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 fn sign(args: &SignArgs) -> Result<(), CliError> {
     let name = display_name(&args.envelope);
     let xml = read_input(&args.envelope)?;
-    let key_name = args.key.display().to_string();
-    let p12 = std::fs::read(&args.key)
-        .map_err(|e| CliError::input(format!("cannot read {key_name}: {e}")))?;
-    let password = args.password.read(&key_name)?;
-    let store = Keystore::open_pkcs12(&p12, &Password::new(password.as_str()))
-        .map_err(|e| CliError::input(format!("{key_name}: {e}")))?;
-    let signer = match &args.alias {
-        Some(a) => store.signer(&KeySelector::Alias(a.clone())),
-        None => store
-            .signer(&KeySelector::Single)
-            .or_else(|_| store.signer(&KeySelector::Purpose(KeyPurpose::Sign))),
-    }
-    .map_err(|e| CliError::input(format!("{key_name}: {e}")))?;
+    let signer = pkcs12_signer(&args.key, &args.password, args.alias.as_deref())?;
     let mut opts = SignOptions::new();
     if args.bst {
         opts = opts.with_key_info(KeyInfoForm::BinarySecurityToken);

@@ -1,0 +1,93 @@
+//! Opening the signing key shared by every signing command: a PKCS#12 keystore (`--key`,
+//! `--password-env` / `--password-file`, `--alias`), or a PKCS#8 / PEM key with `--cert`.
+
+use std::path::{Path, PathBuf};
+
+use tanba_crypto::KeySigner;
+use tanba_keys::{KeyPurpose, KeySelector, Keystore, Password};
+
+use crate::error::CliError;
+use crate::io::PasswordArgs;
+
+/// Which key signs: a PKCS#12 keystore, or a PKCS#8/PEM key with `--cert`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct KeyArgs {
+    /// The signing key: an NCA RK PKCS#12 (.p12), or a PKCS#8 / PEM private key (then
+    /// give --cert).
+    #[arg(long, value_name = "P12|KEY")]
+    pub key: PathBuf,
+    /// Certificates (PEM/DER, signer first) for a PKCS#8 / PEM key.
+    #[arg(long, value_name = "CERT")]
+    pub cert: Option<PathBuf>,
+    /// Key alias in the keystore (default: its only key, or its signing key).
+    #[arg(long)]
+    pub alias: Option<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+impl KeyArgs {
+    /// Open the key as a signer with its certificate chain.
+    pub fn signer(&self) -> Result<KeySigner, CliError> {
+        let (name, bytes) = read_key(&self.key)?;
+        if !bytes.starts_with(b"-----BEGIN") {
+            let store = open_pkcs12(&name, &bytes, &self.password)?;
+            return select_signer(&name, &store, self.alias.as_deref());
+        }
+        let cert_path = self.cert.as_ref().ok_or_else(|| {
+            CliError::input(format!(
+                "{name} is a loose key: give its certificate with --cert"
+            ))
+        })?;
+        let certs = std::fs::read(cert_path)
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", cert_path.display())))?;
+        let encrypted = bytes.starts_with(b"-----BEGIN ENCRYPTED");
+        let pw = if encrypted {
+            Some(self.password.read(&name)?)
+        } else {
+            None
+        };
+        let pw = pw.as_ref().map(|p| Password::new(p.as_str()));
+        let store = Keystore::from_pkcs8(&bytes, pw.as_ref(), &certs)
+            .map_err(|e| CliError::input(format!("{name}: {e}")))?;
+        select_signer(&name, &store, self.alias.as_deref())
+    }
+}
+
+/// Open a PKCS#12 keystore file and pick its signer (`alias`, else its only key, else its
+/// signing key); errors name the file.
+pub fn pkcs12_signer(
+    key: &Path,
+    password: &PasswordArgs,
+    alias: Option<&str>,
+) -> Result<KeySigner, CliError> {
+    let (name, bytes) = read_key(key)?;
+    let store = open_pkcs12(&name, &bytes, password)?;
+    select_signer(&name, &store, alias)
+}
+
+/// The key file's name for messages and its bytes.
+fn read_key(key: &Path) -> Result<(String, Vec<u8>), CliError> {
+    let name = key.display().to_string();
+    let bytes =
+        std::fs::read(key).map_err(|e| CliError::input(format!("cannot read {name}: {e}")))?;
+    Ok((name, bytes))
+}
+
+/// Open PKCS#12 `bytes` with the password asked for `name`.
+fn open_pkcs12(name: &str, bytes: &[u8], password: &PasswordArgs) -> Result<Keystore, CliError> {
+    let pw = password.read(name)?;
+    Keystore::open_pkcs12(bytes, &Password::new(pw.as_str()))
+        .map_err(|e| CliError::input(format!("{name}: {e}")))
+}
+
+/// The key named by `alias`, else the store's only key, else its signing key.
+fn select_signer(name: &str, store: &Keystore, alias: Option<&str>) -> Result<KeySigner, CliError> {
+    match alias {
+        Some(a) => store.signer(&KeySelector::Alias(a.to_owned())),
+        None => store
+            .signer(&KeySelector::Single)
+            .or_else(|_| store.signer(&KeySelector::Purpose(KeyPurpose::Sign))),
+    }
+    .map_err(|e| CliError::input(format!("{name}: {e}")))
+}
