@@ -54,16 +54,28 @@ impl KeyArgs {
     }
 }
 
-/// Open a PKCS#12 keystore file and pick its signer (`alias`, else its only key, else its
-/// signing key); errors name the file.
-pub fn pkcs12_signer(
-    key: &Path,
-    password: &PasswordArgs,
-    alias: Option<&str>,
-) -> Result<KeySigner, CliError> {
-    let (name, bytes) = read_key(key)?;
-    let store = open_pkcs12(&name, &bytes, password)?;
-    select_signer(&name, &store, alias)
+/// A PKCS#12 keystore only (`tanba sign`, `tanba wss sign`): `--key`, the password flags,
+/// `--alias`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Pkcs12Args {
+    /// The PKCS#12 keystore (NCA RK .p12).
+    #[arg(long, value_name = "P12")]
+    pub key: PathBuf,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Key alias in the keystore (default: its signing key, or its only key).
+    #[arg(long)]
+    pub alias: Option<String>,
+}
+
+impl Pkcs12Args {
+    /// Open the keystore and pick its signer (`--alias`, else its only key, else its
+    /// signing key); errors name the file.
+    pub fn signer(&self) -> Result<KeySigner, CliError> {
+        let (name, bytes) = read_key(&self.key)?;
+        let store = open_pkcs12(&name, &bytes, &self.password)?;
+        select_signer(&name, &store, self.alias.as_deref())
+    }
 }
 
 /// The key file's name for messages and its bytes.

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use tanba_dsig::{sign, Placement, SignOptions, SignTarget};
 
 use crate::error::CliError;
-use crate::io::{display_name, read_input, write_output, PasswordArgs};
-use crate::keyarg::pkcs12_signer;
+use crate::io::{display_name, read_input, write_output};
+use crate::keyarg::Pkcs12Args;
 
 /// Arguments of `tanba sign`.
 #[derive(Debug, clap::Args)]
@@ -27,14 +27,8 @@ Exit codes: 0 signed, 2 unreadable input, wrong password, no such Id, unusable k
 pub struct Args {
     /// The XML document to sign (`-` for stdin).
     pub file: PathBuf,
-    /// The PKCS#12 keystore (NCA RK .p12).
-    #[arg(long, value_name = "P12")]
-    pub key: PathBuf,
     #[command(flatten)]
-    pub password: PasswordArgs,
-    /// Key alias in the keystore (default: its signing key, or its only key).
-    #[arg(long)]
-    pub alias: Option<String>,
+    pub key: Pkcs12Args,
     /// Sign the element with this Id instead of the whole document.
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
@@ -54,7 +48,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), CliError> {
     let name = display_name(&args.file);
     let xml = read_input(&args.file)?;
-    let signer = pkcs12_signer(&args.key, &args.password, args.alias.as_deref())?;
+    let signer = args.key.signer()?;
 
     let mut opts = if args.compact {
         SignOptions::compact()

@@ -8,8 +8,8 @@ use tanba_wss::{KeyInfoForm, SignOptions, SignedPart, TokenReference, VerifyOpti
 
 use super::cert_check::{add_evidence, load_pool, make_fetcher, make_policy, ValidationArgs};
 use crate::error::CliError;
-use crate::io::{display_name, read_input, write_output, PasswordArgs};
-use crate::keyarg::pkcs12_signer;
+use crate::io::{display_name, read_input, write_output};
+use crate::keyarg::Pkcs12Args;
 
 /// Arguments of `tanba wss`.
 #[derive(Debug, clap::Args)]
@@ -47,14 +47,8 @@ Exit codes: 0 signed, 2 unreadable input, not an envelope, wrong password, unusa
 pub struct SignArgs {
     /// The SOAP envelope (`-` for stdin).
     pub envelope: PathBuf,
-    /// The PKCS#12 keystore (NCA RK .p12).
-    #[arg(long, value_name = "P12")]
-    pub key: PathBuf,
     #[command(flatten)]
-    pub password: PasswordArgs,
-    /// Key alias in the keystore (default: its signing key, or its only key).
-    #[arg(long)]
-    pub alias: Option<String>,
+    pub key: Pkcs12Args,
     /// Add a signed wsu:Timestamp valid for this many seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timestamp: Option<u32>,
@@ -129,7 +123,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 fn sign(args: &SignArgs) -> Result<(), CliError> {
     let name = display_name(&args.envelope);
     let xml = read_input(&args.envelope)?;
-    let signer = pkcs12_signer(&args.key, &args.password, args.alias.as_deref())?;
+    let signer = args.key.signer()?;
     let mut opts = SignOptions::new();
     if args.bst {
         opts = opts.with_key_info(KeyInfoForm::BinarySecurityToken);
