@@ -78,6 +78,11 @@ struct Builder<'t> {
     xml_ns: u32,
     scratch: String,
     raw_buf: Vec<RawAttr<'t>>,
+    /// Whether the document contains a CR anywhere (one scan up front saves a search
+    /// per text run on the usual LF-only documents).
+    any_cr: bool,
+    /// Whether the document contains `]]>` anywhere (a CDATA end, or an error in text).
+    any_cdata_end: bool,
 }
 
 pub(crate) fn build(text: String, opts: &ParseOptions) -> Result<Document, XmlError> {
@@ -173,6 +178,8 @@ impl<'t> Builder<'t> {
             xml_ns,
             scratch: String::new(),
             raw_buf: Vec::new(),
+            any_cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
+            any_cdata_end: memchr::memmem::find(text.as_bytes(), b"]]>").is_some(),
         }
     }
 
@@ -392,7 +399,7 @@ impl<'t> Builder<'t> {
         };
         let raw = &self.text.as_bytes()[s..e];
         let mut has_cr = false;
-        if memchr::memchr2(b']', b'\r', raw).is_some() {
+        if (self.any_cr || self.any_cdata_end) && memchr::memchr2(b']', b'\r', raw).is_some() {
             if let Some(i) = memchr::memmem::find(raw, b"]]>") {
                 return Err(self.malformed(s + i, "']]>' is not allowed in character data"));
             }
@@ -427,7 +434,7 @@ impl<'t> Builder<'t> {
         cs: usize,
         ce: usize,
     ) -> Result<(), XmlError> {
-        if memchr::memchr(b'\r', &self.text.as_bytes()[cs..ce]).is_some() {
+        if self.any_cr && memchr::memchr(b'\r', &self.text.as_bytes()[cs..ce]).is_some() {
             return self.owned_node(kind, s, e, cs, ce, false);
         }
         if ce - cs > self.opts.limits.text_length() {
