@@ -1,22 +1,10 @@
 //! `tanba application build` / `sign` / `countersign` / `verify` with the test PKI keys:
 //! field-naming errors (exit 2), refusals that write nothing (exit 1), both signers reported.
 
+mod common;
+
+use common::{pki, run, tanba};
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn tanba(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args(args)
-        .output()
-        .expect("run tanba")
-}
-
-fn pki(rel: &str) -> String {
-    tanba_testdata::own(&format!("pki/{rel}"))
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
 
 fn checks() -> Vec<String> {
     [
@@ -70,11 +58,6 @@ fn build(dir: &std::path::Path, applicant: serde_json::Value) -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     app
-}
-
-fn run(args: Vec<String>) -> Output {
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    tanba(&refs)
 }
 
 #[test]

@@ -2,24 +2,12 @@
 //! --exclusive, stdin, and the exit-2 paths (malformed input with file:line:column,
 //! unknown apex, bad --apex syntax).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 fn tanba(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run tanba");
-    {
-        let mut si = child.stdin.take().expect("stdin");
-        if let Some(b) = stdin {
-            si.write_all(b).expect("write stdin");
-        }
-    }
-    child.wait_with_output().expect("wait tanba")
+    common::tanba_io(args, &[], stdin)
 }
 
 #[test]

@@ -2,25 +2,18 @@
 //! certificates / CRLs / OCSP responses, the generated test PKI fetched `--online` from a
 //! loopback HTTP server, and a trust update against that server. Exit codes per CLI.md.
 
+mod common;
 #[path = "../../crates/pki/tests/support/http.rs"]
 mod http;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn nca(rel: &str) -> String {
-    tanba_testdata::nca(rel).to_str().unwrap().to_string()
-}
+use common::{nca, pki};
 
-fn gen(rel: &str) -> String {
-    tanba_testdata::own(&format!("pki/{rel}"))
-        .to_str()
-        .unwrap()
-        .to_string()
-}
-
+/// `tanba` with no revocation cache: the tests see every fetch.
 fn tanba(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanba"))
+    common::command()
         .args(args)
         .env_remove("TANBA_CACHE_DIR")
         .env("XDG_CACHE_HOME", "/nonexistent/tanba-test-no-cache")
@@ -246,17 +239,17 @@ fn online_crl_fetching_from_a_loopback_server() {
     let s = http::Server::start();
     s.route(
         "/crl/ca.crl",
-        http::Body::Bytes(std::fs::read(gen("crl/ca.crl")).unwrap()),
+        http::Body::Bytes(std::fs::read(pki("crl/ca.crl")).unwrap()),
     );
     s.route(
         "/crl/ca_delta.crl",
-        http::Body::Bytes(std::fs::read(gen("crl/ca_delta.crl")).unwrap()),
+        http::Body::Bytes(std::fs::read(pki("crl/ca_delta.crl")).unwrap()),
     );
     let cache = tempfile::tempdir().unwrap();
     let rewrite = format!("http://pki.tanba.test={}", s.base());
-    let (root, ca) = (gen("certs/root.pem"), gen("certs/ca.pem"));
+    let (root, ca) = (pki("certs/root.pem"), pki("certs/ca.pem"));
     let run = |name: &str| {
-        let cert = gen(&format!("certs/{name}.pem"));
+        let cert = pki(&format!("certs/{name}.pem"));
         tanba(&[
             "cert",
             "check",
@@ -309,7 +302,7 @@ fn der_of(pem: &str) -> Vec<u8> {
 #[test]
 fn trust_update_from_a_loopback_server_then_default_trust_store() {
     let s = http::Server::start();
-    let (root, ca) = (gen("certs/root.pem"), gen("certs/ca.pem"));
+    let (root, ca) = (pki("certs/root.pem"), pki("certs/ca.pem"));
     s.route("/root_rsa_2020.cer", http::Body::Bytes(der_of(&root)));
     s.route(
         "/nca_rsa_2022.cer",
@@ -333,7 +326,7 @@ fn trust_update_from_a_loopback_server_then_default_trust_store() {
         .join("trust/intermediates/nca_rsa_2022.cer")
         .is_file());
     // Later runs use the cache as the default trust store.
-    let cert = gen("certs/individual.pem");
+    let cert = pki("certs/individual.pem");
     let o = tanba(&["cert", "check", &cert, "--cache-dir", cd, "--no-revocation"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 
@@ -364,7 +357,7 @@ fn trust_update_refuses_a_ca_that_does_not_chain_to_its_root() {
     // The NCA RSA test CA offered under the generated root: names and key do not match.
     s.route(
         "/root.cer",
-        http::Body::Bytes(der_of(&gen("certs/root.pem"))),
+        http::Body::Bytes(der_of(&pki("certs/root.pem"))),
     );
     s.route(
         "/ca.cer",
@@ -389,14 +382,14 @@ fn trust_update_refuses_a_ca_that_does_not_chain_to_its_root() {
 fn online_ocsp_against_a_live_openssl_responder() {
     use std::io::BufRead;
     let mut child = Command::new("openssl")
-        .args(["ocsp", "-index", &gen("ocsp/index.txt"), "-port", "0"])
+        .args(["ocsp", "-index", &pki("ocsp/index.txt"), "-port", "0"])
         .args([
             "-rsigner",
-            &gen("certs/ocsp.pem"),
+            &pki("certs/ocsp.pem"),
             "-rkey",
-            &gen("keys/ocsp.key.pem"),
+            &pki("keys/ocsp.key.pem"),
         ])
-        .args(["-CA", &gen("certs/ca.pem")])
+        .args(["-CA", &pki("certs/ca.pem")])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -412,9 +405,9 @@ fn online_ocsp_against_a_live_openssl_responder() {
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no port in {line:?}"));
     let rewrite = format!("http://pki.tanba.test/ocsp/=http://127.0.0.1:{port}/");
-    let (root, ca) = (gen("certs/root.pem"), gen("certs/ca.pem"));
+    let (root, ca) = (pki("certs/root.pem"), pki("certs/ca.pem"));
     let run = |name: &str| {
-        let cert = gen(&format!("certs/{name}.pem"));
+        let cert = pki(&format!("certs/{name}.pem"));
         tanba(&[
             "cert",
             "check",
@@ -498,13 +491,13 @@ fn gost_2015_certificate_with_the_real_crl() {
 #[test]
 fn required_role() {
     let (root, ca, crl, delta) = (
-        gen("certs/root.pem"),
-        gen("certs/ca.pem"),
-        gen("crl/ca.crl"),
-        gen("crl/ca_delta.crl"),
+        pki("certs/root.pem"),
+        pki("certs/ca.pem"),
+        pki("crl/ca.crl"),
+        pki("crl/ca_delta.crl"),
     );
     let run = |name: &str, roles: &[&str]| {
-        let cert = gen(&format!("certs/{name}.pem"));
+        let cert = pki(&format!("certs/{name}.pem"));
         let mut a = vec![
             "cert",
             "check",

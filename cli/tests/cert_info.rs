@@ -2,28 +2,13 @@
 //! stdin (PEM and DER), bundles with `--index`, a certificate with an unknown critical
 //! extension (made by `openssl req`, an independent tool), and the exit-2 paths.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::nca;
+use std::process::{Command, Output};
 
 fn tanba(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run tanba");
-    {
-        let mut si = child.stdin.take().expect("stdin");
-        if let Some(b) = stdin {
-            si.write_all(b).expect("write stdin");
-        }
-    }
-    child.wait_with_output().expect("wait tanba")
-}
-
-fn nca(rel: &str) -> String {
-    tanba_testdata::nca(rel).to_str().unwrap().to_owned()
+    common::tanba_io(args, &[], stdin)
 }
 
 fn ok_stdout(out: &Output) -> String {

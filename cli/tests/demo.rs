@@ -4,15 +4,11 @@
 //! schema with xmllint and the envelope's transport signature verifies with
 //! `tanba application verify` / the library.
 
+mod common;
+
+use common::tanba;
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn tanba(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args(args)
-        .output()
-        .expect("run tanba")
-}
 
 fn run_demo(dir: &Path) {
     let out = tanba(&["demo", "--out", dir.to_str().unwrap()]);

@@ -1,15 +1,12 @@
 //! `tanba envelope` end to end: the SendMessage request around business data, data modes,
 //! password from the environment, atomic --out, usage errors.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 fn tanba(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tanba"));
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run tanba")
+    common::tanba_io(args, env, None)
 }
 
 fn text(o: &Output) -> String {

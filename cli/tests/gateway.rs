@@ -2,23 +2,11 @@
 //! transport verifier; `--send` against a loopback endpoint reports "not found" (exit 0)
 //! and a SOAP fault (exit 1).
 
+mod common;
+
+use common::{pki, run};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
-
-fn tanba(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args(args)
-        .output()
-        .expect("run tanba")
-}
-
-fn pki(rel: &str) -> String {
-    tanba_testdata::own(&format!("pki/{rel}"))
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
 
 fn key_args() -> Vec<String> {
     vec![
@@ -27,11 +15,6 @@ fn key_args() -> Vec<String> {
         "--cert".into(),
         pki("certs/head.pem"),
     ]
-}
-
-fn run(args: Vec<String>) -> Output {
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    tanba(&refs)
 }
 
 /// Serve one request: answer with `reply` and `status`; return the request body.

@@ -2,7 +2,9 @@
 //! `--alias`, password sources, and that a password is never taken from the command line.
 //! Expected identities are those of ../shared/testdata/nca/README.md.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 const PW_VAR: &str = "TANBA_KEY_INFO_TEST_PW";
 
@@ -14,7 +16,7 @@ fn nca(name: &str) -> String {
 }
 
 fn tanba(args: &[&str], password: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tanba"));
+    let mut cmd = common::command();
     cmd.args(args).env_remove(PW_VAR);
     if let Some(p) = password {
         cmd.env(PW_VAR, p);
@@ -280,7 +282,7 @@ fn password_file_and_stdin_input() {
     assert_eq!(v["keys"][0]["bin"], "123456789021");
 
     // `-` reads the keystore from stdin.
-    let out = Command::new(env!("CARGO_BIN_EXE_tanba"))
+    let out = common::command()
         .args(["key", "info", "-", "--password-env", PW_VAR, "--json"])
         .env(PW_VAR, "Aa123456")
         .stdin(std::fs::File::open(&path).unwrap())
@@ -310,7 +312,7 @@ fn no_password_is_ever_accepted_on_the_command_line() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
     // No source at all and stdin is not a terminal: a usage error that names the options.
-    let out = Command::new(env!("CARGO_BIN_EXE_tanba"))
+    let out = common::command()
         .args(["key", "info", &path])
         .env_remove(PW_VAR)
         .stdin(std::process::Stdio::null())

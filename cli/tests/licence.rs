@@ -1,14 +1,9 @@
 //! `tanba licence verify` on a folder (summary, JSON lines) and the holder check, on
 //! documents produced by `tanba demo`.
 
-use std::process::{Command, Output};
+mod common;
 
-fn tanba(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args(args)
-        .output()
-        .expect("run tanba")
-}
+use common::tanba;
 
 #[test]
 fn folder_mode_reports_each_document_and_a_summary() {

@@ -1,21 +1,10 @@
 //! `tanba result build` / `sign` (the provider side) and the result verified with
 //! `tanba licence verify`: refusals write nothing; JSON errors name the field.
 
-use std::process::{Command, Output};
+mod common;
 
-fn tanba(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args(args)
-        .output()
-        .expect("run tanba")
-}
-
-fn pki(rel: &str) -> String {
-    tanba_testdata::own(&format!("pki/{rel}"))
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
+use common::{pki, tanba};
+use std::process::Output;
 
 fn write_json(dir: &std::path::Path, edit: impl FnOnce(&mut serde_json::Value)) -> String {
     let mut v: serde_json::Value = serde_json::from_slice(

@@ -1,26 +1,9 @@
 //! `tanba sign` / `tanba verify` end to end with the NCA RK test key: exit codes, output
 //! files, JSON fields, tampering, wrong password, expectations on the signer.
 
-use std::process::{Command, Output};
+mod common;
 
-fn tanba(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
-    use std::io::Write;
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tanba"));
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = c.spawn().expect("run tanba");
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    child.wait_with_output().unwrap()
-}
+use common::tanba_io as tanba;
 
 const P12: &str = "keys/individual_valid_sign_rsa_2004.p12";
 

@@ -2,30 +2,10 @@
 //! signed envelope verifies with xmlsec1, the signer certificate is validated as of its
 //! validity period, tampering and wrapping exit 1, input errors exit 2.
 
-use std::process::{Command, Output};
+mod common;
 
-fn tanba(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
-    use std::io::Write;
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tanba"));
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = c.spawn().expect("run tanba");
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn nca(rel: &str) -> String {
-    tanba_testdata::nca(rel).display().to_string()
-}
+use common::{nca, tanba_io as tanba};
+use std::process::Command;
 
 const UNSIGNED: &str = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Header/><soap:Body><sb:SendMessage xmlns:sb=\"http://bip.bee.kz/SyncChannel/v10/Types\"><request><requestInfo><messageId>1</messageId><serviceId>S</serviceId><messageDate>2021-06-01T10:00:00.000+06:00</messageDate><sender><senderId>l</senderId></sender></requestInfo><requestData><data><iin>123456789011</iin></data></requestData></request></sb:SendMessage></soap:Body></soap:Envelope>";
 

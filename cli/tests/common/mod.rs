@@ -1,0 +1,62 @@
+//! Helpers shared by the `tanba` CLI integration tests: running the binary under test and
+//! naming the test artifacts (always through `tanba_testdata`).
+
+// Each test file is its own crate and uses only some of these helpers.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// A `Command` for the `tanba` binary under test.
+pub fn command() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tanba"))
+}
+
+/// Run `tanba args` with the extra environment variables `env`, writing `stdin` to it
+/// (`None`: stdin is closed at once); stdout and stderr are captured.
+pub fn tanba_io(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
+    let mut c = command();
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("run tanba");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().expect("wait tanba")
+}
+
+/// Run `tanba args` with no input.
+pub fn tanba(args: &[&str]) -> Output {
+    tanba_io(args, &[], None)
+}
+
+/// Run `tanba` with owned arguments.
+pub fn run(args: Vec<String>) -> Output {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    tanba(&refs)
+}
+
+/// A file of the generated test PKI (workspace `testdata/pki/`).
+pub fn pki(rel: &str) -> String {
+    tanba_testdata::own(&format!("pki/{rel}"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// A file of the shared NCA RK test artifacts.
+pub fn nca(rel: &str) -> String {
+    tanba_testdata::nca(rel).to_str().unwrap().to_owned()
+}
