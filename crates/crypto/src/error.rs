@@ -33,7 +33,16 @@ pub enum CryptoError {
         /// What the key is.
         key: String,
     },
-    /// The public key is malformed or outside what the implementation accepts (e.g. RSA < 2048 bits).
+    /// An RSA key of 1024–2047 bits with a SHA-2 algorithm, refused because the policy does
+    /// not allow legacy verification (weak keys are legacy, like SHA-1).
+    #[error("RSA-{bits} key is under 2048 bits: a legacy key, accepted for {alg:?} only when legacy verification is explicitly allowed")]
+    LegacyKeySizeRefused {
+        /// The modulus size in bits.
+        bits: usize,
+        /// The signature algorithm.
+        alg: SignatureAlgorithm,
+    },
+    /// The public key is malformed or outside what the implementation accepts (e.g. RSA < 1024 bits).
     #[error("invalid public key: {0}")]
     InvalidPublicKey(String),
     /// The private key is malformed or of an unsupported kind.

@@ -9,8 +9,9 @@ use crate::private_key::{
 const OID_P521: &str = "1.3.132.0.35";
 use crate::{CryptoError, KeyKind, SignatureAlgorithm, SignatureEncoding};
 
-/// Which algorithms verification accepts. The default refuses SHA-1 based algorithms;
-/// [`AlgorithmPolicy::allow_legacy`] accepts them (for old documents, explicitly).
+/// Which algorithms verification accepts. The default refuses SHA-1 based algorithms and
+/// RSA keys under 2048 bits; [`AlgorithmPolicy::allow_legacy`] accepts them (for old
+/// documents, explicitly).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AlgorithmPolicy {
     allow_legacy: bool,
@@ -22,7 +23,8 @@ impl AlgorithmPolicy {
         Self::default()
     }
 
-    /// Also accept SHA-1 digests and RSA-SHA1 signatures (legacy verification only).
+    /// Also accept SHA-1 digests, RSA-SHA1 signatures and RSA keys of 1024–2047 bits with
+    /// SHA-2 (legacy verification only).
     pub fn allow_legacy() -> Self {
         AlgorithmPolicy { allow_legacy: true }
     }
@@ -178,24 +180,45 @@ pub fn verify_signature(
             key: key.describe(),
         });
     }
+    let mut legacy_size = false;
     if kind == KeyKind::Rsa {
         let bits = rsa_modulus_bits(&key.key_bits).ok_or_else(|| {
             CryptoError::InvalidPublicKey("RSA key is not a PKCS#1 RSAPublicKey".into())
         })?;
-        let min = if alg == SignatureAlgorithm::RsaPkcs1Sha1 {
-            1024
-        } else {
-            2048
-        };
-        if !(min..=8192).contains(&bits) {
+        if !(1024..=8192).contains(&bits) {
             return Err(CryptoError::InvalidPublicKey(format!(
-                "RSA-{bits} is outside the accepted range {min}..8192 bits for {alg:?}"
+                "RSA-{bits} is outside the accepted range 1024..8192 bits for {alg:?}"
             )));
+        }
+        // 1024..2047 bits: a legacy key, like SHA-1 (RSA-SHA1 itself is already legacy)
+        if bits < 2048 && alg != SignatureAlgorithm::RsaPkcs1Sha1 {
+            if !policy.legacy_allowed() {
+                return Err(CryptoError::LegacyKeySizeRefused { bits, alg });
+            }
+            legacy_size = true;
         }
     }
     use ring::signature as rs;
     let ring_alg: &'static dyn rs::VerificationAlgorithm = match alg {
         SignatureAlgorithm::RsaPkcs1Sha1 => &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+        SignatureAlgorithm::RsaPkcs1Sha256 if legacy_size => {
+            &rs::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
+        }
+        SignatureAlgorithm::RsaPkcs1Sha512 if legacy_size => {
+            &rs::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
+        }
+        // ring 0.17 has no 1024-bit variant for PKCS#1 SHA-384 nor for PSS
+        SignatureAlgorithm::RsaPkcs1Sha384
+        | SignatureAlgorithm::RsaPssSha256
+        | SignatureAlgorithm::RsaPssSha384
+        | SignatureAlgorithm::RsaPssSha512
+            if legacy_size =>
+        {
+            return Err(CryptoError::Unsupported {
+                alg,
+                operation: "verify with an RSA key under 2048 bits (legacy key sizes are supported for RSA PKCS#1 SHA-1, SHA-256 and SHA-512 only)",
+            });
+        }
         SignatureAlgorithm::RsaPkcs1Sha256 => &rs::RSA_PKCS1_2048_8192_SHA256,
         SignatureAlgorithm::RsaPkcs1Sha384 => &rs::RSA_PKCS1_2048_8192_SHA384,
         SignatureAlgorithm::RsaPkcs1Sha512 => &rs::RSA_PKCS1_2048_8192_SHA512,

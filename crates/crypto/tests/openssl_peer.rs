@@ -248,11 +248,21 @@ fn policy_and_mismatch_errors_are_distinct() {
         ),
         Err(CryptoError::KeyMismatch { .. })
     ));
-    // RSA-1024 is below the accepted size for SHA-2
-    assert!(matches!(
-        verify_signature(SignatureAlgorithm::RsaPkcs1Sha256, &small_spki, MSG, &sig, SignatureEncoding::X509, &strict),
-        Err(CryptoError::InvalidPublicKey(m)) if m.contains("RSA-1024")
-    ));
+    // RSA-1024 with SHA-2 is a legacy key: refused without the switch, with its own error
+    assert_eq!(
+        verify_signature(
+            SignatureAlgorithm::RsaPkcs1Sha256,
+            &small_spki,
+            MSG,
+            &sig,
+            SignatureEncoding::X509,
+            &strict
+        ),
+        Err(CryptoError::LegacyKeySizeRefused {
+            bits: 1024,
+            alg: SignatureAlgorithm::RsaPkcs1Sha256
+        })
+    );
     // garbage SPKI
     assert!(matches!(
         verify_signature(
@@ -270,5 +280,96 @@ fn policy_and_mismatch_errors_are_distinct() {
     assert!(matches!(
         tanba_crypto::KeySigner::with_algorithm(key, SignatureAlgorithm::RsaPkcs1Sha1, vec![]),
         Err(CryptoError::Unsupported { .. })
+    ));
+}
+
+/// Sign `MSG` with openssl (`openssl dgst -<md> -sign`), returning the signature.
+fn openssl_sign(dir: &Path, key: &str, md: &str) -> Vec<u8> {
+    std::fs::write(dir.join("msg"), MSG).unwrap();
+    let out = format!("{key}-{md}.sig");
+    openssl(
+        dir,
+        &[
+            "dgst",
+            &format!("-{md}"),
+            "-sign",
+            &format!("{key}.pem"),
+            "-out",
+            &out,
+            "msg",
+        ],
+    );
+    std::fs::read(dir.join(out)).unwrap()
+}
+
+#[test]
+fn rsa_1024_with_sha2_verifies_only_with_the_legacy_switch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, spki) = openssl_key(
+        dir.path(),
+        "rsa1024",
+        &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
+    );
+    let strict = AlgorithmPolicy::strict();
+    let legacy = AlgorithmPolicy::allow_legacy();
+    for (md, alg) in [
+        ("sha256", SignatureAlgorithm::RsaPkcs1Sha256),
+        ("sha512", SignatureAlgorithm::RsaPkcs1Sha512),
+    ] {
+        let sig = openssl_sign(dir.path(), "rsa1024", md);
+        verify_signature(alg, &spki, MSG, &sig, SignatureEncoding::X509, &legacy)
+            .unwrap_or_else(|e| panic!("RSA-1024 {md} with the legacy switch: {e}"));
+        assert_eq!(
+            verify_signature(alg, &spki, MSG, &sig, SignatureEncoding::X509, &strict),
+            Err(CryptoError::LegacyKeySizeRefused { bits: 1024, alg }),
+            "{md}"
+        );
+        // the switch does not weaken the check itself
+        assert_eq!(
+            verify_signature(alg, &spki, b"other", &sig, SignatureEncoding::X509, &legacy),
+            Err(CryptoError::BadSignature),
+            "{md}"
+        );
+        let mut bad = sig.clone();
+        bad[60] ^= 0x01;
+        assert_eq!(
+            verify_signature(alg, &spki, MSG, &bad, SignatureEncoding::X509, &legacy),
+            Err(CryptoError::BadSignature),
+            "{md}"
+        );
+    }
+    // ring has no 1024-bit PKCS#1 SHA-384 verifier: refused by name, never "valid"
+    let sig384 = openssl_sign(dir.path(), "rsa1024", "sha384");
+    assert!(matches!(
+        verify_signature(
+            SignatureAlgorithm::RsaPkcs1Sha384,
+            &spki,
+            MSG,
+            &sig384,
+            SignatureEncoding::X509,
+            &legacy
+        ),
+        Err(CryptoError::Unsupported {
+            alg: SignatureAlgorithm::RsaPkcs1Sha384,
+            ..
+        })
+    ));
+    // under 1024 bits: refused even with the switch
+    let (_, tiny) = openssl_key(
+        dir.path(),
+        "rsa512",
+        &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:512"],
+    );
+    let sig512 = openssl_sign(dir.path(), "rsa512", "sha256");
+    assert!(matches!(
+        verify_signature(
+            SignatureAlgorithm::RsaPkcs1Sha256,
+            &tiny,
+            MSG,
+            &sig512,
+            SignatureEncoding::X509,
+            &legacy
+        ),
+        Err(CryptoError::InvalidPublicKey(m)) if m.contains("RSA-512")
     ));
 }

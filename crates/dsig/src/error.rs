@@ -112,19 +112,29 @@ pub enum DsigError {
         /// The reference URI.
         uri: String,
     },
-    /// `SignatureValue` does not verify over the canonical `SignedInfo` with the KeyInfo key.
-    #[error(
-        "signature #{signature}: SignatureValue does not verify with the certificate in KeyInfo"
-    )]
+    /// `SignatureValue` does not verify over the canonical `SignedInfo` with the KeyInfo key
+    /// (certificate or bare key) or the supplied key.
+    #[error("signature #{signature}: SignatureValue does not verify with the key from KeyInfo or the supplied key")]
     BadSignatureValue {
         /// Which signature.
         signature: usize,
     },
-    /// The signature carries no usable key (no `X509Certificate`, and none supplied).
-    #[error("signature #{signature}: no X509Certificate in KeyInfo and no key supplied")]
+    /// The signature carries no usable key (no `X509Certificate`, `KeyValue` or
+    /// `DEREncodedKeyValue` in `KeyInfo`, and none supplied). `KeyName`, `RetrievalMethod`,
+    /// `X509Digest`, issuer-serial and the like are not resolved.
+    #[error("signature #{signature}: no X509Certificate, KeyValue or DEREncodedKeyValue in KeyInfo and no key supplied")]
     NoKey {
         /// Which signature.
         signature: usize,
+    },
+    /// A `ds:KeyValue` (`RSAKeyValue`, `dsig11:ECKeyValue`) or `dsig11:DEREncodedKeyValue`
+    /// in `KeyInfo` is malformed.
+    #[error("signature #{signature}: malformed key in KeyInfo: {detail}")]
+    BadKeyValue {
+        /// Which signature.
+        signature: usize,
+        /// What is wrong.
+        detail: String,
     },
     /// A certificate in `KeyInfo` is not valid DER X.509.
     #[error("signature #{signature}: X509Certificate is not a valid certificate: {detail}")]

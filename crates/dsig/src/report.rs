@@ -28,6 +28,48 @@ pub enum CheckMode {
     },
 }
 
+/// Where the key that verified `SignatureValue` came from.
+///
+/// Only [`KeySource::Certificate`] gives something whose trust can be decided (with
+/// tanba-pki). A bare key from `KeyValue`/`DEREncodedKeyValue` proves only that the holder
+/// of *that* key signed: the caller must compare it with a key it already trusts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    /// [`crate::VerifyOptions::public_key`], supplied by the caller.
+    Supplied,
+    /// The `X509Certificate` at this index of [`Verified::certificates`].
+    Certificate(usize),
+    /// A `ds:KeyValue` (`RSAKeyValue` or `dsig11:ECKeyValue`) in `KeyInfo`: no certificate.
+    KeyValue {
+        /// The key, rebuilt as a DER `SubjectPublicKeyInfo`.
+        spki: Vec<u8>,
+    },
+    /// A `dsig11:DEREncodedKeyValue` in `KeyInfo`: no certificate.
+    DerEncodedKeyValue {
+        /// The DER `SubjectPublicKeyInfo` as found in the document.
+        spki: Vec<u8>,
+    },
+}
+
+impl KeySource {
+    /// True for a key taken from the document without a certificate (`KeyValue`,
+    /// `DEREncodedKeyValue`): certificate trust cannot be decided for it.
+    pub fn is_bare_key(&self) -> bool {
+        matches!(
+            self,
+            KeySource::KeyValue { .. } | KeySource::DerEncodedKeyValue { .. }
+        )
+    }
+
+    /// The DER `SubjectPublicKeyInfo` of a bare key from the document.
+    pub fn bare_key_spki(&self) -> Option<&[u8]> {
+        match self {
+            KeySource::KeyValue { spki } | KeySource::DerEncodedKeyValue { spki } => Some(spki),
+            KeySource::Supplied | KeySource::Certificate(_) => None,
+        }
+    }
+}
+
 /// One verified `ds:Reference`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedReference {
@@ -67,8 +109,12 @@ pub struct Verified {
     /// Every `X509Certificate` in `KeyInfo`, DER, in document order.
     pub certificates: Vec<Vec<u8>>,
     /// Index into `certificates` of the one whose key verified `SignatureValue`
-    /// (`None` when the key was supplied by the caller).
+    /// (`None` when the key was supplied by the caller or was a bare key from `KeyInfo` —
+    /// see [`Verified::key_source`]).
     pub signer_certificate: Option<usize>,
+    /// Where the verifying key came from: supplied, a certificate, or a bare key
+    /// (`KeyValue`/`DEREncodedKeyValue`, no certificate: trust cannot be decided).
+    pub key_source: KeySource,
     /// The references, in `SignedInfo` order.
     pub references: Vec<VerifiedReference>,
     /// How it was checked.

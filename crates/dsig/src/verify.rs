@@ -10,7 +10,9 @@ use tanba_crypto::{
 use crate::algorithms::{C14nMethod, Transform, DSIG_NS, EXC_C14N};
 use crate::base64::decode_lenient;
 use crate::dom::{Doc, Node};
-use crate::report::{CheckMode, SignatureOutcome, SignedNode, Verified, VerifiedReference};
+use crate::report::{
+    CheckMode, KeySource, SignatureOutcome, SignedNode, Verified, VerifiedReference,
+};
 use crate::{AlgorithmRole, DsigError, ReferenceUri};
 
 /// Options for [`verify`].
@@ -312,15 +314,22 @@ fn check_one(
         &mut signed_info_bytes,
     )?;
     let signature_value = decode_lenient(&doc.text_content(sig_value_el), "SignatureValue")?;
-    let signer_certificate = check_signature_value(
+    let key_source = check_signature_value(
         index,
         signature_algorithm,
         &signed_info_bytes,
         &signature_value,
-        &certificates,
-        opts.public_key.as_deref(),
+        KeyCandidates {
+            supplied: opts.public_key.as_deref(),
+            certificates: &certificates,
+            key_info: key_info.map(|ki| (doc, ki)),
+        },
         &policy,
     )?;
+    let signer_certificate = match key_source {
+        KeySource::Certificate(i) => Some(i),
+        _ => None,
+    };
 
     // References: standard first, then peeling (later signatures removed).
     let later: Vec<Node> = sigs[index + 1..]
@@ -352,6 +361,7 @@ fn check_one(
         canonicalization,
         certificates,
         signer_certificate,
+        key_source,
         references,
         mode,
         signed_info: signed_info_bytes,
@@ -485,15 +495,24 @@ fn parse_reference(
     })
 }
 
+/// The keys a signature may be verified with, in order of preference.
+struct KeyCandidates<'a> {
+    /// [`VerifyOptions::public_key`]: used alone when present.
+    supplied: Option<&'a [u8]>,
+    /// The `KeyInfo` certificates: used alone when there are any.
+    certificates: &'a [Vec<u8>],
+    /// `KeyInfo`, searched for bare keys when there is no certificate.
+    key_info: Option<(&'a Doc, Node)>,
+}
+
 fn check_signature_value(
     index: usize,
     alg: SignatureAlgorithm,
     signed_info: &[u8],
     value: &[u8],
-    certificates: &[Vec<u8>],
-    supplied_key: Option<&[u8]>,
+    keys: KeyCandidates<'_>,
     policy: &AlgorithmPolicy,
-) -> Result<Option<usize>, DsigError> {
+) -> Result<KeySource, DsigError> {
     let attempt = |spki: &[u8]| {
         let normalized = normalize_ecdsa(alg, spki, value);
         let value = normalized.as_deref().unwrap_or(value);
@@ -506,31 +525,54 @@ fn check_signature_value(
             policy,
         )
     };
-    if let Some(spki) = supplied_key {
+    if let Some(spki) = keys.supplied {
         return match attempt(spki) {
-            Ok(()) => Ok(None),
+            Ok(()) => Ok(KeySource::Supplied),
             Err(e) => Err(signature_error(index, e)),
         };
     }
-    if certificates.is_empty() {
+    // Certificates first and alone: a document with a certificate is never verified with
+    // a bare key next to it. Without one, the bare keys (KeyValue, DEREncodedKeyValue).
+    let candidates: Vec<(KeySource, Vec<u8>)> = if keys.certificates.is_empty() {
+        match keys.key_info {
+            Some((doc, ki)) => crate::keyvalue::keyinfo_bare_keys(doc, ki, index)?
+                .into_iter()
+                .filter_map(|k| {
+                    let spki = k.bare_key_spki()?.to_vec();
+                    Some((k, spki))
+                })
+                .collect(),
+            None => Vec::new(),
+        }
+    } else {
+        keys.certificates
+            .iter()
+            .enumerate()
+            .map(|(i, der)| {
+                crate::cert::spki_of(der)
+                    .map(|spki| (KeySource::Certificate(i), spki))
+                    .map_err(|detail| DsigError::BadCertificate {
+                        signature: index,
+                        detail,
+                    })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    if candidates.is_empty() {
         return Err(DsigError::NoKey { signature: index });
     }
-    // Try each certificate (KeyInfo may hold a chain in any order). The most telling
-    // failure is kept: a key of the right kind that does not verify, then a key tanba
-    // cannot use (unsupported curve…), then "no key of this kind".
+    // Try each key (KeyInfo may hold a chain in any order). The most telling failure is
+    // kept: a key of the right kind that does not verify, then a key tanba cannot use
+    // (unsupported curve, legacy key size…), then "no key of this kind".
     let mut best: Option<CryptoError> = None;
     let rank = |e: &CryptoError| match e {
         CryptoError::BadSignature | CryptoError::MalformedSignature(_) => 3,
         CryptoError::KeyMismatch { .. } => 1,
         _ => 2,
     };
-    for (i, der) in certificates.iter().enumerate() {
-        let spki = crate::cert::spki_of(der).map_err(|detail| DsigError::BadCertificate {
-            signature: index,
-            detail,
-        })?;
+    for (source, spki) in candidates {
         match attempt(&spki) {
-            Ok(()) => return Ok(Some(i)),
+            Ok(()) => return Ok(source),
             Err(e) => {
                 if best.as_ref().is_none_or(|b| rank(&e) > rank(b)) {
                     best = Some(e);
