@@ -344,20 +344,8 @@ impl Application {
     /// Read an application from an already parsed document.
     pub fn from_document(doc: &Document) -> Result<Self, EgovError> {
         let root = doc.root_element();
-        if !doc.name(root).is(crate::NAMESPACE, "Application") {
-            return Err(schema_err(
-                doc,
-                root,
-                "",
-                format!(
-                    "expected {{{}}}Application, found {}",
-                    crate::NAMESPACE,
-                    doc.qualified_name(root)
-                ),
-            ));
-        }
+        let mut e = Elems::root(doc, "Application")?;
         let ns = crate::NAMESPACE;
-        let mut e = Elems::new(doc, ns, root, "Application".into())?;
         let id = e.req_val("ApplicationId")?;
         let created_at = e.req_val("CreatedAt")?;
         let (n, p) = e.req("Service")?;

@@ -219,20 +219,8 @@ impl ResultDocument {
     /// Read a result from a parsed document.
     pub fn from_document(doc: &Document) -> Result<Self, EgovError> {
         let root = doc.root_element();
-        if !doc.name(root).is(crate::NAMESPACE, "Result") {
-            return Err(schema_err(
-                doc,
-                root,
-                "",
-                format!(
-                    "expected {{{}}}Result, found {}",
-                    crate::NAMESPACE,
-                    doc.qualified_name(root)
-                ),
-            ));
-        }
+        let mut e = Elems::root(doc, "Result")?;
         let ns = crate::NAMESPACE;
-        let mut e = Elems::new(doc, ns, root, "Result".into())?;
         let kind = e.req_val("Kind")?;
         let number = e.req_val("Number")?;
         let issue_date = e.req_val("IssueDate")?;

@@ -66,6 +66,25 @@ impl<'d> Elems<'d> {
         })
     }
 
+    /// A cursor over the children of the document element, which must be
+    /// `{crate::NAMESPACE}local` (an error naming what was found otherwise).
+    pub(crate) fn root(doc: &'d Document, local: &str) -> Result<Self, EgovError> {
+        let root = doc.root_element();
+        if !doc.name(root).is(crate::NAMESPACE, local) {
+            return Err(schema_err(
+                doc,
+                root,
+                "",
+                format!(
+                    "expected {{{}}}{local}, found {}",
+                    crate::NAMESPACE,
+                    doc.qualified_name(root)
+                ),
+            ));
+        }
+        Elems::new(doc, crate::NAMESPACE, root, local.into())
+    }
+
     pub(crate) fn doc(&self) -> &'d Document {
         self.doc
     }
