@@ -75,6 +75,23 @@ pub(crate) struct Names {
     pub entries: Vec<NameEntry>,
     entry_lookup: FxMap<(u32, u32, u32), u32>,
     entry_memo: Vec<(u32, u32)>,
+    /// Direct-mapped cache in front of `qnames`: (qname, prefix, local) by a cheap
+    /// position hash of the bytes; a hit is confirmed by comparing the interned string.
+    qcache: Vec<(u32, u32, u32)>,
+}
+
+const QCACHE: usize = 256;
+
+/// Cache slot of a non-empty qualified name: length, first, middle and last byte.
+#[inline]
+fn qslot(b: &[u8]) -> usize {
+    let n = b.len();
+    (n.wrapping_mul(0x9E37)
+        ^ (b[0] as usize)
+        ^ ((b[n / 2] as usize) << 3)
+        ^ ((b[n - 1] as usize) << 5)
+        ^ ((b[n * 3 / 4] as usize) << 1))
+        % QCACHE
 }
 
 impl Names {
@@ -106,12 +123,28 @@ impl Names {
     /// Intern a qualified name and return (qname, prefix, local) symbols and whether the
     /// name is seen for the first time (so callers validate each distinct name once).
     pub fn qname_new(&mut self, q: &str) -> (u32, u32, u32, bool) {
-        if let Some(&(qs, p, l)) = self.qnames.get(q) {
-            return (qs, p, l, false);
+        let b = q.as_bytes();
+        let slot = if b.is_empty() { None } else { Some(qslot(b)) };
+        if let Some(i) = slot {
+            if self.qcache.is_empty() {
+                self.qcache = vec![(u32::MAX, 0, 0); QCACHE];
+            }
+            let (qs, p, l) = self.qcache[i];
+            if qs != u32::MAX && self.strings[qs as usize].as_bytes() == b {
+                return (qs, p, l, false);
+            }
         }
-        let (qs, p, l) = self.qname(q);
-        self.qnames.insert(q.into(), (qs, p, l));
-        (qs, p, l, true)
+        let r = if let Some(&(qs, p, l)) = self.qnames.get(q) {
+            (qs, p, l, false)
+        } else {
+            let (qs, p, l) = self.qname(q);
+            self.qnames.insert(q.into(), (qs, p, l));
+            (qs, p, l, true)
+        };
+        if let Some(i) = slot {
+            self.qcache[i] = (r.0, r.1, r.2);
+        }
+        r
     }
 
     /// Intern a qualified name and return (qname, prefix, local) symbols.
