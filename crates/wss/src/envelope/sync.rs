@@ -129,9 +129,7 @@ impl SendMessage {
         let i = &self.info;
         let mut s =
             String::with_capacity(512 + self.data.as_ref().map_or(0, |d| d.content().len()));
-        s.push_str("<sb:SendMessage xmlns:sb=\"");
-        s.push_str(ns::SYNC_TYPES);
-        s.push_str("\"><request><requestInfo>");
+        open_frame(&mut s, REQUEST);
         xmlw::element(&mut s, "messageId", &i.message_id);
         xmlw::opt_element(&mut s, "correlationId", i.correlation_id.as_deref());
         xmlw::element(&mut s, "serviceId", &i.service_id);
@@ -142,11 +140,7 @@ impl SendMessage {
             p.write(&mut s);
         }
         xmlw::opt_element(&mut s, "sessionId", i.session_id.as_deref());
-        s.push_str("</requestInfo><requestData>");
-        if let Some(d) = &self.data {
-            d.write(&mut s);
-        }
-        s.push_str("</requestData></request></sb:SendMessage>");
+        close_frame(&mut s, REQUEST, self.data.as_ref());
         Ok(s)
     }
 
@@ -168,15 +162,8 @@ impl SendMessage {
         version: SoapVersion,
         body: NodeId,
     ) -> Result<SendMessage, EnvelopeError> {
-        let sm = payload(doc, version, body, ns::SYNC_TYPES, "SendMessage")?;
-        let mut top = Seq::new(doc, sm, "SendMessage");
-        let request = top.required("request")?;
-        top.finish()?;
-        let mut r = Seq::new(doc, request, "SendMessage/request");
-        let info_el = r.required("requestInfo")?;
-        let data_el = r.required("requestData")?;
-        r.finish()?;
-        let mut s = Seq::new(doc, info_el, "SendMessage/request/requestInfo");
+        let (info_el, data_el) = read_frame(doc, version, body, REQUEST)?;
+        let mut s = Seq::new(doc, info_el, REQUEST.info_path());
         let message_id = s.text_required("messageId")?;
         let correlation_id = s.text_optional("correlationId");
         let service_id = s.text_required("serviceId")?;
@@ -187,9 +174,7 @@ impl SendMessage {
         let properties = read_properties(&mut s)?;
         let session_id = s.text_optional("sessionId");
         s.finish()?;
-        let mut d = Seq::new(doc, data_el, "SendMessage/request/requestData");
-        let data = d.optional("data").map(|el| Data::read(doc, el));
-        d.finish()?;
+        let data = read_data(doc, data_el, REQUEST)?;
         Ok(SendMessage {
             info: RequestInfo {
                 message_id,
@@ -249,9 +234,7 @@ impl SendMessageResponse {
             check_guid("responseInfo/sessionId", sid)?;
         }
         let mut s = String::with_capacity(512);
-        s.push_str("<sb:SendMessageResponse xmlns:sb=\"");
-        s.push_str(ns::SYNC_TYPES);
-        s.push_str("\"><response><responseInfo>");
+        open_frame(&mut s, RESPONSE);
         xmlw::element(&mut s, "messageId", &i.message_id);
         xmlw::opt_element(&mut s, "correlationId", i.correlation_id.as_deref());
         xmlw::element(&mut s, "responseDate", &datetime::format(i.response_date));
@@ -260,11 +243,7 @@ impl SendMessageResponse {
         xmlw::element(&mut s, "message", &i.status.message);
         s.push_str("</status>");
         xmlw::opt_element(&mut s, "sessionId", i.session_id.as_deref());
-        s.push_str("</responseInfo><responseData>");
-        if let Some(d) = &self.data {
-            d.write(&mut s);
-        }
-        s.push_str("</responseData></response></sb:SendMessageResponse>");
+        close_frame(&mut s, RESPONSE, self.data.as_ref());
         Ok(s)
     }
 
@@ -286,15 +265,8 @@ impl SendMessageResponse {
         version: SoapVersion,
         body: NodeId,
     ) -> Result<SendMessageResponse, EnvelopeError> {
-        let el = payload(doc, version, body, ns::SYNC_TYPES, "SendMessageResponse")?;
-        let mut top = Seq::new(doc, el, "SendMessageResponse");
-        let response = top.required("response")?;
-        top.finish()?;
-        let mut r = Seq::new(doc, response, "SendMessageResponse/response");
-        let info_el = r.required("responseInfo")?;
-        let data_el = r.required("responseData")?;
-        r.finish()?;
-        let mut s = Seq::new(doc, info_el, "SendMessageResponse/response/responseInfo");
+        let (info_el, data_el) = read_frame(doc, version, body, RESPONSE)?;
+        let mut s = Seq::new(doc, info_el, RESPONSE.info_path());
         let message_id = s.text_required("messageId")?;
         let correlation_id = s.text_optional("correlationId");
         let response_date = s.date_required("responseDate")?;
@@ -309,9 +281,7 @@ impl SendMessageResponse {
         st.finish()?;
         let session_id = s.text_optional("sessionId");
         s.finish()?;
-        let mut d = Seq::new(doc, data_el, "SendMessageResponse/response/responseData");
-        let data = d.optional("data").map(|el| Data::read(doc, el));
-        d.finish()?;
+        let data = read_data(doc, data_el, RESPONSE)?;
         Ok(SendMessageResponse {
             info: ResponseInfo {
                 message_id,
@@ -323,4 +293,91 @@ impl SendMessageResponse {
             data,
         })
     }
+}
+
+/// The fixed frame of a SyncChannel message: `<sb:root><wrapper><info>…</info>
+/// <data_el><data>…</data></data_el></wrapper></sb:root>`.
+struct Frame {
+    root: &'static str,
+    wrapper: &'static str,
+    info: &'static str,
+    data: &'static str,
+}
+
+const REQUEST: Frame = Frame {
+    root: "SendMessage",
+    wrapper: "request",
+    info: "requestInfo",
+    data: "requestData",
+};
+
+const RESPONSE: Frame = Frame {
+    root: "SendMessageResponse",
+    wrapper: "response",
+    info: "responseInfo",
+    data: "responseData",
+};
+
+impl Frame {
+    /// `root/wrapper`, the path in error messages.
+    fn wrapper_path(&self) -> String {
+        format!("{}/{}", self.root, self.wrapper)
+    }
+
+    /// `root/wrapper/info`.
+    fn info_path(&self) -> String {
+        format!("{}/{}", self.wrapper_path(), self.info)
+    }
+}
+
+/// Writes `<sb:root xmlns:sb=…><wrapper><info>`.
+fn open_frame(s: &mut String, f: Frame) {
+    s.push_str("<sb:");
+    s.push_str(f.root);
+    s.push_str(" xmlns:sb=\"");
+    s.push_str(ns::SYNC_TYPES);
+    s.push_str("\"><");
+    s.push_str(f.wrapper);
+    s.push_str("><");
+    s.push_str(f.info);
+    s.push('>');
+}
+
+/// Writes `</info><data_el>` + the data + `</data_el></wrapper></sb:root>`.
+fn close_frame(s: &mut String, f: Frame, data: Option<&Data>) {
+    for part in ["</", f.info, "><", f.data, ">"] {
+        s.push_str(part);
+    }
+    if let Some(d) = data {
+        d.write(s);
+    }
+    for part in ["</", f.data, "></", f.wrapper, "></sb:", f.root, ">"] {
+        s.push_str(part);
+    }
+}
+
+/// Reads the frame around the payload in `body`: returns the info and data elements.
+fn read_frame(
+    doc: &Document,
+    version: SoapVersion,
+    body: NodeId,
+    f: Frame,
+) -> Result<(NodeId, NodeId), EnvelopeError> {
+    let el = payload(doc, version, body, ns::SYNC_TYPES, f.root)?;
+    let mut top = Seq::new(doc, el, f.root);
+    let wrapper = top.required(f.wrapper)?;
+    top.finish()?;
+    let mut r = Seq::new(doc, wrapper, f.wrapper_path());
+    let info_el = r.required(f.info)?;
+    let data_el = r.required(f.data)?;
+    r.finish()?;
+    Ok((info_el, data_el))
+}
+
+/// The optional `data` inside the frame's data element.
+fn read_data(doc: &Document, data_el: NodeId, f: Frame) -> Result<Option<Data>, EnvelopeError> {
+    let mut d = Seq::new(doc, data_el, format!("{}/{}", f.wrapper_path(), f.data));
+    let data = d.optional("data").map(|el| Data::read(doc, el));
+    d.finish()?;
+    Ok(data)
 }
