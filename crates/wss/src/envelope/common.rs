@@ -31,6 +31,14 @@ impl SoapVersion {
             _ => None,
         }
     }
+    /// The version of the SOAP `Envelope` that is the document element of `doc`; when it
+    /// is not one, `Err("the root element is {namespace}local")` for the caller's message.
+    pub(crate) fn of_document(doc: &tanba_xml::Document) -> Result<Self, String> {
+        let name = doc.name(doc.root_element());
+        SoapVersion::from_namespace(name.namespace)
+            .filter(|_| name.local == "Envelope")
+            .ok_or_else(|| format!("the root element is {{{}}}{}", name.namespace, name.local))
+    }
 }
 
 /// Writes `<soap:Envelope …><soap:Header/><soap:Body>` + `body` + `</soap:Body></soap:Envelope>`.

@@ -19,15 +19,8 @@ pub(crate) fn parse_envelope(bytes: &[u8]) -> Result<Parsed, EnvelopeError> {
     let doc = Document::parse(bytes, &ParseOptions::default())
         .map_err(|e| EnvelopeError::Xml(e.to_string()))?;
     let root = doc.root_element();
-    let name = doc.name(root);
-    let version = SoapVersion::from_namespace(name.namespace)
-        .filter(|_| name.local == "Envelope")
-        .ok_or_else(|| {
-            EnvelopeError::NotSoap(format!(
-                "the root element is {{{}}}{}, not a SOAP 1.1/1.2 Envelope",
-                name.namespace, name.local
-            ))
-        })?;
+    let version = SoapVersion::of_document(&doc)
+        .map_err(|root| EnvelopeError::NotSoap(format!("{root}, not a SOAP 1.1/1.2 Envelope")))?;
     let env_ns = version.namespace();
     let mut header_seen = false;
     let mut body = None;

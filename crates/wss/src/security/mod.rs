@@ -30,6 +30,14 @@ impl std::io::Write for HashWriter<'_> {
     }
 }
 
+/// Every `Body` element of the envelope namespace `env`, wherever it stands (a second
+/// one, or one outside the Envelope's children, is how signature wrapping hides).
+pub(crate) fn all_bodies(doc: &tanba_xml::Document, env: &str) -> Vec<tanba_xml::NodeId> {
+    doc.descendants(tanba_xml::NodeId::DOCUMENT)
+        .filter(|&n| doc.is_element(n) && doc.name(n).is(env, "Body"))
+        .collect()
+}
+
 /// Base64 of a signature field: the common single-line case decoded directly, anything
 /// with XML whitespace (Kalkan's 76-column CR LF layout) through tanba-dsig's lenient
 /// decoder.

@@ -8,7 +8,7 @@ use tanba_xml::c14n::{canonicalize, canonicalize_to_vec, C14nOptions, NodeSet};
 use tanba_xml::{Document, NodeId, ParseOptions};
 use time::{Duration, OffsetDateTime};
 
-use super::HashWriter;
+use super::{all_bodies, HashWriter};
 use crate::envelope::SoapVersion;
 use crate::error::{EnvelopeError, WssError};
 use crate::{datetime, ns, xmlw};
@@ -100,19 +100,10 @@ pub fn sign(envelope: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<
 
     let root = doc.root_element();
     let rname = doc.name(root);
-    let version = SoapVersion::from_namespace(rname.namespace)
-        .filter(|_| rname.local == "Envelope")
-        .ok_or_else(|| {
-            WssError::Envelope(EnvelopeError::NotSoap(format!(
-                "the root element is {{{}}}{}",
-                rname.namespace, rname.local
-            )))
-        })?;
+    let version = SoapVersion::of_document(&doc)
+        .map_err(|root| WssError::Envelope(EnvelopeError::NotSoap(root)))?;
     let env = version.namespace();
-    let bodies: Vec<NodeId> = doc
-        .descendants(NodeId::DOCUMENT)
-        .filter(|&n| doc.is_element(n) && doc.name(n).is(env, "Body"))
-        .collect();
+    let bodies = all_bodies(&doc, env);
     if bodies.len() != 1 || doc.parent(bodies[0]) != Some(root) {
         return Err(fail(format!(
             "the envelope must have exactly one Body, a child of the Envelope ({} found)",

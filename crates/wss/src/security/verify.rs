@@ -11,7 +11,7 @@ use tanba_xml::{Document, NodeId, ParseOptions};
 use time::{Duration, OffsetDateTime};
 
 use super::token::{resolve, TokenReference};
-use super::HashWriter;
+use super::{all_bodies, HashWriter};
 use crate::envelope::SoapVersion;
 use crate::error::{EnvelopeError, WrappingAttack, WssError};
 use crate::{datetime, ns};
@@ -192,9 +192,7 @@ pub fn is_ws_security_envelope(xml: &[u8]) -> bool {
         return false;
     };
     let root = doc.root_element();
-    let n = doc.name(root);
-    let Some(version) = SoapVersion::from_namespace(n.namespace).filter(|_| n.local == "Envelope")
-    else {
+    let Ok(version) = SoapVersion::of_document(&doc) else {
         return false;
     };
     let found = doc
@@ -218,15 +216,11 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
     let doc = Document::parse(envelope, &ParseOptions::default())
         .map_err(|e| WssError::Envelope(EnvelopeError::Xml(e.to_string())))?;
     let root = doc.root_element();
-    let rname = doc.name(root);
-    let version = SoapVersion::from_namespace(rname.namespace)
-        .filter(|_| rname.local == "Envelope")
-        .ok_or_else(|| {
-            WssError::Envelope(EnvelopeError::NotSoap(format!(
-                "the root element is {{{}}}{}, not a SOAP Envelope",
-                rname.namespace, rname.local
-            )))
-        })?;
+    let version = SoapVersion::of_document(&doc).map_err(|root| {
+        WssError::Envelope(EnvelopeError::NotSoap(format!(
+            "{root}, not a SOAP Envelope"
+        )))
+    })?;
     let env = version.namespace();
 
     // Wrapping: exactly one Body, a direct child of the Envelope.
@@ -234,10 +228,7 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
         .child_elements(root)
         .next()
         .filter(|&h| doc.name(h).is(env, "Header"));
-    let bodies: Vec<NodeId> = doc
-        .descendants(NodeId::DOCUMENT)
-        .filter(|&n| doc.is_element(n) && doc.name(n).is(env, "Body"))
-        .collect();
+    let bodies = all_bodies(&doc, env);
     if let Some(h) = header {
         if bodies.iter().any(|&b| doc.is_ancestor_or_self(h, b)) {
             return Err(WrappingAttack::BodyInHeader.into());
