@@ -8,6 +8,11 @@
 //!   same-document references only, a small fixed set of transforms, duplicate-Id detection,
 //!   and a report of exactly which nodes were signed — the caller reads data only from
 //!   those. Certificate trust is decided elsewhere (tanba-pki).
+//! * **Keys**, in order of preference: the caller's ([`VerifyOptions::public_key`]), the
+//!   `KeyInfo` certificates (`X509Certificate`, WS-Security tokens), else a bare key from
+//!   `KeyInfo` (`KeyValue` — `RSAKeyValue`, `dsig11:ECKeyValue` — or
+//!   `dsig11:DEREncodedKeyValue`). [`Verified::key_source`] says which: a bare key has no
+//!   certificate, so its trust cannot be decided — compare it with a key you trust.
 //!
 //! ```
 //! use tanba_dsig::{sign, verify, SignOptions, SignedNode, VerifyOptions};
