@@ -131,8 +131,9 @@ pub struct CertPolicy {
     pub cps_uris: Vec<String>,
 }
 
-/// The well-known subject fields of an NCA certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The well-known subject fields of an NCA certificate (serialized as the
+/// `subject_fields` object of [`crate::CertificateSummary`]; absent ones are `null`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SubjectFields {
     /// CN.
     pub common_name: Option<String>,
@@ -148,7 +149,8 @@ pub struct SubjectFields {
     pub organizational_unit: Option<String>,
     /// C.
     pub country: Option<String>,
-    /// E (emailAddress).
+    /// E (emailAddress). In a [`crate::CertificateSummary`]: E, else the first
+    /// subjectAltName e-mail.
     pub email: Option<String>,
     /// L.
     pub locality: Option<String>,

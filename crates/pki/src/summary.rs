@@ -5,38 +5,15 @@
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
-use crate::cert::{CertPolicy, ExtensionInfo, KzCertificate};
+use crate::cert::{CertPolicy, ExtensionInfo, KzCertificate, SubjectFields};
 use crate::ident::{BinAttribute, BinEntityType, Sex};
 use crate::name::NameAttribute;
 use crate::roles::{eku_name, Role, SubjectType};
 use crate::usage::KeyUsageClass;
 
-/// The well-known subject fields (absent ones are `null`).
-#[derive(Debug, Clone, Serialize)]
-pub struct SubjectFieldsSummary {
-    /// CN.
-    pub common_name: Option<String>,
-    /// SURNAME.
-    pub surname: Option<String>,
-    /// GIVENNAME (patronymic in NCA certificates).
-    pub given_name: Option<String>,
-    /// SERIALNUMBER as written.
-    pub serial_number: Option<String>,
-    /// O.
-    pub organization: Option<String>,
-    /// OU (first).
-    pub organizational_unit: Option<String>,
-    /// C.
-    pub country: Option<String>,
-    /// E, else the first subjectAltName e-mail.
-    pub email: Option<String>,
-    /// L.
-    pub locality: Option<String>,
-    /// ST.
-    pub state: Option<String>,
-    /// businessCategory.
-    pub business_category: Option<String>,
-}
+/// The well-known subject fields (absent ones are `null`): the certificate's own
+/// [`SubjectFields`], with `email` falling back to the first subjectAltName e-mail.
+pub type SubjectFieldsSummary = SubjectFields;
 
 /// An IIN with its checks.
 #[derive(Debug, Clone, Serialize)]
@@ -234,17 +211,8 @@ impl CertificateSummary {
         CertificateSummary {
             subject: c.subject_string(),
             subject_fields: SubjectFieldsSummary {
-                common_name: f.common_name.clone(),
-                surname: f.surname.clone(),
-                given_name: f.given_name.clone(),
-                serial_number: f.serial_number.clone(),
-                organization: f.organization.clone(),
-                organizational_unit: f.organizational_unit.clone(),
-                country: f.country.clone(),
                 email: c.email().map(str::to_owned),
-                locality: f.locality.clone(),
-                state: f.state.clone(),
-                business_category: f.business_category.clone(),
+                ..f.clone()
             },
             subject_attributes: c.subject().attributes().to_vec(),
             iin,
