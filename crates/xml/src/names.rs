@@ -96,7 +96,19 @@ fn qslot(b: &[u8]) -> usize {
 
 impl Names {
     pub fn new() -> Self {
-        let mut n = Names::default();
+        // Sized for a typical signed document or SOAP envelope (a few dozen distinct
+        // names), so small documents never rehash; large ones grow as usual.
+        const N: usize = 64;
+        let mut n = Names {
+            strings: Vec::with_capacity(N),
+            lookup: FxMap::with_capacity_and_hasher(N, Default::default()),
+            split: FxMap::with_capacity_and_hasher(N, Default::default()),
+            qnames: FxMap::with_capacity_and_hasher(N, Default::default()),
+            entries: Vec::with_capacity(N),
+            entry_lookup: FxMap::with_capacity_and_hasher(N, Default::default()),
+            entry_memo: Vec::with_capacity(N),
+            qcache: Vec::new(),
+        };
         n.intern("");
         n
     }

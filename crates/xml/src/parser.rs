@@ -162,10 +162,12 @@ impl<'t> Builder<'t> {
             text,
             opts,
             nodes,
-            attrs: Vec::new(),
-            owned: String::new(),
+            // Rough upper bounds from the input size (untouched capacity stays virtual);
+            // saves the early growth steps that dominate small documents.
+            attrs: Vec::with_capacity(text.len() / 32 + 8),
+            owned: String::with_capacity(text.len() / 16 + 64),
             names,
-            stack: Vec::new(),
+            stack: Vec::with_capacity(32),
             ns: vec![(xml_sym, xml_ns)],
             last_top: NONE,
             root: NONE,
