@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 use tanba_crypto::Signer;
-use tanba_wss::{Data, EnvelopeError, SendMessage, SendMessageResponse, Sender, SoapVersion};
+use tanba_wss::{
+    Data, EnvelopeError, SendMessage, SendMessageResponse, Sender, SoapVersion, Status,
+};
 use tanba_xml::{Document, NodeId, ParseOptions};
 use time::OffsetDateTime;
 
@@ -162,16 +164,42 @@ fn child_text(doc: &Document, parent: NodeId, local: &str) -> Option<String> {
     child(doc, parent, local).map(|n| doc.text_content(n).trim().to_string())
 }
 
-fn response_or_fault(
+/// A response's `responseData/data` and status; a SOAP fault is `Ok(Err(outcome))`.
+fn response_data<T>(
     envelope: &[u8],
-) -> Result<Result<SendMessageResponse, (String, String)>, EgovError> {
-    match SendMessageResponse::parse(envelope) {
-        Ok(r) => Ok(Ok(r)),
-        Err(EnvelopeError::Fault(f)) => Ok(Err(match &f.gateway {
-            Some(g) => (g.error_code.clone(), g.error_message.clone()),
-            None => (f.code.clone(), f.reason.clone()),
-        })),
-        Err(e) => Err(env_err(e)),
+) -> Result<Result<(Data, Status), GatewayOutcome<T>>, EgovError> {
+    let resp = match SendMessageResponse::parse(envelope) {
+        Ok(r) => r,
+        Err(EnvelopeError::Fault(f)) => {
+            let (code, message) = match &f.gateway {
+                Some(g) => (g.error_code.clone(), g.error_message.clone()),
+                None => (f.code.clone(), f.reason.clone()),
+            };
+            return Ok(Err(GatewayOutcome::Fault { code, message }));
+        }
+        Err(e) => return Err(env_err(e)),
+    };
+    let data = resp
+        .data
+        .ok_or_else(|| EgovError::State("the response carries no responseData/data".into()))?;
+    Ok(Ok((data, resp.info.status)))
+}
+
+/// The result code and text from the `code` / `text` children of `result` (the provider's
+/// own status element), else the response's status.
+fn result_status(
+    doc: &Document,
+    result: Option<NodeId>,
+    code: &str,
+    text: &str,
+    status: Status,
+) -> (String, String) {
+    match result {
+        Some(m) => (
+            child_text(doc, m, code).unwrap_or_default(),
+            child_text(doc, m, text).unwrap_or_default(),
+        ),
+        None => (status.code, status.message),
     }
 }
 
@@ -179,26 +207,20 @@ fn response_or_fault(
 /// [`crate::verify_transport`]). No `person` = [`GatewayOutcome::NotFound`] with the
 /// `messageResult` code and text.
 pub fn parse_gbdfl_response(envelope: &[u8]) -> Result<GatewayOutcome<Person>, EgovError> {
-    let resp = match response_or_fault(envelope)? {
-        Ok(r) => r,
-        Err((code, message)) => return Ok(GatewayOutcome::Fault { code, message }),
+    let (data, status) = match response_data(envelope)? {
+        Ok(d) => d,
+        Err(fault) => return Ok(fault),
     };
-    let data = resp
-        .data
-        .ok_or_else(|| EgovError::State("the response carries no responseData/data".into()))?;
     let xml = format!("<data>{}</data>", data.content());
     let doc = Document::parse(xml.as_bytes(), &ParseOptions::default())?;
     let root = doc.root_element();
-    let (code, message) = match child(&doc, root, "messageResult") {
-        Some(m) => (
-            child_text(&doc, m, "code").unwrap_or_default(),
-            child_text(&doc, m, "nameRu").unwrap_or_default(),
-        ),
-        None => (
-            resp.info.status.code.clone(),
-            resp.info.status.message.clone(),
-        ),
-    };
+    let (code, message) = result_status(
+        &doc,
+        child(&doc, root, "messageResult"),
+        "code",
+        "nameRu",
+        status,
+    );
     let person = child(&doc, root, "persons").and_then(|p| child(&doc, p, "person"));
     Ok(match person {
         Some(p) => match child_text(&doc, p, "iin") {
@@ -224,25 +246,14 @@ pub fn parse_gbdfl_response(envelope: &[u8]) -> Result<GatewayOutcome<Person>, E
 /// Parse a GBD UL response envelope: the data is a (possibly signed) document carried as
 /// a string with `Status` and, when found, `Organization`.
 pub fn parse_gbdul_response(envelope: &[u8]) -> Result<GatewayOutcome<Organization>, EgovError> {
-    let resp = match response_or_fault(envelope)? {
-        Ok(r) => r,
-        Err((code, message)) => return Ok(GatewayOutcome::Fault { code, message }),
+    let (data, status) = match response_data(envelope)? {
+        Ok(d) => d,
+        Err(fault) => return Ok(fault),
     };
-    let data = resp
-        .data
-        .ok_or_else(|| EgovError::State("the response carries no responseData/data".into()))?;
     let doc = Document::parse(data.content().as_bytes(), &ParseOptions::default())?;
     let root = doc.root_element();
-    let (code, message) = match child(&doc, root, "Status") {
-        Some(s) => (
-            child_text(&doc, s, "Code").unwrap_or_default(),
-            child_text(&doc, s, "NameRu").unwrap_or_default(),
-        ),
-        None => (
-            resp.info.status.code.clone(),
-            resp.info.status.message.clone(),
-        ),
-    };
+    let (code, message) =
+        result_status(&doc, child(&doc, root, "Status"), "Code", "NameRu", status);
     Ok(match child(&doc, root, "Organization") {
         Some(o) => GatewayOutcome::Found {
             record: Organization {
