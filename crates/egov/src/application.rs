@@ -348,8 +348,7 @@ impl Application {
         let ns = crate::NAMESPACE;
         let id = e.req_val("ApplicationId")?;
         let created_at = e.req_val("CreatedAt")?;
-        let (n, p) = e.req("Service")?;
-        let mut s = Elems::new(doc, ns, n, p)?;
+        let mut s = e.req_elems("Service")?;
         let service = Service {
             code: s.req_val("Code")?,
             name: s.req_val("Name")?,
@@ -367,10 +366,9 @@ impl Application {
         applicant
             .validate()
             .map_err(|err| schema_err(doc, n, &p, err.to_string()))?;
-        let representative = match e.opt("Representative") {
+        let representative = match e.opt_elems("Representative")? {
             None => None,
-            Some((n, p)) => {
-                let mut s = Elems::new(doc, ns, n, p)?;
+            Some(mut s) => {
                 let iin = s.req_val("Iin")?;
                 let name = s.req_val("Name")?;
                 let (pn, pp) = s.req("PowerOfAttorney")?;
@@ -396,17 +394,15 @@ impl Application {
             }
         };
         let form = Form::read(&mut e)?;
-        let (n, p) = e.req("Attachments")?;
-        let mut s = Elems::new(doc, ns, n, p)?;
+        let mut s = e.req_elems("Attachments")?;
         let mut attachments = Vec::new();
         for (an, ap) in s.many("Attachment") {
             attachments.push(Attachment::read(Elems::new(doc, ns, an, ap)?)?);
         }
         s.end(false)?;
-        let payment = match e.opt("Payment") {
+        let payment = match e.opt_elems("Payment")? {
             None => None,
-            Some((n, p)) => {
-                let mut s = Elems::new(doc, ns, n, p)?;
+            Some(mut s) => {
                 let pay = Payment {
                     reference: s.req_val("Reference")?,
                     amount: s.req_val("Amount")?,
@@ -417,8 +413,7 @@ impl Application {
                 Some(pay)
             }
         };
-        let (n, p) = e.req("Consent")?;
-        let mut s = Elems::new(doc, ns, n, p)?;
+        let mut s = e.req_elems("Consent")?;
         let consent = Consent {
             text: s.req_val("Text")?,
             given_at: s.req_val("GivenAt")?,

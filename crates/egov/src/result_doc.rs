@@ -225,10 +225,9 @@ impl ResultDocument {
         let number = e.req_val("Number")?;
         let issue_date = e.req_val("IssueDate")?;
         let issued_at = e.req_val("IssuedAt")?;
-        let validity = match e.opt("Validity") {
+        let validity = match e.opt_elems("Validity")? {
             None => None,
-            Some((n, p)) => {
-                let mut s = Elems::new(doc, ns, n, p)?;
+            Some(mut s) => {
                 let v = ResultValidity {
                     from: s.req_val("From")?,
                     until: s.opt_val("Until")?,
@@ -237,15 +236,13 @@ impl ResultDocument {
                 Some(v)
             }
         };
-        let (n, p) = e.req("Holder")?;
-        let mut s = Elems::new(doc, ns, n, p)?;
+        let mut s = e.req_elems("Holder")?;
         let holder = Holder {
             id: read_tax_id(&mut s)?,
             name: s.req_val("Name")?,
         };
         s.end(false)?;
-        let (n, p) = e.req("IssuingBody")?;
-        let mut s = Elems::new(doc, ns, n, p)?;
+        let mut s = e.req_elems("IssuingBody")?;
         let issuing_body = IssuingBody {
             name: s.req_val("Name")?,
             bin: s.req_val("Bin")?,

@@ -123,6 +123,20 @@ impl<'d> Elems<'d> {
         })
     }
 
+    /// The next element, which must be `local`, as a cursor over its children.
+    pub(crate) fn req_elems(&mut self, local: &str) -> Result<Elems<'d>, EgovError> {
+        let (n, p) = self.req(local)?;
+        Elems::new(self.doc, self.ns, n, p)
+    }
+
+    /// The next element if it is `local`, as a cursor over its children.
+    pub(crate) fn opt_elems(&mut self, local: &str) -> Result<Option<Elems<'d>>, EgovError> {
+        match self.opt(local) {
+            Some((n, p)) => Elems::new(self.doc, self.ns, n, p).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The next element if it is `local`.
     pub(crate) fn opt(&mut self, local: &str) -> Option<(NodeId, String)> {
         if self.peek_is(local) {

@@ -181,19 +181,15 @@ impl ImportExportLicenceForm {
     }
 
     pub(crate) fn read(mut e: Elems<'_>) -> Result<Self, EgovError> {
-        let doc = e.doc();
-        let ns = crate::NAMESPACE;
         let application_number = e.req_val("ApplicationNumber")?;
-        let (n, p) = e.req("Validity")?;
-        let mut v = Elems::new(doc, ns, n, p)?;
+        let mut v = e.req_elems("Validity")?;
         let validity = Period {
             from: v.req_val("From")?,
             to: v.req_val("To")?,
         };
         v.end(false)?;
         let licence_type = e.req_val("LicenceType")?;
-        let (n, p) = e.req("Contract")?;
-        let mut c = Elems::new(doc, ns, n, p)?;
+        let mut c = e.req_elems("Contract")?;
         let contract = Contract {
             number: c.req_val("Number")?,
             date: c.req_val("Date")?,
@@ -209,8 +205,7 @@ impl ImportExportLicenceForm {
         let origin_country = e.req_val("OriginCountry")?;
         let quantity = e.req_val("Quantity")?;
         let unit = e.req_val("Unit")?;
-        let (n, p) = e.req("Commodity")?;
-        let mut c = Elems::new(doc, ns, n, p)?;
+        let mut c = e.req_elems("Commodity")?;
         let commodity = Commodity {
             code: c.req_val("Code")?,
             description: c.req_val("Description")?,

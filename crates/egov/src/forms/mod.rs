@@ -111,27 +111,14 @@ impl Form {
         let doc = e.doc();
         let mut inner = Elems::new(doc, crate::NAMESPACE, n, path.clone())?;
         let form = match inner.peek_local() {
-            Some("ImportExportLicence") => {
-                let (n, p) = inner.req("ImportExportLicence")?;
-                Form::ImportExportLicence(ImportExportLicenceForm::read(Elems::new(
-                    doc,
-                    crate::NAMESPACE,
-                    n,
-                    p,
-                )?)?)
-            }
-            Some("QualificationConformity") => {
-                let (n, p) = inner.req("QualificationConformity")?;
-                Form::QualificationConformity(QualificationConformityForm::read(Elems::new(
-                    doc,
-                    crate::NAMESPACE,
-                    n,
-                    p,
-                )?)?)
-            }
+            Some("ImportExportLicence") => Form::ImportExportLicence(
+                ImportExportLicenceForm::read(inner.req_elems("ImportExportLicence")?)?,
+            ),
+            Some("QualificationConformity") => Form::QualificationConformity(
+                QualificationConformityForm::read(inner.req_elems("QualificationConformity")?)?,
+            ),
             Some("GenericForm") => {
-                let (n, p) = inner.req("GenericForm")?;
-                Form::Generic(GenericForm::read(Elems::new(doc, crate::NAMESPACE, n, p)?)?)
+                Form::Generic(GenericForm::read(inner.req_elems("GenericForm")?)?)
             }
             _ => {
                 return Err(schema_err(

@@ -183,8 +183,7 @@ impl QualificationConformityForm {
             });
             s.end(false)?;
         }
-        let (n, p) = e.req("ProductionBase")?;
-        let mut b = Elems::new(doc, ns, n, p)?;
+        let mut b = e.req_elems("ProductionBase")?;
         let production_base = Premises {
             description: b.req_val("Description")?,
             lease_contract: b.opt_val("LeaseContract")?,
