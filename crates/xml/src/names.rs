@@ -64,20 +64,37 @@ pub(crate) struct NameEntry {
 }
 
 /// String interner plus the table of expanded names used by the document.
+///
+/// Strings are found through a small open-addressed table of symbol ids keyed by an Fx
+/// hash of the bytes (one allocation per distinct string, no hash-map key copies).
 #[derive(Debug, Default)]
 pub(crate) struct Names {
+    /// Symbol → string.
     strings: Vec<Box<str>>,
-    lookup: FxMap<Box<str>, u32>,
-    /// For a symbol used as a qualified name: its (prefix, local) split.
-    split: FxMap<u32, (u32, u32)>,
-    /// Qualified name string → (qname, prefix, local), the parser's fast path.
-    qnames: FxMap<Box<str>, (u32, u32, u32)>,
+    /// Symbol → its hash (for probing and rehashing without touching the bytes).
+    hashes: Vec<u32>,
+    /// Open-addressed table of symbol ids (`u32::MAX` = empty); length a power of two,
+    /// at most half full.
+    table: Vec<u32>,
+    /// Symbol used as a qualified name → (prefix, local, seen by `qname_new`);
+    /// `(u32::MAX, u32::MAX, false)` until split.
+    split: Vec<(u32, u32, bool)>,
     pub entries: Vec<NameEntry>,
     entry_lookup: FxMap<(u32, u32, u32), u32>,
     entry_memo: Vec<(u32, u32)>,
-    /// Direct-mapped cache in front of `qnames`: (qname, prefix, local) by a cheap
-    /// position hash of the bytes; a hit is confirmed by comparing the interned string.
+    /// Direct-mapped cache in front of the interner for qualified names:
+    /// (qname, prefix, local) by a cheap position hash of the bytes; a hit is confirmed
+    /// by comparing the interned string.
     qcache: Vec<(u32, u32, u32)>,
+}
+
+#[inline]
+fn hash_str(s: &str) -> u32 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.write_usize(s.len());
+    let h = h.finish();
+    (h ^ (h >> 32)) as u32
 }
 
 const QCACHE: usize = 256;
@@ -97,13 +114,13 @@ fn qslot(b: &[u8]) -> usize {
 impl Names {
     pub fn new() -> Self {
         // Sized for a typical signed document or SOAP envelope (a few dozen distinct
-        // names), so small documents never rehash; large ones grow as usual.
+        // names), so small documents never grow a table; large ones grow as usual.
         const N: usize = 64;
         let mut n = Names {
             strings: Vec::with_capacity(N),
-            lookup: FxMap::with_capacity_and_hasher(N, Default::default()),
-            split: FxMap::with_capacity_and_hasher(N, Default::default()),
-            qnames: FxMap::with_capacity_and_hasher(N, Default::default()),
+            hashes: Vec::with_capacity(N),
+            table: vec![u32::MAX; 2 * N],
+            split: Vec::with_capacity(N),
             entries: Vec::with_capacity(N),
             entry_lookup: FxMap::with_capacity_and_hasher(N, Default::default()),
             entry_memo: Vec::with_capacity(N),
@@ -113,18 +130,56 @@ impl Names {
         n
     }
 
-    pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.lookup.get(s) {
-            return id;
+    /// The table slot holding `s` (`Ok`) or the empty slot where it would go (`Err`).
+    #[inline]
+    fn find(&self, s: &str, h: u32) -> Result<usize, usize> {
+        let mask = self.table.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let id = self.table[i];
+            if id == u32::MAX {
+                return Err(i);
+            }
+            if self.hashes[id as usize] == h && self.str(id) == s {
+                return Ok(i);
+            }
+            i = (i + 1) & mask;
         }
+    }
+
+    pub fn intern(&mut self, s: &str) -> u32 {
+        let h = hash_str(s);
+        let slot = match self.find(s, h) {
+            Ok(i) => return self.table[i],
+            Err(i) => i,
+        };
         let id = self.strings.len() as u32;
         self.strings.push(s.into());
-        self.lookup.insert(s.into(), id);
+        self.hashes.push(h);
+        self.split.push((u32::MAX, u32::MAX, false));
+        self.table[slot] = id;
+        if self.strings.len() * 2 > self.table.len() {
+            self.grow();
+        }
         id
     }
 
+    fn grow(&mut self) {
+        let size = self.table.len() * 2;
+        let mask = size - 1;
+        let mut table = vec![u32::MAX; size];
+        for (id, &h) in self.hashes.iter().enumerate() {
+            let mut i = h as usize & mask;
+            while table[i] != u32::MAX {
+                i = (i + 1) & mask;
+            }
+            table[i] = id as u32;
+        }
+        self.table = table;
+    }
+
     pub fn get(&self, s: &str) -> Option<u32> {
-        self.lookup.get(s).copied()
+        self.find(s, hash_str(s)).ok().map(|i| self.table[i])
     }
 
     #[inline]
@@ -142,34 +197,33 @@ impl Names {
                 self.qcache = vec![(u32::MAX, 0, 0); QCACHE];
             }
             let (qs, p, l) = self.qcache[i];
-            if qs != u32::MAX && self.strings[qs as usize].as_bytes() == b {
+            if qs != u32::MAX && self.str(qs).as_bytes() == b {
                 return (qs, p, l, false);
             }
         }
-        let r = if let Some(&(qs, p, l)) = self.qnames.get(q) {
-            (qs, p, l, false)
-        } else {
-            let (qs, p, l) = self.qname(q);
-            self.qnames.insert(q.into(), (qs, p, l));
-            (qs, p, l, true)
-        };
+        let (qs, p, l) = self.qname(q);
+        let seen = &mut self.split[qs as usize].2;
+        let new = !*seen;
+        *seen = true;
         if let Some(i) = slot {
-            self.qcache[i] = (r.0, r.1, r.2);
+            self.qcache[i] = (qs, p, l);
         }
-        r
+        (qs, p, l, new)
     }
 
     /// Intern a qualified name and return (qname, prefix, local) symbols.
     pub fn qname(&mut self, q: &str) -> (u32, u32, u32) {
         let qs = self.intern(q);
-        if let Some(&(p, l)) = self.split.get(&qs) {
+        let (p, l, _) = self.split[qs as usize];
+        if p != u32::MAX {
             return (qs, p, l);
         }
         let (p, l) = match q.split_once(':') {
             Some((p, l)) => (self.intern(p), self.intern(l)),
             None => (EMPTY, qs),
         };
-        self.split.insert(qs, (p, l));
+        self.split[qs as usize].0 = p;
+        self.split[qs as usize].1 = l;
         (qs, p, l)
     }
 
