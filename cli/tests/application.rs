@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{pki, run, tanba};
+use common::{assert_exit, pki, run, tanba};
 use std::path::PathBuf;
 
 fn checks() -> Vec<String> {
@@ -51,12 +51,7 @@ fn build(dir: &std::path::Path, applicant: serde_json::Value) -> PathBuf {
         "--out",
         app.to_str().unwrap(),
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     app
 }
 
@@ -109,12 +104,7 @@ fn sign_countersign_verify() {
     a.extend(checks());
     a.extend(["--out".into(), signed.to_str().unwrap().into()]);
     let out = run(a);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
 
     let certified = dir.path().join("certified.xml");
     let mut a = vec![
@@ -131,12 +121,7 @@ fn sign_countersign_verify() {
         certified.to_str().unwrap().into(),
     ]);
     let out = run(a);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
 
     let mut a = vec![
         "application".into(),
@@ -232,12 +217,7 @@ fn submit_wraps_the_signed_application_in_a_transport_signed_envelope() {
     let env = dir.path().join("envelope.xml");
     a.extend(["--out".into(), env.to_str().unwrap().into()]);
     let o = run(a);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
 
     let mut c = tanba_egov::CertChecker::new().at(time::macros::datetime!(2026-06-01 00:00 UTC));
     c.add_trust(&std::fs::read(pki("certs/root.pem")).unwrap())

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::assert_exit;
+
 use std::process::Output;
 
 fn tanba(args: &[&str], stdin: Option<&[u8]>) -> Output {
@@ -14,12 +16,7 @@ fn tanba(args: &[&str], stdin: Option<&[u8]>) -> Output {
 fn bundled_example_inclusive() {
     let path = tanba_testdata::own("examples/application.xml");
     let out = tanba(&["c14n", path.to_str().unwrap()], None);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let s = String::from_utf8(out.stdout).unwrap();
     // The comment before the root is dropped, attributes normalized, the empty element
     // expanded, the character reference &#13; kept as &#xD;.
@@ -54,12 +51,7 @@ fn corpus_subtree_exclusive_with_comments() {
         ],
         None,
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(out.stdout, want);
 }
 
@@ -78,12 +70,7 @@ fn stdin_and_prefix_list() {
         ],
         Some(doc),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(out.stdout, br#"<x xmlns:b="urn:b"></x>"#);
 }
 
@@ -116,12 +103,7 @@ fn entity_declarations_need_allow_dtd() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("DTD construct not allowed"));
     let out = tanba(&["c14n", "--allow-dtd", "-"], Some(doc));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(out.stdout, b"<a>v</a>");
 }
 
@@ -153,12 +135,7 @@ fn out_file_is_written_atomically_and_not_on_failure() {
         &["c14n", "-", "--out", out.to_str().unwrap()],
         Some(b"<a  b='1'/>"),
     );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     assert!(o.stdout.is_empty());
     assert_eq!(std::fs::read(&out).unwrap(), br#"<a b="1"></a>"#);
     let bad = dir.join("bad.xml");

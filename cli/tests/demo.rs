@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::tanba;
+use common::{assert_exit, tanba};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -138,12 +138,7 @@ fn demo_documents_follow_the_schema_and_verify_with_their_commands() {
         "--no-revocation",
         "--json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], true);
     assert_eq!(v["signers"][0]["role"], "applicant");

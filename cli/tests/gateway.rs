@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{pki, run};
+use common::{assert_exit, pki, run};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 
@@ -68,12 +68,7 @@ fn query_iin_writes_a_transport_signed_envelope() {
         out.to_str().unwrap().into(),
     ]);
     let o = run(a);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     let xml = std::fs::read(&out).unwrap();
     let mut c = tanba_egov::CertChecker::new().without_revocation();
     c.add_trust(&std::fs::read(pki("certs/root.pem")).unwrap())
@@ -125,12 +120,7 @@ fn send_reports_not_found_and_faults() {
     a.extend(key_args());
     a.extend(["--send".into(), url, "--json".into()]);
     let o = run(a);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["outcome"], "not_found");
     assert_eq!(v["message"], "Данные не найдены");

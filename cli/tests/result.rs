@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{pki, tanba};
+use common::{assert_exit, pki, tanba};
 use std::process::Output;
 
 fn write_json(dir: &std::path::Path, edit: impl FnOnce(&mut serde_json::Value)) -> String {
@@ -42,20 +42,10 @@ fn provider_builds_signs_and_the_holder_verifies() {
     let json = write_json(dir.path(), |_| {});
     let xml = dir.path().join("licence.xml");
     let o = tanba(&["result", "build", &json, "--out", xml.to_str().unwrap()]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     let signed = dir.path().join("licence.signed.xml");
     let o = sign(xml.to_str().unwrap(), "employee", signed.to_str().unwrap());
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     let (root, ca, crl, delta) = (
         pki("certs/root.pem"),
         pki("certs/ca.pem"),
@@ -152,11 +142,6 @@ fn build_errors_name_the_field() {
         v["decision"] = serde_json::json!({"text": "Ұсынылған құжаттар толық емес"});
     });
     let o = tanba(&["result", "build", &json]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     assert!(String::from_utf8_lossy(&o.stdout).contains("<Kind>refusal</Kind>"));
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::tanba_io as tanba;
+use common::{assert_exit, tanba_io as tanba};
 
 const P12: &str = "keys/individual_valid_sign_rsa_2004.p12";
 
@@ -57,12 +57,7 @@ fn sign_then_verify_with_json_report() {
         &[],
         None,
     );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_exit(&o, 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["valid"], true);
     assert_eq!(v["certificate_validation"], "not-performed");
@@ -232,12 +227,7 @@ fn signer_certificate_is_validated_with_tanba_pki() {
         &[],
         Some(&signed),
     );
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert_exit(&ok, 0);
     let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
     assert_eq!(v["certificate_validation"], "performed");
     assert_eq!(v["signatures"][0]["certificate"]["verdict"], "valid");
@@ -288,12 +278,7 @@ fn signer_certificate_is_validated_with_tanba_pki() {
         &[],
         Some(&o.stdout),
     );
-    assert_eq!(
-        r.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&r.stderr)
-    );
+    assert_exit(&r, 1);
     assert!(String::from_utf8_lossy(&r.stderr)
         .to_lowercase()
         .contains("revoked"));
@@ -314,12 +299,7 @@ fn verify_reads_a_ws_security_transport_signature() {
         &[],
         Some(&o.stdout),
     );
-    assert_eq!(
-        v.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
+    assert_exit(&v, 0);
     // recognised as WS-Security: reported as a transport signature over the Body
     let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
     assert_eq!(j["valid"], true);
@@ -344,12 +324,7 @@ fn verify_reads_a_ws_security_transport_signature() {
         &[],
         Some(&o.stdout),
     );
-    assert_eq!(
-        v.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
+    assert_exit(&v, 1);
 
     // a wrapping attempt (a copy of the Body placed in the header) is refused by the
     // WS-Security rules, which a plain XMLDSig check would not apply
@@ -365,12 +340,7 @@ fn verify_reads_a_ws_security_transport_signature() {
         &[],
         Some(wrapped.as_bytes()),
     );
-    assert_eq!(
-        v.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
+    assert_exit(&v, 1);
     assert!(
         String::from_utf8_lossy(&v.stderr).contains("Body"),
         "{}",

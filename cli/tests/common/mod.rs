@@ -48,6 +48,17 @@ pub fn run(args: Vec<String>) -> Output {
     tanba(&refs)
 }
 
+/// Assert that `tanba` exited with `code`, showing its stderr when it did not.
+#[track_caller]
+pub fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A file of the generated test PKI (workspace `testdata/pki/`).
 pub fn pki(rel: &str) -> String {
     tanba_testdata::own(&format!("pki/{rel}"))
