@@ -247,8 +247,24 @@ pub fn make_policy(
     Ok(b.build())
 }
 
+/// A validator over `pool` with `policy`, the `--crl` / `--ocsp-response` evidence and,
+/// with `--online`, the `fetcher`.
+pub fn make_validator<'f>(
+    a: &ValidationArgs,
+    pool: CertPool,
+    policy: Policy,
+    fetcher: Option<&'f Fetcher>,
+) -> Result<Validator<'f>, CliError> {
+    let mut v = Validator::new(pool, policy);
+    add_evidence(&mut v, a)?;
+    if let Some(f) = fetcher {
+        v.with_fetcher(f);
+    }
+    Ok(v)
+}
+
 /// Add the `--crl` / `--ocsp-response` evidence to a validator.
-pub fn add_evidence(v: &mut Validator<'_>, a: &ValidationArgs) -> Result<(), CliError> {
+fn add_evidence(v: &mut Validator<'_>, a: &ValidationArgs) -> Result<(), CliError> {
     for p in &a.crl {
         let crl = Crl::from_bytes(&read_input(p)?)
             .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?;
@@ -295,11 +311,7 @@ pub fn run(a: &CheckArgs) -> Result<(), CliError> {
     }
     let pool = load_pool(&a.validation)?;
     let fetcher = make_fetcher(&a.validation)?;
-    let mut v = Validator::new(pool, policy);
-    add_evidence(&mut v, &a.validation)?;
-    if let Some(f) = &fetcher {
-        v.with_fetcher(f);
-    }
+    let v = make_validator(&a.validation, pool, policy, fetcher.as_ref())?;
     let report = v.validate(chain[0].der(), &chain[1..]);
     let out = if a.json {
         json(&report)?

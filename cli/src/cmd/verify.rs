@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use serde_json::json;
 use tanba_dsig::{verify_vec, CheckMode, SignedNode, VerifyOptions};
 
-use crate::cmd::cert_check::{add_evidence, load_pool, make_fetcher, make_policy, ValidationArgs};
+use crate::cmd::cert_check::{
+    load_pool, make_fetcher, make_policy, make_validator, ValidationArgs,
+};
 use crate::error::CliError;
 use crate::io::{display_name, read_input};
 
@@ -106,17 +108,15 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         Some((pool, policy))
     };
     let fetcher = make_fetcher(&args.validation)?;
-    let mut validator = match validator {
+    let validator = match validator {
         None => None,
-        Some((pool, policy)) => {
-            let mut v = tanba_pki::Validator::new(pool, policy);
-            add_evidence(&mut v, &args.validation)?;
-            Some(v)
-        }
+        Some((pool, policy)) => Some(make_validator(
+            &args.validation,
+            pool,
+            policy,
+            fetcher.as_ref(),
+        )?),
     };
-    if let (Some(v), Some(f)) = (validator.as_mut(), fetcher.as_ref()) {
-        v.with_fetcher(f);
-    }
 
     let mut all_ok = report.all_valid();
     let mut problems = Vec::new();

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use tanba_pki::{RequiredUsage, Validator, Verdict};
+use tanba_pki::{RequiredUsage, Verdict};
 use tanba_wss::{KeyInfoForm, SignOptions, SignedPart, TokenReference, VerifyOptions};
 
-use super::cert_check::{add_evidence, load_pool, make_fetcher, make_policy, ValidationArgs};
+use super::cert_check::{load_pool, make_fetcher, make_policy, make_validator, ValidationArgs};
 use crate::error::CliError;
 use crate::io::{display_name, read_input, write_output};
 use crate::keyarg::Pkcs12Args;
@@ -268,11 +268,7 @@ pub fn verify_envelope(
     let cert_json = match cert_ctx {
         None => json!("not-checked"),
         Some((policy, pool, fetcher)) => {
-            let mut val = Validator::new(pool, policy);
-            add_evidence(&mut val, &args.validation)?;
-            if let Some(f) = &fetcher {
-                val.with_fetcher(f);
-            }
+            let val = make_validator(&args.validation, pool, policy, fetcher.as_ref())?;
             let report = val.validate(&v.signer_certificate, &[]);
             if report.verdict == Verdict::Invalid {
                 problem = Some(
