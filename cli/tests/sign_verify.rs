@@ -347,3 +347,31 @@ fn verify_reads_a_ws_security_transport_signature() {
         String::from_utf8_lossy(&v.stderr)
     );
 }
+
+#[test]
+fn a_bare_key_from_key_info_is_reported_and_never_trusted() {
+    // XMLDSig 1.1 interop file whose only key is a DEREncodedKeyValue (no certificate)
+    let file = tanba_testdata::corpus(
+        "xmlsec/tests/aleksey-xmldsig-01/enveloping-sha256-ec-prime256v1-der-encoded-key-value.xml",
+    );
+    let file = file.to_str().unwrap();
+    let v = tanba(&["verify", file, "--json", "--no-cert-check"], &[], None);
+    assert_exit(&v, 0);
+    let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(j["signatures"][0]["key_source"], "der-encoded-key-value");
+    assert!(j["signatures"][0]["signer"].is_null());
+    // with certificate validation asked for, a signature without a certificate fails
+    let v = tanba(
+        &[
+            "verify",
+            file,
+            "--trust",
+            tanba_testdata::nca("ca/nca_rsa_test.crt").to_str().unwrap(),
+            "--no-revocation",
+        ],
+        &[],
+        None,
+    );
+    assert_exit(&v, 1);
+    assert!(String::from_utf8_lossy(&v.stderr).contains("no signer certificate"));
+}

@@ -34,7 +34,8 @@ JSON (--json): {\"file\", \"valid\", \"certificate_validation\": \"performed\" |
 \"signatures\": [{\"index\", \"signing_order\", \"valid\", \"error\", \"mode\"
 (\"standard\"|\"peeled\"), \"signature_algorithm\", \"references\": [{\"uri\", \"signed\"
 (\"document\" | element name), \"id\"}], \"signer\": {\"subject\", \"iin\", \"bin\",
-\"serial\", \"not_before\", \"not_after\"}}]}
+\"serial\", \"not_before\", \"not_after\"}, \"key_source\": \"certificate\" |
+\"key-value\" | \"der-encoded-key-value\" (a bare key: no signer identity)}]}
 
 Exit codes: 0 every signature valid (and --expect-iin/--expect-bin matched),
 1 a signature is invalid or an expectation failed, 2 unreadable or malformed input,
@@ -158,7 +159,20 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                         None,
                         None,
                     ),
+                    None if v.key_source.is_bare_key() => (
+                        json!(null),
+                        "(no certificate: a bare key from KeyInfo, whose owner cannot be established)"
+                            .into(),
+                        None,
+                        None,
+                    ),
                     None => (json!(null), "(no certificate)".into(), None, None),
+                };
+                let key_source = match &v.key_source {
+                    tanba_dsig::KeySource::Supplied => "supplied",
+                    tanba_dsig::KeySource::Certificate(_) => "certificate",
+                    tanba_dsig::KeySource::KeyValue { .. } => "key-value",
+                    tanba_dsig::KeySource::DerEncodedKeyValue { .. } => "der-encoded-key-value",
                 };
                 if let Some(want) = &args.expect_iin {
                     if iin.as_deref() != Some(want.as_str()) {
@@ -274,6 +288,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                     "signature_method": v.signature_algorithm.xml_uri(),
                     "references": refs,
                     "signer": signer_json,
+                    "key_source": key_source,
                     "certificate": cert_json,
                 }));
             }
