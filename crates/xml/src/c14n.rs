@@ -348,7 +348,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
                         }
                         self.end_element(cur);
                     }
-                    K_TEXT | K_CDATA => escape_text(&mut self.buf, doc.node_text(cur).as_bytes()),
+                    K_TEXT | K_CDATA => escape_text(&mut self.buf, doc.char_data_bytes(node)),
                     K_COMMENT if self.with_comments => self.misc(cur),
                     K_PI => self.misc(cur),
                     _ => {}

@@ -449,6 +449,18 @@ impl Document {
         }
     }
 
+    /// The content bytes of a character-data node (text or CDATA), for the canonicalizer:
+    /// no kind dispatch and no char-boundary checks (the range was cut at markup).
+    #[inline]
+    pub(crate) fn char_data_bytes(&self, node: &Node) -> &[u8] {
+        let (s, e) = (node.a as usize, (node.a + node.b) as usize);
+        if node.meta & F_OWNED != 0 {
+            &self.owned.as_bytes()[s..e]
+        } else {
+            &self.text.as_bytes()[s..e]
+        }
+    }
+
     /// Target and data of a processing instruction (`None` for other kinds).
     pub fn pi(&self, n: NodeId) -> Option<(&str, &str)> {
         if self.node(n).kind() != K_PI {
