@@ -607,3 +607,22 @@ fn escape_text(buf: &mut Vec<u8>, b: &[u8]) {
 fn escape_attr(buf: &mut Vec<u8>, b: &[u8]) {
     escape_with(buf, b, &ATTR)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cmp_str;
+
+    #[test]
+    fn cmp_str_orders_like_str_cmp() {
+        let owned: Vec<String> = ["", "", "a", "a", "ab", "b", "urn:x", "urn:y", "Я"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for a in &owned {
+            for b in &owned {
+                assert_eq!(cmp_str(a, b), a.as_str().cmp(b.as_str()), "{a:?} vs {b:?}");
+            }
+            assert_eq!(cmp_str(a, a), std::cmp::Ordering::Equal);
+        }
+    }
+}

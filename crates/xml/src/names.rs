@@ -260,3 +260,56 @@ impl Names {
         id
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interner_keeps_ids_across_table_growth() {
+        let mut n = Names::new();
+        // Far past the initial 128-slot table: several doublings.
+        let words: Vec<String> = (0..5000).map(|i| format!("n{i}:x{}", i * 7)).collect();
+        let ids: Vec<u32> = words.iter().map(|w| n.intern(w)).collect();
+        for (w, &id) in words.iter().zip(&ids) {
+            assert_eq!(n.get(w), Some(id), "{w}");
+            assert_eq!(n.str(id), w.as_str());
+            assert_eq!(
+                n.intern(w),
+                id,
+                "interning again must not create a new symbol"
+            );
+        }
+        assert_eq!(n.get(""), Some(EMPTY));
+        assert_eq!(n.get("never-interned"), None);
+        let mut distinct = ids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), words.len());
+    }
+
+    #[test]
+    fn qname_new_reports_a_name_once_even_if_first_interned_otherwise() {
+        let mut n = Names::new();
+        // Seen as a plain string and split via `qname` first (namespace declarations),
+        // it still counts as new for `qname_new`, which callers use to validate names.
+        let plain = n.intern("p:a");
+        let (qs, p, l) = n.qname("p:a");
+        assert_eq!(qs, plain);
+        assert_eq!((n.str(p), n.str(l)), ("p", "a"));
+        assert_eq!(n.qname_new("p:a"), (qs, p, l, true));
+        assert_eq!(n.qname_new("p:a"), (qs, p, l, false));
+        let (q2, p2, l2, new) = n.qname_new("b");
+        assert!(new);
+        assert_eq!((q2, p2, l2), (n.get("b").unwrap(), EMPTY, q2));
+        assert_eq!(n.qname_new("b"), (q2, p2, l2, false));
+        // Names with the same cache slot (same length and bytes 0, 2, 3) stay apart.
+        assert_eq!(qslot(b"aXYa"), qslot(b"aQYa"));
+        let (x, _, _, _) = n.qname_new("aXYa");
+        let (y, _, _, _) = n.qname_new("aQYa");
+        assert_ne!(x, y);
+        let (x2, y2) = (n.qname_new("aXYa").0, n.qname_new("aQYa").0);
+        assert_eq!((x2, y2), (x, y));
+        assert_eq!((n.str(x), n.str(y)), ("aXYa", "aQYa"));
+    }
+}
