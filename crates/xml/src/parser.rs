@@ -252,10 +252,12 @@ impl<'t> Builder<'t> {
                     }
                     self.extend_run(before, after, true);
                 }
-                Event::Start(_) | Event::Empty(_) => {
+                Event::Start(ref t) | Event::Empty(ref t) => {
                     let empty = matches!(ev, Event::Empty(_));
+                    // quick-xml has already measured the element name.
+                    let name_len = t.name().as_ref().len();
                     self.flush()?;
-                    self.start(before, after, empty)?;
+                    self.start(before, after, empty, name_len)?;
                 }
                 Event::End(_) => {
                     self.flush()?;
@@ -534,11 +536,11 @@ impl<'t> Builder<'t> {
             .map(|&(_, u)| u)
     }
 
-    fn start(&mut self, s: usize, e: usize, empty: bool) -> Result<(), XmlError> {
+    fn start(&mut self, s: usize, e: usize, empty: bool, name_len: usize) -> Result<(), XmlError> {
         // Reuse one attribute buffer for every start tag.
         let mut raw = std::mem::take(&mut self.raw_buf);
         raw.clear();
-        let r = self.start_tag(s, e, empty, &mut raw);
+        let r = self.start_tag(s, e, empty, name_len, &mut raw);
         self.raw_buf = raw;
         r
     }
@@ -548,6 +550,7 @@ impl<'t> Builder<'t> {
         s: usize,
         e: usize,
         empty: bool,
+        name_len: usize,
         raw: &mut Vec<RawAttr<'t>>,
     ) -> Result<(), XmlError> {
         let text = self.text;
@@ -562,9 +565,14 @@ impl<'t> Builder<'t> {
             return Err(self.limit(s, LimitKind::Depth, self.opts.limits.depth()));
         }
         let content_end = if empty { e - 2 } else { e - 1 };
-        let mut i = s + 1;
-        while i < content_end && !is_ws(b[i]) {
-            i += 1;
+        // The name ends at the first whitespace or at the end of the tag content; take
+        // quick-xml's length when it says exactly that, otherwise scan.
+        let mut i = s + 1 + name_len;
+        if i > content_end || (i < content_end && !is_ws(b[i])) {
+            i = s + 1;
+            while i < content_end && !is_ws(b[i]) {
+                i += 1;
+            }
         }
         let qname = &text[s + 1..i];
         let (qs, p, l, new) = self.names.qname_new(qname);
