@@ -7,6 +7,8 @@
 //! `wsse:SecurityTokenReference`, which `tanba_dsig::verify` does not expose. Base64,
 //! algorithm-URI classification and reference-URI parsing come from tanba-dsig.
 
+use std::borrow::Cow;
+
 mod sign;
 mod token;
 mod verify;
@@ -38,20 +40,26 @@ pub(crate) fn all_bodies(doc: &tanba_xml::Document, env: &str) -> Vec<tanba_xml:
         .collect()
 }
 
-/// Base64 of a signature field: the common single-line case decoded directly, anything
-/// with XML whitespace (Kalkan's 76-column CR LF layout) through tanba-dsig's lenient
-/// decoder.
+/// Base64 of a signature field: the common single-line case decoded directly (the strict
+/// decoder refuses any whitespace, so no pre-scan is needed), anything with XML whitespace
+/// (Kalkan's 76-column CR LF layout) through tanba-dsig's lenient decoder.
 pub(crate) fn b64(text: &str, field: &'static str) -> Result<Vec<u8>, crate::WssError> {
     use base64::Engine as _;
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-    {
-        if let Ok(v) = base64::engine::general_purpose::STANDARD.decode(text) {
-            return Ok(v);
-        }
+    if let Ok(v) = base64::engine::general_purpose::STANDARD.decode(text) {
+        return Ok(v);
     }
     Ok(tanba_dsig::base64::decode_lenient(text, field)?)
+}
+
+/// The character data of `el` (XPath string-value), borrowed from the tree when it is a
+/// single text node — the usual shape of base64 fields — instead of copied.
+pub(crate) fn text_of(doc: &tanba_xml::Document, el: tanba_xml::NodeId) -> Cow<'_, str> {
+    if let Some(c) = doc.first_child(el) {
+        if doc.next_sibling(c).is_none() && doc.kind(c) == tanba_xml::NodeKind::Text {
+            return Cow::Borrowed(doc.node_text(c));
+        }
+    }
+    Cow::Owned(doc.text_content(el))
 }
 
 /// The DER `SubjectPublicKeyInfo` of a DER certificate, found by walking the first fields

@@ -79,7 +79,7 @@ fn from_str(
                     "KeyIdentifier EncodingType {et:?} is not Base64Binary"
                 )));
             }
-            let bytes = decode_lenient(&doc.text_content(c), "wsse:KeyIdentifier")?;
+            let bytes = decode_lenient(&super::text_of(doc, c), "wsse:KeyIdentifier")?;
             return match vt {
                 ns::X509V3 => Ok((bytes, TokenReference::KeyIdentifier)),
                 THUMBPRINT_SHA1 => {
@@ -122,7 +122,7 @@ fn from_str(
                     "BinarySecurityToken ValueType {vt:?} is not X509v3"
                 )));
             }
-            let der = decode_lenient(&doc.text_content(el), "wsse:BinarySecurityToken")?;
+            let der = decode_lenient(&super::text_of(doc, el), "wsse:BinarySecurityToken")?;
             return Ok((
                 der,
                 TokenReference::BinarySecurityToken { id: id.to_owned() },
@@ -145,7 +145,7 @@ fn from_x509data(
     for c in kids(doc, xd) {
         let n = doc.name(c);
         if n.is(ns::DS, "X509Certificate") {
-            let der = decode_lenient(&doc.text_content(c), "ds:X509Certificate")?;
+            let der = decode_lenient(&super::text_of(doc, c), "ds:X509Certificate")?;
             return Ok((der, TokenReference::X509Certificate));
         }
         if n.is(ns::DS, "X509IssuerSerial") {

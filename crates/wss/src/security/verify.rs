@@ -462,7 +462,7 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
         &mut signed_info_bytes,
     )
     .map_err(|e| structure(e.to_string()))?;
-    let value = super::b64(&doc.text_content(*sig_value_el), "SignatureValue")?;
+    let value = super::b64(&super::text_of(&doc, *sig_value_el), "SignatureValue")?;
     verify_signature(
         signature_algorithm,
         spki,
@@ -611,7 +611,7 @@ fn parse_reference(doc: &Document, r: NodeId, policy: &AlgorithmPolicy) -> Resul
         .check_digest(digest)
         .map_err(|e| WssError::Algorithm(format!("DigestMethod {dm_uri}: {e}")))?;
     // text content only: a comment inside DigestValue is not part of the value
-    let value = super::b64(&doc.text_content(dv), "DigestValue")?;
+    let value = super::b64(&super::text_of(doc, dv), "DigestValue")?;
     Ok(Ref {
         id,
         c14n,
