@@ -48,10 +48,25 @@ impl Doc {
     }
 
     /// Every element `{ns}local` in document order.
+    ///
+    /// Walks every node of the document, so the test is made cheap first: the qualified
+    /// name (one lookup; empty for non-elements) must be `local` or end in `:local` before
+    /// the namespace is resolved and compared.
     pub(crate) fn elements_named(&self, ns: &str, local: &str) -> Vec<Node> {
+        let want = local.as_bytes();
+        let Some(&last) = want.last() else {
+            return Vec::new();
+        };
         self.inner
             .descendants(Node::DOCUMENT)
-            .filter(|&n| self.inner.is_element(n) && self.inner.name(n).is(ns, local))
+            .filter(|&n| {
+                let q = self.inner.qualified_name(n).as_bytes();
+                q.last() == Some(&last)
+                    && q.len() >= want.len()
+                    && (q.len() == want.len() || q[q.len() - want.len() - 1] == b':')
+                    && q.ends_with(want)
+                    && self.inner.name(n).is(ns, local)
+            })
             .collect()
     }
 
@@ -124,5 +139,37 @@ impl Doc {
         };
         canonicalize(&self.inner, &options, &set.excluding(excluded), out)
             .map_err(|e| DsigError::Xml(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elements_named_matches_any_prefix_and_nothing_else() {
+        let xml = br#"<r xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:o="urn:other">
+<ds:Signature/><Signature xmlns="http://www.w3.org/2000/09/xmldsig#"/>
+<o:Signature/><Signature/><ds:XSignature/><ds:xSignature/><ds:Signatur/>
+<abc:Signature xmlns:abc="http://www.w3.org/2000/09/xmldsig#"><ds:Signature/></abc:Signature>
+<!--ds:Signature-->Signature</r>"#;
+        let doc = Doc::parse(xml).unwrap();
+        let found: Vec<(&str, usize)> = doc
+            .elements_named(crate::algorithms::DSIG_NS, "Signature")
+            .into_iter()
+            .map(|n| (doc.qname(n), doc.outer_range(n).start))
+            .collect();
+        let text = std::str::from_utf8(xml).unwrap();
+        let at = |s: &str, from: usize| text[from..].find(s).unwrap() + from;
+        let nested = at("<ds:Signature/>", at("<abc:Signature", 0));
+        assert_eq!(
+            found,
+            vec![
+                ("ds:Signature", at("<ds:Signature/>", 0)),
+                ("Signature", at("<Signature xmlns=", 0)),
+                ("abc:Signature", at("<abc:Signature", 0)),
+                ("ds:Signature", nested),
+            ]
+        );
     }
 }
