@@ -173,6 +173,26 @@ fn exclusive_only(m: &C14nMethod, where_: &str) -> Result<C14nOptions, WssError>
     })
 }
 
+/// Every `Body` element of the envelope namespace `env` in a document parsed without DTD
+/// processing. Element names are written literally in the source (XML has no character
+/// references in names), so every element named `Body` puts the four bytes `Body` into its
+/// start tag. When the source holds `Body` only in the Envelope's own Body child's start and
+/// end tags, no other Body can exist and the walk over every node ([`all_bodies`]) is
+/// skipped; any other occurrence (text, an attribute, a second Body) takes the full walk.
+fn bodies_of(doc: &Document, env: &str) -> Vec<NodeId> {
+    let root = doc.root_element();
+    if let Some(b) = doc
+        .child_elements(root)
+        .find(|&c| doc.name(c).is(env, "Body"))
+    {
+        let tags = if doc.is_self_closing(b) { 1 } else { 2 };
+        if memchr::memmem::find_iter(doc.source().as_bytes(), b"Body").count() == tags {
+            return vec![b];
+        }
+    }
+    all_bodies(doc, env)
+}
+
 struct Ref {
     id: String,
     c14n: C14nOptions,
@@ -228,7 +248,7 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
         .child_elements(root)
         .next()
         .filter(|&h| doc.name(h).is(env, "Header"));
-    let bodies = all_bodies(&doc, env);
+    let bodies = bodies_of(&doc, env);
     if let Some(h) = header {
         if bodies.iter().any(|&b| doc.is_ancestor_or_self(h, b)) {
             return Err(WrappingAttack::BodyInHeader.into());
@@ -673,4 +693,57 @@ fn check_timestamp(
         }
     }
     Ok(TimestampInfo { created, expires })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_fast_path_agrees_with_the_full_walk() {
+        let s = ns::SOAP11;
+        for (xml, want) in [
+            // fast path: "Body" only in the Envelope's Body tags
+            (
+                format!(r#"<e:Envelope xmlns:e="{s}"><e:Body><a/></e:Body></e:Envelope>"#),
+                1,
+            ),
+            (
+                format!(r#"<e:Envelope xmlns:e="{s}"><e:Header/><e:Body/></e:Envelope>"#),
+                1,
+            ),
+            // "Body" elsewhere: the full walk decides
+            (
+                format!(
+                    r#"<e:Envelope xmlns:e="{s}"><e:Body Id="Body-1">Body</e:Body></e:Envelope>"#
+                ),
+                1,
+            ),
+            (
+                format!(
+                    r#"<e:Envelope xmlns:e="{s}"><e:Header><e:Body/></e:Header><e:Body/></e:Envelope>"#
+                ),
+                2,
+            ),
+            (
+                format!(r#"<e:Envelope xmlns:e="{s}"><e:Body><e:Body/></e:Body></e:Envelope>"#),
+                2,
+            ),
+            (
+                format!(
+                    r#"<e:Envelope xmlns:e="{s}"><e:Body><x:Body xmlns:x="urn:x"/></e:Body></e:Envelope>"#
+                ),
+                1,
+            ),
+            (
+                format!(r#"<e:Envelope xmlns:e="{s}"><e:Header><e:Body/></e:Header></e:Envelope>"#),
+                1,
+            ),
+        ] {
+            let doc = Document::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
+            let fast = bodies_of(&doc, s);
+            assert_eq!(fast, super::super::all_bodies(&doc, s), "{xml}");
+            assert_eq!(fast.len(), want, "{xml}");
+        }
+    }
 }
