@@ -141,22 +141,26 @@ fn structure(msg: impl Into<String>) -> WssError {
     WssError::Structure(msg.into())
 }
 
-fn ds_children(doc: &Document, el: NodeId, local: &str) -> Vec<NodeId> {
-    doc.child_elements(el)
-        .filter(|&c| doc.name(c).is(ns::DS, local))
-        .collect()
+/// The element children of `el` named `{ns}local`: the first one and how many there are
+/// (no allocation: these lookups run on every verification).
+fn children_named(doc: &Document, el: NodeId, ns: &str, local: &str) -> (Option<NodeId>, usize) {
+    let mut it = doc
+        .child_elements(el)
+        .filter(|&c| doc.name(c).is(ns, local));
+    let first = it.next();
+    let count = usize::from(first.is_some()) + it.count();
+    (first, count)
 }
 
-fn algorithm_of(doc: &Document, el: NodeId, what: &str) -> Result<String, WssError> {
+fn algorithm_of<'d>(doc: &'d Document, el: NodeId, what: &str) -> Result<&'d str, WssError> {
     doc.attribute(el, "", "Algorithm")
-        .map(str::to_owned)
         .ok_or_else(|| structure(format!("ds:{what} has no Algorithm")))
 }
 
-fn prefix_list(doc: &Document, method: NodeId) -> Option<String> {
+fn prefix_list(doc: &Document, method: NodeId) -> Option<&str> {
     doc.child_elements(method)
         .find(|&c| doc.name(c).is(ns::EXC_C14N, "InclusiveNamespaces"))
-        .and_then(|c| doc.attribute(c, "", "PrefixList").map(str::to_owned))
+        .and_then(|c| doc.attribute(c, "", "PrefixList"))
 }
 
 fn exclusive_only(m: &C14nMethod, where_: &str) -> Result<C14nOptions, WssError> {
@@ -220,7 +224,7 @@ pub fn is_ws_security_envelope(xml: &[u8]) -> bool {
         .filter(|&h| doc.name(h).is(version.namespace(), "Header"))
         .flat_map(|h| doc.child_elements(h))
         .filter(|&s| doc.name(s).is(ns::WSSE, "Security"))
-        .any(|s| !ds_children(&doc, s, "Signature").is_empty());
+        .any(|s| children_named(&doc, s, ns::DS, "Signature").0.is_some());
     found
 }
 
@@ -281,21 +285,17 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
     })?;
 
     // The Security header.
-    let secs: Vec<NodeId> = doc
-        .child_elements(header)
-        .filter(|&c| doc.name(c).is(ns::WSSE, "Security"))
-        .collect();
-    let security = match secs.as_slice() {
-        [] => {
+    let security = match children_named(&doc, header, ns::WSSE, "Security") {
+        (Some(one), 1) => one,
+        (_, 0) => {
             return Err(WssError::SecurityHeader(
                 "no wsse:Security header: the message carries no transport signature".into(),
             ))
         }
-        [one] => *one,
-        many => {
+        (_, count) => {
             return Err(WrappingAttack::Duplicated {
                 what: "wsse:Security headers",
-                count: many.len(),
+                count,
             }
             .into())
         }
@@ -312,27 +312,25 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
             )));
         }
     }
-    let sigs = ds_children(&doc, security, "Signature");
     let sig =
-        match sigs.as_slice() {
-            [] => return Err(WssError::NotSigned),
-            [one] => *one,
-            many => return Err(WrappingAttack::Duplicated {
+        match children_named(&doc, security, ns::DS, "Signature") {
+            (Some(one), 1) => one,
+            (_, 0) => return Err(WssError::NotSigned),
+            (_, count) => return Err(WrappingAttack::Duplicated {
                 what: "ds:Signature elements in wsse:Security (P12: template or second signature)",
-                count: many.len(),
+                count,
             }
             .into()),
         };
 
     // Signature structure.
-    let sis = ds_children(&doc, sig, "SignedInfo");
-    let signed_info = match sis.as_slice() {
-        [one] => *one,
-        [] => return Err(structure("ds:Signature has no ds:SignedInfo")),
-        many => {
+    let signed_info = match children_named(&doc, sig, ns::DS, "SignedInfo") {
+        (Some(one), 1) => one,
+        (_, 0) => return Err(structure("ds:Signature has no ds:SignedInfo")),
+        (_, count) => {
             return Err(WrappingAttack::Duplicated {
                 what: "ds:SignedInfo",
-                count: many.len(),
+                count,
             }
             .into())
         }
@@ -342,19 +340,21 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
             "ds:SignedInfo is not the first child of ds:Signature",
         ));
     }
-    let svs = ds_children(&doc, sig, "SignatureValue");
-    let [sig_value_el] = svs.as_slice() else {
-        return Err(structure(format!(
-            "ds:Signature must hold exactly one ds:SignatureValue ({} found)",
-            svs.len()
-        )));
+    let sig_value_el = match children_named(&doc, sig, ns::DS, "SignatureValue") {
+        (Some(one), 1) => one,
+        (_, count) => {
+            return Err(structure(format!(
+                "ds:Signature must hold exactly one ds:SignatureValue ({count} found)"
+            )))
+        }
     };
-    let kis = ds_children(&doc, sig, "KeyInfo");
-    let [key_info] = kis.as_slice() else {
-        return Err(structure(format!(
-            "ds:Signature must hold exactly one ds:KeyInfo ({} found)",
-            kis.len()
-        )));
+    let key_info = match children_named(&doc, sig, ns::DS, "KeyInfo") {
+        (Some(one), 1) => one,
+        (_, count) => {
+            return Err(structure(format!(
+                "ds:Signature must hold exactly one ds:KeyInfo ({count} found)"
+            )))
+        }
     };
 
     // SignedInfo.
@@ -377,14 +377,14 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
     let cm_uri = algorithm_of(&doc, cm, "CanonicalizationMethod")?;
     let si_c14n = exclusive_only(
         &C14nMethod::from_uri(
-            &cm_uri,
-            prefix_list(&doc, cm).as_deref(),
+            cm_uri,
+            prefix_list(&doc, cm),
             AlgorithmRole::Canonicalization,
         )?,
         "CanonicalizationMethod",
     )?;
     let sm_uri = algorithm_of(&doc, sm, "SignatureMethod")?;
-    let signature_algorithm = SignatureAlgorithm::from_xml_uri(&sm_uri)
+    let signature_algorithm = SignatureAlgorithm::from_xml_uri(sm_uri)
         .map_err(|_| WssError::Algorithm(format!("unknown SignatureMethod {sm_uri}")))?;
     policy
         .check_signature(signature_algorithm)
@@ -406,18 +406,14 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
     let digest_algorithm = refs[0].digest;
 
     // Resolve every reference; each must be the Body, the Timestamp or a header block.
-    let timestamps: Vec<NodeId> = doc
-        .child_elements(security)
-        .filter(|&c| doc.name(c).is(ns::WSU, "Timestamp"))
-        .collect();
-    if timestamps.len() > 1 {
+    let (timestamp_el, count) = children_named(&doc, security, ns::WSU, "Timestamp");
+    if count > 1 {
         return Err(WrappingAttack::Duplicated {
             what: "wsu:Timestamp",
-            count: timestamps.len(),
+            count,
         }
         .into());
     }
-    let timestamp_el = timestamps.first().copied();
     if doc.ids(body).next().is_none() {
         return Err(WssError::UnsignedBody);
     }
@@ -470,7 +466,7 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
     }
 
     // Token and SignatureValue.
-    let (cert, token) = resolve(&doc, *key_info, security, &opts.pinned_certificates)?;
+    let (cert, token) = resolve(&doc, key_info, security, &opts.pinned_certificates)?;
     let spki = super::spki_of(&cert).ok_or_else(|| {
         WssError::Token("the signer's certificate is not a DER X.509 certificate".into())
     })?;
@@ -482,7 +478,7 @@ pub fn verify(envelope: &[u8], opts: &VerifyOptions) -> Result<VerifiedEnvelope,
         &mut signed_info_bytes,
     )
     .map_err(|e| structure(e.to_string()))?;
-    let value = super::b64(&super::text_of(&doc, *sig_value_el), "SignatureValue")?;
+    let value = super::b64(&super::text_of(&doc, sig_value_el), "SignatureValue")?;
     verify_signature(
         signature_algorithm,
         spki,
@@ -602,7 +598,7 @@ fn parse_reference(doc: &Document, r: NodeId, policy: &AlgorithmPolicy) -> Resul
         return Err(structure("unexpected element in Transforms"));
     }
     let t_uri = algorithm_of(doc, *t, "Transform")?;
-    let c14n = match Transform::from_uri(&t_uri, prefix_list(doc, *t).as_deref())? {
+    let c14n = match Transform::from_uri(t_uri, prefix_list(doc, *t))? {
         Transform::C14n(m) => exclusive_only(&m, "the Reference Transform")?,
         other => {
             return Err(WssError::Algorithm(format!(
@@ -625,7 +621,7 @@ fn parse_reference(doc: &Document, r: NodeId, policy: &AlgorithmPolicy) -> Resul
         )));
     }
     let dm_uri = algorithm_of(doc, dm, "DigestMethod")?;
-    let digest = DigestAlgorithm::from_xml_uri(&dm_uri)
+    let digest = DigestAlgorithm::from_xml_uri(dm_uri)
         .map_err(|_| WssError::Algorithm(format!("unknown DigestMethod {dm_uri}")))?;
     policy
         .check_digest(digest)
