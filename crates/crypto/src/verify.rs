@@ -291,12 +291,17 @@ fn verify_ecdsa(
         return ring_verify(ring_alg, &key.key_bits, message, &der_sig);
     }
     let prehash = alg.digest().digest(message);
-    if prehash.len() < field / 2 {
-        return Err(CryptoError::Unsupported {
-            alg,
-            operation: "verify on this curve (the hash is shorter than half the curve size)",
-        });
-    }
+    // ECDSA takes the hash as an integer (its leftmost bits when it is longer than the
+    // order). A hash shorter than the field is the same integer once zero-padded on the
+    // left; the `ecdsa` crate refuses hashes under half the field size, so pad it here
+    // (SHA-256 with P-521 is legal and used in the XMLDSig 1.1 interop vectors).
+    let prehash = if prehash.len() < field {
+        let mut padded = vec![0u8; field - prehash.len()];
+        padded.extend_from_slice(&prehash);
+        padded
+    } else {
+        prehash
+    };
     let bad_key = |e: p256::ecdsa::Error| CryptoError::InvalidPublicKey(format!("EC point: {e}"));
     let bad_sig = |e: p256::ecdsa::Error| CryptoError::MalformedSignature(format!("ECDSA: {e}"));
     use p256::ecdsa::signature::hazmat::PrehashVerifier;

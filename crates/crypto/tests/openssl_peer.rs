@@ -66,6 +66,7 @@ fn ecdsa_signatures_made_by_openssl_verify_for_every_curve_and_hash() {
         ("P-384", "sha512", SignatureAlgorithm::EcdsaSha512),
         ("P-521", "sha512", SignatureAlgorithm::EcdsaSha512),
         ("P-521", "sha384", SignatureAlgorithm::EcdsaSha384),
+        ("P-521", "sha256", SignatureAlgorithm::EcdsaSha256),
     ];
     for (curve, md, alg) in cases {
         let name = format!("{curve}-{md}");
