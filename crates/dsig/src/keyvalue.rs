@@ -161,31 +161,66 @@ pub(crate) fn keyinfo_bare_keys(
     for child in doc.child_elements(key_info) {
         if doc.is(child, DSIG_NS, "KeyValue") {
             for kv in doc.child_elements(child) {
-                if doc.is(kv, DSIG_NS, "RSAKeyValue") {
-                    let n = base64_child(doc, kv, DSIG_NS, "Modulus", signature)?;
-                    let e = base64_child(doc, kv, DSIG_NS, "Exponent", signature)?;
-                    out.push(KeySource::KeyValue {
-                        spki: rsa_spki(signature, &n, &e)?,
-                    });
-                } else if doc.is(kv, DSIG11_NS, "ECKeyValue") {
-                    out.push(KeySource::KeyValue {
-                        spki: ec_key_value(doc, kv, signature)?,
-                    });
-                }
+                key_value_entry(doc, kv, signature, &mut out)?;
             }
         } else if doc.is(child, DSIG11_NS, "DEREncodedKeyValue") {
-            let der = decode_lenient(&doc.text_content(child), "DEREncodedKeyValue")?;
-            // must be one complete SubjectPublicKeyInfo, nothing after it
-            SubjectPublicKeyInfoRef::from_der(&der).map_err(|e| {
-                bad(
-                    signature,
-                    format!("DEREncodedKeyValue is not a DER SubjectPublicKeyInfo: {e}"),
-                )
-            })?;
-            out.push(KeySource::DerEncodedKeyValue { spki: der });
+            out.push(der_encoded_key_value(doc, child, signature)?);
+        } else if let Some(target) = retrieval_target(doc, child)? {
+            // a same-document RetrievalMethod naming a key value (XMLDSig §4.5.3)
+            if doc.is(target, DSIG11_NS, "DEREncodedKeyValue") {
+                out.push(der_encoded_key_value(doc, target, signature)?);
+            } else {
+                key_value_entry(doc, target, signature, &mut out)?;
+            }
         }
     }
     Ok(out)
+}
+
+/// One `RSAKeyValue` / `dsig11:ECKeyValue`; other kinds (DSA, RFC 4050 …) are skipped.
+fn key_value_entry(
+    doc: &Doc,
+    kv: Node,
+    signature: usize,
+    out: &mut Vec<KeySource>,
+) -> Result<(), DsigError> {
+    if doc.is(kv, DSIG_NS, "RSAKeyValue") {
+        let n = base64_child(doc, kv, DSIG_NS, "Modulus", signature)?;
+        let e = base64_child(doc, kv, DSIG_NS, "Exponent", signature)?;
+        out.push(KeySource::KeyValue {
+            spki: rsa_spki(signature, &n, &e)?,
+        });
+    } else if doc.is(kv, DSIG11_NS, "ECKeyValue") {
+        out.push(KeySource::KeyValue {
+            spki: ec_key_value(doc, kv, signature)?,
+        });
+    }
+    Ok(())
+}
+
+fn der_encoded_key_value(doc: &Doc, el: Node, signature: usize) -> Result<KeySource, DsigError> {
+    let der = decode_lenient(&doc.text_content(el), "DEREncodedKeyValue")?;
+    // must be one complete SubjectPublicKeyInfo, nothing after it
+    SubjectPublicKeyInfoRef::from_der(&der).map_err(|e| {
+        bad(
+            signature,
+            format!("DEREncodedKeyValue is not a DER SubjectPublicKeyInfo: {e}"),
+        )
+    })?;
+    Ok(KeySource::DerEncodedKeyValue { spki: der })
+}
+
+/// The element a `ds:RetrievalMethod` points at, when it is a same-document reference
+/// (`URI="#id"`) without transforms; remote URIs are never fetched and give `None`, as do
+/// other elements. The caller checks that the target is of a kind it reads.
+pub(crate) fn retrieval_target(doc: &Doc, el: Node) -> Result<Option<Node>, DsigError> {
+    if !doc.is(el, DSIG_NS, "RetrievalMethod") || !doc.child_elements(el).is_empty() {
+        return Ok(None);
+    }
+    match doc.attr(el, "URI").and_then(|u| u.strip_prefix('#')) {
+        Some(id) if !id.is_empty() => doc.find_id(id),
+        _ => Ok(None),
+    }
 }
 
 #[cfg(test)]

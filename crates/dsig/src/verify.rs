@@ -381,8 +381,15 @@ const X509V3: &str =
 fn keyinfo_certificates(doc: &Doc, ki: Node) -> Result<Vec<Vec<u8>>, DsigError> {
     let mut out = Vec::new();
     for child in doc.child_elements(ki) {
-        if doc.is(child, DSIG_NS, "X509Data") {
-            for c in doc.child_elements(child) {
+        // X509Data inline, or named by a same-document RetrievalMethod
+        let x509_data = if doc.is(child, DSIG_NS, "X509Data") {
+            Some(child)
+        } else {
+            crate::keyvalue::retrieval_target(doc, child)?
+                .filter(|t| doc.is(*t, DSIG_NS, "X509Data"))
+        };
+        if let Some(data) = x509_data {
+            for c in doc.child_elements(data) {
                 if doc.is(c, DSIG_NS, "X509Certificate") {
                     out.push(decode_lenient(&doc.text_content(c), "X509Certificate")?);
                 }
