@@ -3,7 +3,8 @@
 //! * **Envelopes** ([`envelope`]): typed builders and parsers for the SyncChannel v10
 //!   [`SendMessage`] / [`SendMessageResponse`] and the AsyncChannel v10
 //!   [`AsyncSendMessage`], [`AsyncGetMessages`], [`AsyncGetMessageStatus`] and their
-//!   responses; business [`Data`] inline, typed
+//!   responses, plus the recipient-side interface (pushed `sendMessage` via
+//!   [`AsyncSendMessage::parse_client`], [`ClientChangeStatusNotification`]); business [`Data`] inline, typed
 //!   inline or as an escaped string (a signed business document keeps its signature);
 //!   SOAP 1.1 (default) and 1.2; faults as [`EnvelopeError::Fault`] with the gateway's
 //!   [`GatewayError`]. Output is compact, in schema order, children unqualified.
@@ -43,9 +44,11 @@ mod xmlw;
 pub use envelope::{
     AsyncGetMessageStatus, AsyncGetMessageStatusResponse, AsyncGetMessages,
     AsyncGetMessagesResponse, AsyncMessage, AsyncMessageInfo, AsyncSendDeliveryNotification,
-    AsyncSendDeliveryNotificationResponse, AsyncSendMessage, AsyncSendMessageResponse, Data,
-    DeliveryStatus, GatewayError, MessageState, MessageType, Property, RequestInfo, ResponseInfo,
-    SendMessage, SendMessageResponse, Sender, SoapFault, SoapVersion, Status,
+    AsyncSendDeliveryNotificationResponse, AsyncSendMessage, AsyncSendMessageResponse,
+    ChangeStatusNotification, ClientChangeStatusNotification,
+    ClientChangeStatusNotificationResponse, Data, DeliveryStatus, GatewayError, MessageState,
+    MessageStatusInfo, MessageType, Property, RequestInfo, ResponseInfo, SendMessage,
+    SendMessageResponse, Sender, SoapFault, SoapVersion, Status,
 };
 pub use error::{EnvelopeError, WrappingAttack, WssError};
 pub use secret::Secret;

@@ -8,6 +8,9 @@ pub const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 pub const SYNC_TYPES: &str = "http://bip.bee.kz/SyncChannel/v10/Types";
 /// AsyncChannel v10 global elements (`sendMessage`, `getMessages`, …).
 pub const ASYNC_TYPES: &str = "http://bip.bee.kz/AsyncChannel/v10/Types";
+/// AsyncChannel v10 recipient-side ("client") global elements: `sendMessage` pushed by
+/// ШЭП and `changeMassageStatusNotification` (sic) (SMARTBRIDGE.md §4).
+pub const ASYNC_CLIENT_TYPES: &str = "http://bip.bee.kz/AsyncChannel/v10/Types/Client";
 /// WS-Security secext (`wsse:`).
 pub const WSSE: &str =
     "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";

@@ -165,12 +165,8 @@ impl AsyncSendMessage {
 
     /// Checks the AsyncMessageInfo rules (correlationId empty for REQUEST, filled otherwise).
     pub fn validate(&self) -> Result<(), EnvelopeError> {
+        self.validate_fields()?;
         let i = &self.info;
-        non_empty("messageInfo/serviceId", &i.service_id)?;
-        i.sender.validate()?;
-        for p in &i.properties {
-            p.validate()?;
-        }
         let has_corr = i.correlation_id.as_deref().is_some_and(|c| !c.is_empty());
         match (i.message_type, has_corr) {
             (MessageType::Request, true) => {
@@ -187,6 +183,18 @@ impl AsyncSendMessage {
             }
             _ => {}
         }
+        Ok(())
+    }
+
+    /// The field rules that hold in both directions (serviceId, sender, properties,
+    /// sessionId as a guid); the correlationId rule only binds messages sent *to* ШЭП.
+    pub(crate) fn validate_fields(&self) -> Result<(), EnvelopeError> {
+        let i = &self.info;
+        non_empty("messageInfo/serviceId", &i.service_id)?;
+        i.sender.validate()?;
+        for p in &i.properties {
+            p.validate()?;
+        }
         if let Some(s) = &i.session_id {
             check_guid("messageInfo/sessionId", s)?;
         }
@@ -196,25 +204,33 @@ impl AsyncSendMessage {
     /// The whole envelope.
     pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
         self.validate()?;
+        Ok(self.write_in(ns::ASYNC_TYPES, version))
+    }
+
+    /// The envelope with the global `sendMessage` element in namespace `ns` (validated
+    /// by the caller).
+    pub(crate) fn write_in(&self, ns: &str, version: SoapVersion) -> String {
         let mut s = String::with_capacity(512 + self.data.content().len());
         s.push_str("<as:sendMessage xmlns:as=\"");
-        s.push_str(ns::ASYNC_TYPES);
+        xmlw::attr(ns, &mut s);
         s.push_str("\"><request><messageInfo>");
         self.info.write(&mut s);
         s.push_str("</messageInfo><messageData>");
         self.data.write(&mut s);
         s.push_str("</messageData></request></as:sendMessage>");
-        Ok(wrap_envelope(version, &s))
+        wrap_envelope(version, &s)
     }
 
     /// Reads an AsyncChannel `sendMessage` envelope.
     pub fn parse(bytes: &[u8]) -> Result<AsyncSendMessage, EnvelopeError> {
+        AsyncSendMessage::parse_in(ns::ASYNC_TYPES, bytes)
+    }
+
+    /// Reads a `sendMessage` envelope whose global element is in namespace `ns`.
+    pub(crate) fn parse_in(ns: &str, bytes: &[u8]) -> Result<AsyncSendMessage, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::ASYNC_TYPES, "sendMessage")?;
+        let request = p.wrapped(ns, "sendMessage", "request")?;
         let doc = &p.doc;
-        let mut top = Seq::new(doc, el, "sendMessage");
-        let request = top.required("request")?;
-        top.finish()?;
         let mut r = Seq::new(doc, request, "sendMessage/request");
         let info_el = r.required("messageInfo")?;
         let data_el = r.required("messageData")?;
@@ -243,10 +259,19 @@ pub struct AsyncSendMessageResponse {
 impl AsyncSendMessageResponse {
     /// The whole envelope.
     pub fn to_xml(&self, version: SoapVersion) -> Result<String, EnvelopeError> {
+        self.to_xml_in(ns::ASYNC_TYPES, version)
+    }
+
+    /// The envelope with the global `sendMessageResponse` element in namespace `ns`.
+    pub(crate) fn to_xml_in(
+        &self,
+        ns: &str,
+        version: SoapVersion,
+    ) -> Result<String, EnvelopeError> {
         non_empty("response/messageId", &self.message_id)?;
         let mut s = String::new();
         s.push_str("<as:sendMessageResponse xmlns:as=\"");
-        s.push_str(ns::ASYNC_TYPES);
+        xmlw::attr(ns, &mut s);
         s.push_str("\"><response>");
         xmlw::element(&mut s, "messageId", &self.message_id);
         xmlw::element(&mut s, "correlationId", &self.correlation_id);
@@ -263,12 +288,17 @@ impl AsyncSendMessageResponse {
     /// Reads the response; a fault (`sendMessageFault1_sendMessageFault` detail) is
     /// [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<AsyncSendMessageResponse, EnvelopeError> {
+        AsyncSendMessageResponse::parse_in(ns::ASYNC_TYPES, bytes)
+    }
+
+    /// Reads a `sendMessageResponse` whose global element is in namespace `ns`.
+    pub(crate) fn parse_in(
+        ns: &str,
+        bytes: &[u8],
+    ) -> Result<AsyncSendMessageResponse, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::ASYNC_TYPES, "sendMessageResponse")?;
+        let response = p.wrapped(ns, "sendMessageResponse", "response")?;
         let doc = &p.doc;
-        let mut top = Seq::new(doc, el, "sendMessageResponse");
-        let response = top.required("response")?;
-        top.finish()?;
         let mut s = Seq::new(doc, response, "sendMessageResponse/response");
         let message_id = s.text_required("messageId")?;
         let correlation_id = s.text_required("correlationId")?;
@@ -344,11 +374,8 @@ impl AsyncGetMessages {
     /// Reads a `getMessages` envelope.
     pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessages, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::ASYNC_TYPES, "getMessages")?;
+        let request = p.wrapped(ns::ASYNC_TYPES, "getMessages", "request")?;
         let doc = &p.doc;
-        let mut top = Seq::new(doc, el, "getMessages");
-        let request = top.required("request")?;
-        top.finish()?;
         let path = "getMessages/request";
         let mut s = Seq::new(doc, request, path);
         let message_id = s.text_optional("messageId");
@@ -430,11 +457,8 @@ impl AsyncGetMessagesResponse {
     /// Reads a `getMessagesResponse`; a fault is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessagesResponse, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::ASYNC_TYPES, "getMessagesResponse")?;
+        let response = p.wrapped(ns::ASYNC_TYPES, "getMessagesResponse", "response")?;
         let doc = &p.doc;
-        let mut top = Seq::new(doc, el, "getMessagesResponse");
-        let response = top.required("response")?;
-        top.finish()?;
         let path = "getMessagesResponse/response";
         let mut s = Seq::new(doc, response, path);
         let response_date = s.date_required("responseDate")?;
@@ -493,6 +517,54 @@ impl MessageState {
             _ => return None,
         })
     }
+
+    /// Reads the next child `messageState` of `seq`.
+    pub(crate) fn read(seq: &mut Seq<'_>) -> Result<MessageState, EnvelopeError> {
+        let st = seq.text_required("messageState")?;
+        MessageState::parse(&st).ok_or_else(|| EnvelopeError::InvalidValue {
+            field: format!("{}/messageState", seq.path()),
+            detail: format!(
+                "{st:?} is not ON_DELIVERY, DELIVERED, NOT_DELIVERED or DELIVERY_STOPPED"
+            ),
+        })
+    }
+}
+
+/// `MessageStatusInfo` (SMARTBRIDGE.md §3.4): the status of an async message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageStatusInfo {
+    /// `statusCode`.
+    pub status_code: String,
+    /// `statusMessage`.
+    pub status_message: String,
+    /// `statusDate`.
+    pub status_date: OffsetDateTime,
+}
+
+impl MessageStatusInfo {
+    /// Writes `<status>…</status>`.
+    pub(crate) fn write(&self, s: &mut String) {
+        s.push_str("<status>");
+        xmlw::element(s, "statusCode", &self.status_code);
+        xmlw::element(s, "statusMessage", &self.status_message);
+        xmlw::element(s, "statusDate", &datetime::format(self.status_date));
+        s.push_str("</status>");
+    }
+
+    /// Reads the next child `status` of `seq`.
+    pub(crate) fn read(seq: &mut Seq<'_>) -> Result<MessageStatusInfo, EnvelopeError> {
+        let el = seq.required("status")?;
+        let mut ss = Seq::new(seq.doc(), el, format!("{}/status", seq.path()));
+        let status_code = ss.text_required("statusCode")?;
+        let status_message = ss.text_required("statusMessage")?;
+        let status_date = ss.date_required("statusDate")?;
+        ss.finish()?;
+        Ok(MessageStatusInfo {
+            status_code,
+            status_message,
+            status_date,
+        })
+    }
 }
 
 /// AsyncChannel `getMessageStatus` request.
@@ -531,11 +603,8 @@ impl AsyncGetMessageStatus {
     /// Reads a `getMessageStatus` envelope.
     pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessageStatus, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::ASYNC_TYPES, "getMessageStatus")?;
+        let request = p.wrapped(ns::ASYNC_TYPES, "getMessageStatus", "request")?;
         let doc = &p.doc;
-        let mut top = Seq::new(doc, el, "getMessageStatus");
-        let request = top.required("request")?;
-        top.finish()?;
         let path = "getMessageStatus/request";
         let mut s = Seq::new(doc, request, path);
         let message_id = s.text_required("messageId")?;
@@ -578,11 +647,12 @@ impl AsyncGetMessageStatusResponse {
         s.push_str(ns::ASYNC_TYPES);
         s.push_str("\"><response>");
         xmlw::element(&mut s, "messageState", self.message_state.as_str());
-        s.push_str("<status>");
-        xmlw::element(&mut s, "statusCode", &self.status_code);
-        xmlw::element(&mut s, "statusMessage", &self.status_message);
-        xmlw::element(&mut s, "statusDate", &datetime::format(self.status_date));
-        s.push_str("</status>");
+        MessageStatusInfo {
+            status_code: self.status_code.clone(),
+            status_message: self.status_message.clone(),
+            status_date: self.status_date,
+        }
+        .write(&mut s);
         xmlw::element(
             &mut s,
             "responseDate",
@@ -596,27 +666,16 @@ impl AsyncGetMessageStatusResponse {
     /// Reads a `getMessageStatusResponse`; a fault is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessageStatusResponse, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::ASYNC_TYPES, "getMessageStatusResponse")?;
+        let response = p.wrapped(ns::ASYNC_TYPES, "getMessageStatusResponse", "response")?;
         let doc = &p.doc;
-        let mut top = Seq::new(doc, el, "getMessageStatusResponse");
-        let response = top.required("response")?;
-        top.finish()?;
         let path = "getMessageStatusResponse/response";
         let mut s = Seq::new(doc, response, path);
-        let st = s.text_required("messageState")?;
-        let message_state =
-            MessageState::parse(&st).ok_or_else(|| EnvelopeError::InvalidValue {
-                field: format!("{path}/messageState"),
-                detail: format!(
-                    "{st:?} is not ON_DELIVERY, DELIVERED, NOT_DELIVERED or DELIVERY_STOPPED"
-                ),
-            })?;
-        let status_el = s.required("status")?;
-        let mut ss = Seq::new(doc, status_el, format!("{path}/status"));
-        let status_code = ss.text_required("statusCode")?;
-        let status_message = ss.text_required("statusMessage")?;
-        let status_date = ss.date_required("statusDate")?;
-        ss.finish()?;
+        let message_state = MessageState::read(&mut s)?;
+        let MessageStatusInfo {
+            status_code,
+            status_message,
+            status_date,
+        } = MessageStatusInfo::read(&mut s)?;
         let response_date = s.date_required("responseDate")?;
         let session_id = s.text_optional("sessionId");
         s.finish()?;
@@ -695,11 +754,7 @@ impl AsyncSendDeliveryNotification {
             "resendMessage",
             if d.resend { "RESEND" } else { "NOT_RESEND" },
         );
-        if let Some(e) = &d.error {
-            s.push_str("<error>");
-            e.write_content(&mut s);
-            s.push_str("</error>");
-        }
+        crate::GatewayError::write_optional_error(d.error.as_ref(), &mut s);
         s.push_str("</deliveryStatus></notification>");
         xmlw::element(&mut s, "requestDate", &datetime::format(self.request_date));
         if let Some(sender) = &self.sender {
@@ -713,11 +768,8 @@ impl AsyncSendDeliveryNotification {
     /// Reads a `sendDeliveryNotification` envelope.
     pub fn parse(bytes: &[u8]) -> Result<AsyncSendDeliveryNotification, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::ASYNC_TYPES, "sendDeliveryNotification")?;
+        let request = p.wrapped(ns::ASYNC_TYPES, "sendDeliveryNotification", "request")?;
         let doc = &p.doc;
-        let mut top = Seq::new(doc, el, "sendDeliveryNotification");
-        let request = top.required("request")?;
-        top.finish()?;
         let path = "sendDeliveryNotification/request";
         let mut r = Seq::new(doc, request, path);
         let n_el = r.required("notification")?;
@@ -760,10 +812,7 @@ impl AsyncSendDeliveryNotification {
                 })
             }
         };
-        let error = match d.optional("error") {
-            Some(e) => Some(crate::GatewayError::read(doc, e, &dpath)?),
-            None => None,
-        };
+        let error = crate::GatewayError::read_optional_error(&mut d)?;
         d.finish()?;
         Ok(AsyncSendDeliveryNotification {
             message_id,
@@ -813,11 +862,12 @@ impl AsyncSendDeliveryNotificationResponse {
     /// Reads the response; a fault is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<AsyncSendDeliveryNotificationResponse, EnvelopeError> {
         let p = parse_envelope(bytes)?;
-        let el = p.payload(ns::ASYNC_TYPES, "sendDeliveryNotificationResponse")?;
+        let response = p.wrapped(
+            ns::ASYNC_TYPES,
+            "sendDeliveryNotificationResponse",
+            "response",
+        )?;
         let doc = &p.doc;
-        let mut top = Seq::new(doc, el, "sendDeliveryNotificationResponse");
-        let response = top.required("response")?;
-        top.finish()?;
         let mut s = Seq::new(doc, response, "sendDeliveryNotificationResponse/response");
         let notification_id = s.text_required("notificationId")?;
         let response_date = s.date_required("responseDate")?;

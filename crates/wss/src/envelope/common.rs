@@ -52,6 +52,32 @@ pub(crate) fn wrap_envelope(version: SoapVersion, body: &str) -> String {
     s
 }
 
+/// The envelope of one operation: `<as:{local} xmlns:as="{ns}"><{child}>` + what
+/// `content` writes + `</{child}></as:{local}>` in the Body.
+pub(crate) fn wrap_operation(
+    version: SoapVersion,
+    ns: &str,
+    local: &str,
+    child: &str,
+    content: impl FnOnce(&mut String),
+) -> String {
+    let mut s = String::with_capacity(512);
+    s.push_str("<as:");
+    s.push_str(local);
+    s.push_str(" xmlns:as=\"");
+    xmlw::attr(ns, &mut s);
+    s.push_str("\"><");
+    s.push_str(child);
+    s.push('>');
+    content(&mut s);
+    s.push_str("</");
+    s.push_str(child);
+    s.push_str("></as:");
+    s.push_str(local);
+    s.push('>');
+    wrap_envelope(version, &s)
+}
+
 /// `sender`: the login SmartBridge issued and its optional password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sender {

@@ -58,6 +58,25 @@ impl GatewayError {
         })
     }
 
+    /// Reads an optional unqualified `error` (`ErrorInfo`) as the next child of `seq`.
+    pub(crate) fn read_optional_error(
+        seq: &mut Seq<'_>,
+    ) -> Result<Option<GatewayError>, EnvelopeError> {
+        match seq.optional("error") {
+            Some(e) => Ok(Some(GatewayError::read(seq.doc(), e, seq.path())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes `<error>…</error>` (an unqualified `ErrorInfo` child) when `error` is set.
+    pub(crate) fn write_optional_error(error: Option<&GatewayError>, out: &mut String) {
+        if let Some(e) = error {
+            out.push_str("<error>");
+            e.write_content(out);
+            out.push_str("</error>");
+        }
+    }
+
     pub(crate) fn write_content(&self, out: &mut String) {
         xmlw::element(out, "errorCode", &self.error_code);
         xmlw::element(out, "errorMessage", &self.error_message);

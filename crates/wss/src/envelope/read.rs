@@ -46,6 +46,21 @@ impl Parsed {
     pub(crate) fn payload(&self, ns: &str, local: &str) -> Result<NodeId, EnvelopeError> {
         payload(&self.doc, self.version, self.body, ns, local)
     }
+
+    /// The single `child` (`request` or `response`) of the Body's single element
+    /// `{ns}local` — the frame every AsyncChannel operation shares.
+    pub(crate) fn wrapped(
+        &self,
+        ns: &str,
+        local: &str,
+        child: &str,
+    ) -> Result<NodeId, EnvelopeError> {
+        let el = self.payload(ns, local)?;
+        let mut top = Seq::new(&self.doc, el, local);
+        let c = top.required(child)?;
+        top.finish()?;
+        Ok(c)
+    }
 }
 
 /// The single element in `body`, `{ns}local`; a Fault becomes [`EnvelopeError::Fault`].
