@@ -9,33 +9,8 @@ use tanba_crypto::{
     verify_signature, AlgorithmPolicy, CryptoError, DigestAlgorithm, SignatureAlgorithm,
     SignatureEncoding,
 };
+use tanba_tests::der::{children, tlv};
 use x509_parser::prelude::*;
-
-/// A DER element: (tag, the whole TLV, the contents).
-fn tlv(data: &[u8]) -> (u8, &[u8], &[u8]) {
-    let tag = data[0];
-    let (len, hdr) = match data[1] {
-        l if l < 0x80 => (l as usize, 2),
-        l => {
-            let n = (l & 0x7f) as usize;
-            let len = data[2..2 + n]
-                .iter()
-                .fold(0usize, |a, b| (a << 8) | *b as usize);
-            (len, 2 + n)
-        }
-    };
-    (tag, &data[..hdr + len], &data[hdr..hdr + len])
-}
-
-fn children(mut contents: &[u8]) -> Vec<(u8, &[u8], &[u8])> {
-    let mut out = Vec::new();
-    while !contents.is_empty() {
-        let t = tlv(contents);
-        contents = &contents[t.1.len()..];
-        out.push(t);
-    }
-    out
-}
 
 const OID_MESSAGE_DIGEST: &[u8] = &[
     0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04,

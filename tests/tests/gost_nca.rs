@@ -10,6 +10,7 @@ use tanba_crypto::{
     verify_signature, AlgorithmPolicy, CryptoError, SignatureAlgorithm, SignatureEncoding,
 };
 use tanba_keys::{KeySelector, Keystore, Password};
+use tanba_tests::der::{children, tlv};
 use x509_parser::prelude::*;
 
 /// One signed object: the signed bytes, the signature algorithm OID and the signature.
@@ -56,33 +57,6 @@ fn crl_signed(file: &str) -> Signed {
         alg_oid: crl.signature_algorithm.algorithm.to_id_string(),
         signature: crl.signature_value.data.to_vec(),
     }
-}
-
-/// A DER element: (tag, the whole TLV, the contents).
-fn tlv(data: &[u8]) -> (u8, &[u8], &[u8]) {
-    let tag = data[0];
-    let (len, hdr) = match data[1] {
-        l if l < 0x80 => (l as usize, 2),
-        l => {
-            let n = (l & 0x7f) as usize;
-            let len = data[2..2 + n]
-                .iter()
-                .fold(0usize, |a, b| (a << 8) | *b as usize);
-            (len, 2 + n)
-        }
-    };
-    (tag, &data[..hdr + len], &data[hdr..hdr + len])
-}
-
-/// The elements inside a constructed DER value.
-fn children(mut contents: &[u8]) -> Vec<(u8, &[u8], &[u8])> {
-    let mut out = Vec::new();
-    while !contents.is_empty() {
-        let t = tlv(contents);
-        contents = &contents[t.1.len()..];
-        out.push(t);
-    }
-    out
 }
 
 /// OCSPResponse → BasicOCSPResponse: the signed tbsResponseData, the signature, and the
