@@ -40,14 +40,9 @@ pub(crate) fn all_bodies(doc: &tanba_xml::Document, env: &str) -> Vec<tanba_xml:
         .collect()
 }
 
-/// Base64 of a signature field: the common single-line case decoded directly (the strict
-/// decoder refuses any whitespace, so no pre-scan is needed), anything with XML whitespace
-/// (Kalkan's 76-column CR LF layout) through tanba-dsig's lenient decoder.
+/// Base64 of a signature field, through tanba-dsig's lenient decoder (XML whitespace, as in
+/// Kalkan's 76-column CR LF layout, is ignored; single-line text is decoded without a copy).
 pub(crate) fn b64(text: &str, field: &'static str) -> Result<Vec<u8>, crate::WssError> {
-    use base64::Engine as _;
-    if let Ok(v) = base64::engine::general_purpose::STANDARD.decode(text) {
-        return Ok(v);
-    }
     Ok(tanba_dsig::base64::decode_lenient(text, field)?)
 }
 
