@@ -53,6 +53,7 @@ mod encoding;
 mod error;
 mod escape;
 mod id;
+mod lexer;
 mod limits;
 mod names;
 mod parser;

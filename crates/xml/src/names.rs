@@ -69,8 +69,11 @@ pub(crate) struct NameEntry {
 /// hash of the bytes (one allocation per distinct string, no hash-map key copies).
 #[derive(Debug, Default)]
 pub(crate) struct Names {
-    /// Symbol → string.
-    strings: Vec<Box<str>>,
+    /// The bytes of every interned string, back to back (one buffer instead of one
+    /// allocation per string).
+    arena: String,
+    /// Symbol → its `(start, end)` in `arena`.
+    spans: Vec<(usize, usize)>,
     /// Symbol → its hash (for probing and rehashing without touching the bytes).
     hashes: Vec<u32>,
     /// Open-addressed table of symbol ids (`u32::MAX` = empty); length a power of two,
@@ -117,7 +120,8 @@ impl Names {
         // names), so small documents never grow a table; large ones grow as usual.
         const N: usize = 64;
         let mut n = Names {
-            strings: Vec::with_capacity(N),
+            arena: String::with_capacity(16 * N),
+            spans: Vec::with_capacity(N),
             hashes: Vec::with_capacity(N),
             table: vec![u32::MAX; 2 * N],
             split: Vec::with_capacity(N),
@@ -153,12 +157,14 @@ impl Names {
             Ok(i) => return self.table[i],
             Err(i) => i,
         };
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
+        let id = self.spans.len() as u32;
+        let start = self.arena.len();
+        self.arena.push_str(s);
+        self.spans.push((start, self.arena.len()));
         self.hashes.push(h);
         self.split.push((u32::MAX, u32::MAX, false));
         self.table[slot] = id;
-        if self.strings.len() * 2 > self.table.len() {
+        if self.spans.len() * 2 > self.table.len() {
             self.grow();
         }
         id
@@ -184,7 +190,8 @@ impl Names {
 
     #[inline]
     pub fn str(&self, id: u32) -> &str {
-        &self.strings[id as usize]
+        let (s, e) = self.spans[id as usize];
+        &self.arena[s..e]
     }
 
     /// Intern a qualified name and return (qname, prefix, local) symbols and whether the

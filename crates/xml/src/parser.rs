@@ -1,20 +1,46 @@
-//! Building the tree from quick-xml events: well-formedness and namespace checks, limits,
+//! Building the tree from the lexer's tokens: well-formedness and namespace checks, limits,
 //! DTD policy, reference expansion.
 
 use std::borrow::Cow;
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
-
 use crate::dtd::{parse_doctype, Dtd};
 use crate::error::{LimitKind, Position, XmlError};
 use crate::escape::{unescape, Entities};
+use crate::lexer::{Lexer, Token};
 use crate::limits::ParseOptions;
 use crate::names::{Names, EMPTY, XMLNS_NS, XML_NS};
 use crate::tree::*;
 
+/// The `version` of an XML declaration whose content after `<?xml` is `decl`, when it
+/// comes first as the grammar requires.
+fn declared_version(decl: &str) -> Option<&str> {
+    let rest = decl.trim_start_matches([' ', '\t', '\r', '\n']);
+    if rest.len() == decl.len() {
+        return None;
+    }
+    let rest = rest.strip_prefix("version")?;
+    let rest = rest
+        .trim_start_matches([' ', '\t', '\r', '\n'])
+        .strip_prefix('=')?;
+    let rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+    let q = rest.chars().next().filter(|&c| c == '"' || c == '\'')?;
+    let value = &rest[1..];
+    let close = value.find(q)?;
+    Some(&value[..close])
+}
+
 /// Is `s` an XML `Name`?
 pub(crate) fn is_name(s: &str) -> bool {
+    // ASCII names (nearly all of them) by a byte table; anything else by characters.
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        return match b.first() {
+            Some(&c) if c == b':' || c == b'_' || c.is_ascii_alphabetic() => b[1..]
+                .iter()
+                .all(|&c| matches!(c, b':' | b'_' | b'-' | b'.') || c.is_ascii_alphanumeric()),
+            _ => false,
+        };
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if is_name_start(c) => chars.all(is_name_char),
@@ -206,35 +232,14 @@ impl<'t> Builder<'t> {
 
     fn run(&mut self) -> Result<(), XmlError> {
         let text = self.text;
-        let mut reader = Reader::from_str(text);
-        {
-            let c = reader.config_mut();
-            c.check_end_names = true;
-            c.check_comments = true;
-            c.expand_empty_elements = false;
-            c.trim_text(false);
-            c.allow_dangling_amp = false;
-            c.allow_unmatched_ends = false;
-        }
+        let mut lexer = Lexer::new(text);
         let mut seen_doctype = false;
         loop {
-            let before = reader.buffer_position() as usize;
-            let ev = match reader.read_event() {
-                Ok(ev) => ev,
-                Err(e) => {
-                    let at = reader.error_position() as usize;
-                    return Err(self.malformed(at, e.to_string()));
-                }
-            };
-            let after = reader.buffer_position() as usize;
-            let is_markup = !matches!(ev, Event::Text(_) | Event::GeneralRef(_) | Event::Eof);
-            if is_markup && text.as_bytes().get(before) != Some(&b'<') {
-                // Offsets are taken from quick-xml; never slice on a position that does
-                // not start the markup (e.g. input it skipped silently).
-                return Err(self.malformed(before, "unexpected content before markup"));
-            }
-            match ev {
-                Event::Text(_) => {
+            let (tok, before, after) = lexer
+                .next_token()
+                .map_err(|e| self.malformed(e.at, e.message))?;
+            match tok {
+                Token::Text { refs } => {
                     if self.stack.is_empty() {
                         if let Some(i) = text.as_bytes()[before..after]
                             .iter()
@@ -243,61 +248,59 @@ impl<'t> Builder<'t> {
                             return Err(self.malformed(before + i, "text outside the root element"));
                         }
                     } else {
-                        self.extend_run(before, after, false);
+                        self.extend_run(before, after, refs);
                     }
                 }
-                Event::GeneralRef(_) => {
-                    if self.stack.is_empty() {
-                        return Err(self.malformed(before, "reference outside the root element"));
-                    }
-                    self.extend_run(before, after, true);
-                }
-                Event::Start(ref t) | Event::Empty(ref t) => {
-                    let empty = matches!(ev, Event::Empty(_));
-                    // quick-xml has already measured the element name.
-                    let name_len = t.name().as_ref().len();
+                Token::Start { name_len } | Token::Empty { name_len } => {
+                    let empty = matches!(tok, Token::Empty { .. });
                     self.flush()?;
                     self.start(before, after, empty, name_len)?;
                 }
-                Event::End(_) => {
+                Token::End {
+                    name_start,
+                    name_end,
+                } => {
                     self.flush()?;
                     let open = self
                         .stack
                         .pop()
                         .ok_or_else(|| self.malformed(before, "end tag without start tag"))?;
+                    let node = self.nodes[open.node as usize];
+                    let open_name = self.names.str(self.names.entries[node.a as usize].qname);
+                    let end_name = &text[name_start..name_end];
+                    if open_name != end_name {
+                        return Err(self.malformed(
+                            before,
+                            format!(
+                                "end tag </{end_name}> does not match start tag <{open_name}> opened at {}",
+                                self.pos(node.start as usize)
+                            ),
+                        ));
+                    }
                     self.ns.truncate(open.ns_mark);
                     self.nodes[open.node as usize].end = after as u32;
                     if self.stack.is_empty() {
                         self.root_closed = true;
                     }
                 }
-                Event::CData(_) => {
+                Token::CData => {
                     if self.stack.is_empty() {
                         return Err(
                             self.malformed(before, "CDATA section outside the root element")
                         );
                     }
                     self.flush()?;
-                    if after < before + 12 {
-                        return Err(self.malformed(before, "malformed CDATA section"));
-                    }
                     self.char_node(K_CDATA, before, after, before + 9, after - 3)?;
                 }
-                Event::Comment(_) => {
+                Token::Comment => {
                     self.flush()?;
-                    if after < before + 7 {
-                        return Err(self.malformed(before, "malformed comment"));
-                    }
                     if text.as_bytes()[before + 4..after - 3].ends_with(b"-") {
                         return Err(self.malformed(before, "comment must not end with '-'"));
                     }
                     self.char_node(K_COMMENT, before, after, before + 4, after - 3)?;
                 }
-                Event::PI(_) => {
+                Token::Pi => {
                     self.flush()?;
-                    if after < before + 4 {
-                        return Err(self.malformed(before, "malformed processing instruction"));
-                    }
                     let content = &text[before + 2..after - 2];
                     let target_len = content.bytes().position(is_ws).unwrap_or(content.len());
                     let target = &content[..target_len];
@@ -314,21 +317,18 @@ impl<'t> Builder<'t> {
                     }
                     self.char_node(K_PI, before, after, before + 2, after - 2)?;
                 }
-                Event::Decl(d) => {
+                Token::Decl => {
                     if before != 0 {
                         return Err(self.malformed(
                             before,
                             "the XML declaration is only allowed at the very start of the document",
                         ));
                     }
-                    match d.version() {
-                        Ok(v) if v.as_ref() == b"1.0" || v.as_ref() == b"1.1" => {}
-                        _ => {
-                            return Err(self.malformed(before, "unsupported or missing XML version"))
-                        }
+                    if !matches!(declared_version(&text[5..after - 2]), Some("1.0" | "1.1")) {
+                        return Err(self.malformed(before, "unsupported or missing XML version"));
                     }
                 }
-                Event::DocType(_) => {
+                Token::DocType => {
                     if seen_doctype || self.root != NONE {
                         return Err(self
                             .malformed(before, "DOCTYPE must come once, before the root element"));
@@ -345,7 +345,7 @@ impl<'t> Builder<'t> {
                     }
                     self.dtd = Some(dtd);
                 }
-                Event::Eof => {
+                Token::Eof => {
                     self.flush()?;
                     if let Some(open) = self.stack.last() {
                         let node = self.nodes[open.node as usize];
@@ -566,7 +566,7 @@ impl<'t> Builder<'t> {
         }
         let content_end = if empty { e - 2 } else { e - 1 };
         // The name ends at the first whitespace or at the end of the tag content; take
-        // quick-xml's length when it says exactly that, otherwise scan.
+        // the lexer's length when it says exactly that, otherwise scan.
         let mut i = s + 1 + name_len;
         if i > content_end || (i < content_end && !is_ws(b[i])) {
             i = s + 1;
