@@ -48,7 +48,20 @@ fn strip_xml_space(bytes: &[u8]) -> Option<Vec<u8>> {
     // some byte of `w` is < 0x21 (the usual "has a byte less than n" test, n <= 0x80)
     let has_low = |w: u64| w.wrapping_sub(ONES * 0x21) & !w & HIGH != 0;
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
-    let first = bytes.iter().position(|&b| is_space(b))?;
+    // The first space, found a word at a time (a signature or certificate is one long
+    // line, which a byte-by-byte search would cost almost as much as decoding).
+    let mut at = 0;
+    let mut words = bytes.chunks_exact(8);
+    for word in words.by_ref() {
+        let w = u64::from_le_bytes([
+            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
+        ]);
+        if has_low(w) && word.iter().any(|&b| is_space(b)) {
+            break;
+        }
+        at += 8;
+    }
+    let first = at + bytes[at..].iter().position(|&b| is_space(b))?;
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(&bytes[..first]);
     let rest = &bytes[first..];

@@ -219,7 +219,16 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
             apex: set.apex,
             excluded: set.excluded,
             out,
-            buf: Vec::with_capacity(FLUSH_AT + 4096),
+            // The canonical form is about as long as the source it comes from (plus
+            // namespace declarations carried onto the apex), so a small subtree gets a small
+            // buffer instead of a fresh FLUSH_AT-sized allocation per call.
+            buf: Vec::with_capacity(
+                (set.apex
+                    .filter(|a| a.index() < doc.nodes.len())
+                    .map_or(doc.text.len(), |a| doc.range(a).len())
+                    + 1024)
+                    .min(FLUSH_AT + 4096),
+            ),
             inscope: Vec::new(),
             inscope_marks: Vec::new(),
             rendered: Vec::new(),
@@ -505,16 +514,16 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
 
         let buf = &mut self.buf;
         buf.push(b'<');
-        buf.extend_from_slice(doc.sym(entry.qname).as_bytes());
+        buf.extend_from_slice(doc.names.bytes(entry.qname));
         for &(p, u) in &self.tmp_ns {
             if p == EMPTY {
                 buf.extend_from_slice(b" xmlns=\"");
             } else {
                 buf.extend_from_slice(b" xmlns:");
-                buf.extend_from_slice(doc.sym(p).as_bytes());
+                buf.extend_from_slice(doc.names.bytes(p));
                 buf.extend_from_slice(b"=\"");
             }
-            escape_attr(buf, doc.sym(u).as_bytes());
+            escape_attr(buf, doc.names.bytes(u));
             buf.push(b'"');
         }
         for &(_, _, q, v) in &self.tmp_attrs {
@@ -531,7 +540,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
         let doc = self.doc;
         let entry = &doc.names.entries[doc.node(el).a as usize];
         self.buf.extend_from_slice(b"</");
-        self.buf.extend_from_slice(doc.sym(entry.qname).as_bytes());
+        self.buf.extend_from_slice(doc.names.bytes(entry.qname));
         self.buf.push(b'>');
         if let Some(m) = self.inscope_marks.pop() {
             self.inscope.truncate(m);

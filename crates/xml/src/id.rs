@@ -36,11 +36,18 @@ impl Document {
     pub fn find_by_id(&self, id: &str) -> Result<Option<NodeId>, XmlError> {
         let mut found: Option<NodeId> = None;
         for (i, node) in self.nodes.iter().enumerate() {
-            if node.kind() != K_ELEMENT {
+            // Most elements carry no attribute; of those that do, compare the value before
+            // looking at the attribute's name.
+            if node.kind() != K_ELEMENT || node.attr_count() == 0 {
                 continue;
             }
             let el = NodeId(i as u32);
-            if self.ids(el).any(|v| v == id) {
+            let carries = self
+                .raw_attrs(el)
+                .iter()
+                .any(|a| a.flags & A_NS_DECL == 0 && a.vlen as usize == id.len())
+                && self.ids(el).any(|v| v == id);
+            if carries {
                 if let Some(first) = found {
                     return Err(XmlError::DuplicateId {
                         id: id.to_owned(),

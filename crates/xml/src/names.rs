@@ -102,6 +102,28 @@ fn hash_str(s: &str) -> u32 {
 
 const QCACHE: usize = 256;
 
+/// Byte equality for short strings (names) without a call into the C library's `memcmp`,
+/// eight bytes at a time.
+#[inline]
+pub(crate) fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if u64::from_ne_bytes(x.try_into().expect("8 bytes"))
+            != u64::from_ne_bytes(y.try_into().expect("8 bytes"))
+        {
+            return false;
+        }
+    }
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .fold(true, |eq, (x, y)| eq & (x == y))
+}
+
 /// Cache slot of a non-empty qualified name: length, first, middle and last byte.
 #[inline]
 fn qslot(b: &[u8]) -> usize {
@@ -188,6 +210,13 @@ impl Names {
         self.find(s, hash_str(s)).ok().map(|i| self.table[i])
     }
 
+    /// The bytes of symbol `id` (no UTF-8 boundary checks: for comparing and writing).
+    #[inline]
+    pub fn bytes(&self, id: u32) -> &[u8] {
+        let (s, e) = self.spans[id as usize];
+        &self.arena.as_bytes()[s..e]
+    }
+
     #[inline]
     pub fn str(&self, id: u32) -> &str {
         let (s, e) = self.spans[id as usize];
@@ -204,7 +233,7 @@ impl Names {
                 self.qcache = vec![(u32::MAX, 0, 0); QCACHE];
             }
             let (qs, p, l) = self.qcache[i];
-            if qs != u32::MAX && self.str(qs).as_bytes() == b {
+            if qs != u32::MAX && eq_short(self.bytes(qs), b) {
                 return (qs, p, l, false);
             }
         }

@@ -266,9 +266,11 @@ impl<'t> Builder<'t> {
                         .pop()
                         .ok_or_else(|| self.malformed(before, "end tag without start tag"))?;
                     let node = self.nodes[open.node as usize];
-                    let open_name = self.names.str(self.names.entries[node.a as usize].qname);
-                    let end_name = &text[name_start..name_end];
-                    if open_name != end_name {
+                    let open_name = self.names.bytes(self.names.entries[node.a as usize].qname);
+                    let end_name = &text.as_bytes()[name_start..name_end];
+                    if !crate::names::eq_short(open_name, end_name) {
+                        let open_name = String::from_utf8_lossy(open_name);
+                        let end_name = &text[name_start..name_end];
                         return Err(self.malformed(
                             before,
                             format!(

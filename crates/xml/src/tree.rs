@@ -539,6 +539,7 @@ impl Document {
         Some(s + lt..e)
     }
 
+    #[inline]
     pub(crate) fn sym(&self, id: u32) -> &str {
         self.names.str(id)
     }
