@@ -78,7 +78,13 @@ impl PublicKeyInfo {
                 what: "SubjectPublicKeyInfo",
                 detail: e.to_string(),
             })?;
-        let algorithm_oid = spki.algorithm.oid.to_string();
+        // rsaEncryption is recognized by its encoded bytes, without formatting the OID.
+        const RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap(OID_RSA);
+        let algorithm_oid = if spki.algorithm.oid == RSA {
+            OID_RSA.to_owned()
+        } else {
+            spki.algorithm.oid.to_string()
+        };
         let key_bits = spki
             .subject_public_key
             .as_bytes()

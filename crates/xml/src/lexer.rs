@@ -51,6 +51,9 @@ pub(crate) struct LexError {
     pub message: &'static str,
 }
 
+/// Character data shorter than this is scanned byte by byte.
+const SHORT_SCAN: usize = 32;
+
 fn err<T>(at: usize, message: &'static str) -> Result<T, LexError> {
     Err(LexError { at, message })
 }
@@ -82,9 +85,24 @@ impl<'t> Lexer<'t> {
             return Ok((Token::Eof, s, s));
         }
         if b[s] != b'<' {
-            let e = memchr::memchr(b'<', &b[s..]).map_or(b.len(), |i| s + i);
+            // Most runs of character data are short (a value between two tags): a byte
+            // loop finds their end and any '&' faster than two memchr calls; long runs
+            // (base64 blocks) continue with memchr.
+            let mut i = s;
+            let mut refs = false;
+            let short_end = b.len().min(s + SHORT_SCAN);
+            while i < short_end && b[i] != b'<' {
+                refs |= b[i] == b'&';
+                i += 1;
+            }
+            let e = if i < short_end || i == b.len() {
+                i
+            } else {
+                let e = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |j| i + j);
+                refs = refs || memchr::memchr(b'&', &b[i..e]).is_some();
+                e
+            };
             self.pos = e;
-            let refs = memchr::memchr(b'&', &b[s..e]).is_some();
             return Ok((Token::Text { refs }, s, e));
         }
         let (tok, e) = match b.get(s + 1) {
@@ -227,8 +245,21 @@ impl<'t> Lexer<'t> {
         {
             name_end += 1;
         }
-        // The closing '>' outside quoted attribute values.
+        // The closing '>' outside quoted attribute values: a byte loop for the usual short
+        // tag without attributes, memchr otherwise.
         let mut i = name_end;
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'>') || (b.get(i) == Some(&b'/') && b.get(i + 1) == Some(&b'>')) {
+            let e = if b[i] == b'>' { i + 1 } else { i + 2 };
+            let name_len = name_end - (s + 1);
+            return Ok(if b[e - 2] == b'/' && e >= s + 3 {
+                (Token::Empty { name_len }, e)
+            } else {
+                (Token::Start { name_len }, e)
+            });
+        }
         loop {
             let Some(j) = memchr::memchr3(b'>', b'"', b'\'', &b[i..]) else {
                 return err(s, "unexpected end of document in a start tag");

@@ -174,7 +174,7 @@ impl<'t> Builder<'t> {
         // this bounds the node count; untouched capacity costs no resident memory.
         // A node takes at least ~4 source bytes on average (`<a/>`, `<a>b</a>`); capacity
         // that is never touched costs no resident memory, and growth is amortized anyway.
-        let mut nodes = Vec::with_capacity(text.len() / 6 + 16);
+        let mut nodes = Vec::with_capacity(text.len() / 16 + 16);
         nodes.push(Node {
             parent: NONE,
             next: NONE,

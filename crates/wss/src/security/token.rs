@@ -1,6 +1,8 @@
 //! Resolving the signer's certificate from `ds:KeyInfo` (SMARTBRIDGE.md §6.7 step 6).
 
-use super::b64 as decode_lenient;
+use std::cell::RefCell;
+
+use super::b64;
 use tanba_xml::{Document, NodeId};
 
 use crate::error::{WrappingAttack, WssError};
@@ -30,6 +32,43 @@ pub enum TokenReference {
     },
     /// `wsse:KeyIdentifier` with `ThumbprintSHA1`, matched against a pinned certificate.
     ThumbprintSha1,
+}
+
+/// Certificates decoded recently on this thread, most recent first, keyed by their exact
+/// base64 text: a receiver sees the same few senders' tokens again and again, and the
+/// decoding is a measurable part of a verification. The key is the whole text (compared in
+/// full), so a hit returns exactly what decoding would.
+const TOKEN_CACHE_ENTRIES: usize = 8;
+/// Tokens longer than this are decoded every time rather than kept.
+const TOKEN_CACHE_MAX_TEXT: usize = 32 << 10;
+
+thread_local! {
+    static TOKEN_CACHE: RefCell<Vec<(Box<str>, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The base64 `text` of a token decoded (whitespace ignored), through the cache.
+fn decode_lenient(text: &str, field: &'static str) -> Result<Vec<u8>, WssError> {
+    if text.len() > TOKEN_CACHE_MAX_TEXT {
+        return b64(text, field);
+    }
+    let hit = TOKEN_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = c.iter().position(|(t, _)| **t == *text)?;
+        let entry = c.remove(i);
+        let der = entry.1.clone();
+        c.insert(0, entry);
+        Some(der)
+    });
+    if let Some(der) = hit {
+        return Ok(der);
+    }
+    let der = b64(text, field)?;
+    TOKEN_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.truncate(TOKEN_CACHE_ENTRIES - 1);
+        c.insert(0, (text.into(), der.clone()));
+    });
+    Ok(der)
 }
 
 fn token_err(msg: impl Into<String>) -> WssError {
@@ -293,5 +332,44 @@ mod tests {
             "CN=\\D2\\B0\\D0\\9A\\D0\\9E 3.0 (RSA TEST),C=KZ",
             "CN=ҰКО 3.0 (RSA TEST), C=KZ"
         ));
+    }
+
+    #[test]
+    fn token_cache_returns_what_decoding_returns() {
+        use base64::Engine as _;
+        let b64 = |v: &[u8]| base64::engine::general_purpose::STANDARD.encode(v);
+        // More distinct tokens than the cache holds, each decoded several times, in an
+        // order that evicts and re-inserts; every answer must be that token's bytes.
+        let tokens: Vec<Vec<u8>> = (0..TOKEN_CACHE_ENTRIES as u8 + 3)
+            .map(|i| {
+                (0..40)
+                    .map(|j| i.wrapping_mul(31).wrapping_add(j))
+                    .collect()
+            })
+            .collect();
+        for round in 0..3 {
+            for (i, t) in tokens.iter().enumerate() {
+                let text = b64(t);
+                assert_eq!(
+                    &decode_lenient(&text, "t").unwrap(),
+                    t,
+                    "round {round}, token {i}"
+                );
+                // The same text wrapped differently decodes to the same bytes.
+                let wrapped = format!("{}\n{}", &text[..8], &text[8..]);
+                assert_eq!(&decode_lenient(&wrapped, "t").unwrap(), t);
+            }
+        }
+        // One character changed is a different token, not a cache hit.
+        let text = b64(&tokens[0]);
+        let mut other = text.clone().into_bytes();
+        other[0] = if other[0] == b'A' { b'B' } else { b'A' };
+        let other = String::from_utf8(other).unwrap();
+        assert_ne!(decode_lenient(&other, "t").unwrap(), tokens[0]);
+        assert!(decode_lenient("not base64!", "t").is_err());
+        assert!(
+            decode_lenient("not base64!", "t").is_err(),
+            "errors are not cached"
+        );
     }
 }
