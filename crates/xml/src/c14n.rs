@@ -190,6 +190,8 @@ struct Canon<'d, 'w, W: Write + ?Sized> {
     rendered_marks: Vec<usize>,
     tmp_ns: Vec<(u32, u32)>,
     tmp_attrs: Vec<(&'d str, &'d str, &'d str, &'d str)>,
+    /// Qualified names of the open output elements, for their end tags.
+    open_qnames: Vec<&'d [u8]>,
     xml_sym: u32,
     xml_ns_sym: u32,
 }
@@ -235,6 +237,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
             rendered_marks: Vec::new(),
             tmp_ns: Vec::new(),
             tmp_attrs: Vec::new(),
+            open_qnames: Vec::new(),
             xml_sym: doc.names.get("xml").unwrap_or(u32::MAX),
             xml_ns_sym: doc.names.get(XML_NS).unwrap_or(u32::MAX),
         }
@@ -355,7 +358,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
                             cur = fc;
                             continue 'outer;
                         }
-                        self.end_element(cur);
+                        self.end_element();
                     }
                     K_TEXT | K_CDATA => escape_text(&mut self.buf, doc.char_data_bytes(node)),
                     K_COMMENT if self.with_comments => self.misc(cur),
@@ -373,7 +376,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
                     continue 'outer;
                 }
                 let parent = stack.pop().expect("a non-top node has an open parent");
-                self.end_element(parent);
+                self.end_element();
                 cur = parent;
             }
         }
@@ -423,6 +426,39 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
         let node = doc.node(el);
         let entry = doc.names.entries[node.a as usize];
         let attrs = doc.raw_attrs(el);
+
+        if attrs.is_empty() && self.exclusive && self.prefix_list.is_empty() {
+            // The usual element of a business document: no attributes, no declarations.
+            // Exclusive C14N then renders at most its own prefix's binding — the general
+            // path below, without its scratch lists.
+            self.inscope_marks.push(self.inscope.len());
+            self.rendered_marks.push(self.rendered.len());
+            let p = entry.prefix;
+            let mut decl = None;
+            if p != self.xml_sym {
+                let u = self.inscope_lookup(p).unwrap_or(EMPTY);
+                let r = self.rendered_lookup(p);
+                let render = if p == EMPTY && u == EMPTY {
+                    matches!(r, Some(x) if x != EMPTY)
+                } else {
+                    r != Some(u)
+                };
+                if render {
+                    self.rendered.push((p, u));
+                    decl = Some((p, u));
+                }
+            }
+            let qname = doc.names.bytes(entry.qname);
+            self.open_qnames.push(qname);
+            let buf = &mut self.buf;
+            buf.push(b'<');
+            buf.extend_from_slice(qname);
+            if let Some((p, u)) = decl {
+                write_ns_decl(buf, doc, p, u);
+            }
+            buf.push(b'>');
+            return;
+        }
 
         self.inscope_marks.push(self.inscope.len());
         let own_start = self.inscope.len();
@@ -512,19 +548,13 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
                 .sort_unstable_by(|a, b| cmp_str(a.0, b.0).then_with(|| cmp_str(a.1, b.1)));
         }
 
+        let qname = doc.names.bytes(entry.qname);
+        self.open_qnames.push(qname);
         let buf = &mut self.buf;
         buf.push(b'<');
-        buf.extend_from_slice(doc.names.bytes(entry.qname));
+        buf.extend_from_slice(qname);
         for &(p, u) in &self.tmp_ns {
-            if p == EMPTY {
-                buf.extend_from_slice(b" xmlns=\"");
-            } else {
-                buf.extend_from_slice(b" xmlns:");
-                buf.extend_from_slice(doc.names.bytes(p));
-                buf.extend_from_slice(b"=\"");
-            }
-            escape_attr(buf, doc.names.bytes(u));
-            buf.push(b'"');
+            write_ns_decl(buf, doc, p, u);
         }
         for &(_, _, q, v) in &self.tmp_attrs {
             buf.push(b' ');
@@ -536,11 +566,13 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
         buf.push(b'>');
     }
 
-    fn end_element(&mut self, el: NodeId) {
-        let doc = self.doc;
-        let entry = &doc.names.entries[doc.node(el).a as usize];
+    fn end_element(&mut self) {
+        let qname = self
+            .open_qnames
+            .pop()
+            .expect("every end_element follows its start_element");
         self.buf.extend_from_slice(b"</");
-        self.buf.extend_from_slice(doc.names.bytes(entry.qname));
+        self.buf.extend_from_slice(qname);
         self.buf.push(b'>');
         if let Some(m) = self.inscope_marks.pop() {
             self.inscope.truncate(m);
@@ -549,6 +581,19 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
             self.rendered.truncate(m);
         }
     }
+}
+
+/// ` xmlns="u"` or ` xmlns:p="u"`.
+fn write_ns_decl(buf: &mut Vec<u8>, doc: &Document, p: u32, u: u32) {
+    if p == EMPTY {
+        buf.extend_from_slice(b" xmlns=\"");
+    } else {
+        buf.extend_from_slice(b" xmlns:");
+        buf.extend_from_slice(doc.names.bytes(p));
+        buf.extend_from_slice(b"=\"");
+    }
+    escape_attr(buf, doc.names.bytes(u));
+    buf.push(b'"');
 }
 
 /// String order for sorting names: the same interned string (the common case: two

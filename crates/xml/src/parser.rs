@@ -72,6 +72,8 @@ struct Open {
     node: u32,
     last_child: u32,
     ns_mark: usize,
+    /// The element's qualified name in the source (start, end), for the end tag check.
+    name: (u32, u32),
 }
 
 struct RawAttr<'t> {
@@ -265,11 +267,11 @@ impl<'t> Builder<'t> {
                         .stack
                         .pop()
                         .ok_or_else(|| self.malformed(before, "end tag without start tag"))?;
-                    let node = self.nodes[open.node as usize];
-                    let open_name = self.names.bytes(self.names.entries[node.a as usize].qname);
+                    let open_name = &text.as_bytes()[open.name.0 as usize..open.name.1 as usize];
                     let end_name = &text.as_bytes()[name_start..name_end];
                     if !crate::names::eq_short(open_name, end_name) {
-                        let open_name = String::from_utf8_lossy(open_name);
+                        let node = self.nodes[open.node as usize];
+                        let open_name = &text[open.name.0 as usize..open.name.1 as usize];
                         let end_name = &text[name_start..name_end];
                         return Err(self.malformed(
                             before,
@@ -795,6 +797,7 @@ impl<'t> Builder<'t> {
                 node: id,
                 last_child: NONE,
                 ns_mark,
+                name: ((s + 1) as u32, (s + 1 + qname.len()) as u32),
             });
         }
         Ok(())
