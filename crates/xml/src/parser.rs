@@ -691,7 +691,18 @@ impl<'t> Builder<'t> {
                     self.opts.limits.namespace_declarations(),
                 ));
             }
-            let uri = self.attr_text(r, false)?;
+            // The URI as written when it needs no expansion (the usual case), else expanded.
+            let text = self.text;
+            let uri: Cow<'t, str> = match r.range {
+                Some((vs, ve))
+                    if !text.as_bytes()[vs..ve]
+                        .iter()
+                        .any(|&c| matches!(c, b'&' | b'\t' | b'\n' | b'\r')) =>
+                {
+                    Cow::Borrowed(&text[vs..ve])
+                }
+                _ => Cow::Owned(self.attr_text(r, false)?),
+            };
             if prefix == "xmlns" {
                 return Err(self.malformed(r.pos, "the prefix `xmlns` must not be declared"));
             }

@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use crate::error::{Position, XmlError};
 use crate::limits::ParseOptions;
-use crate::names::Names;
+use crate::names::{eq_short, Names};
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -104,7 +104,8 @@ pub struct Name<'a> {
 impl Name<'_> {
     /// Does this name have namespace `ns` and local name `local`?
     pub fn is(&self, ns: &str, local: &str) -> bool {
-        self.local == local && self.namespace == ns
+        eq_short(self.local.as_bytes(), local.as_bytes())
+            && eq_short(self.namespace.as_bytes(), ns.as_bytes())
     }
 }
 
@@ -378,9 +379,16 @@ impl Document {
     /// The value of the attribute of `el` with namespace `ns` (`""` for unprefixed
     /// attributes) and local name `local`.
     pub fn attribute(&self, el: NodeId, ns: &str, local: &str) -> Option<&str> {
-        self.attributes(el)
-            .find(|a| a.name.is(ns, local))
-            .map(|a| a.value)
+        // Compared on the interned bytes, without building each Attribute.
+        self.raw_attrs(el)
+            .iter()
+            .find(|a| {
+                let e = &self.names.entries[a.name as usize];
+                a.flags & A_NS_DECL == 0
+                    && eq_short(self.names.bytes(e.local), local.as_bytes())
+                    && eq_short(self.names.bytes(e.ns), ns.as_bytes())
+            })
+            .map(|a| self.attr_value(a))
     }
 
     /// The namespace declarations written on element `el` (`xmlns` / `xmlns:p`).
