@@ -78,6 +78,7 @@ impl<'t> Lexer<'t> {
     }
 
     /// The next token and its range `start..end`.
+    #[inline(always)]
     pub fn next_token(&mut self) -> Result<(Token, usize, usize), LexError> {
         let b = self.b;
         let s = self.pos;
@@ -115,6 +116,7 @@ impl<'t> Lexer<'t> {
         Ok((tok, s, e))
     }
 
+    #[inline]
     fn end_tag(&self, s: usize) -> Result<(Token, usize), LexError> {
         let b = self.b;
         let name_start = s + 2;
@@ -237,6 +239,7 @@ impl<'t> Lexer<'t> {
         Err(unterminated)
     }
 
+    #[inline]
     fn start_tag(&self, s: usize) -> Result<(Token, usize), LexError> {
         let b = self.b;
         let mut name_end = s + 1;
