@@ -184,16 +184,21 @@ struct Canon<'d, 'w, W: Write + ?Sized> {
     buf: Vec<u8>,
     /// In-scope namespace declarations (prefix, uri) of the ancestors and current element.
     inscope: Vec<(u32, u32)>,
-    inscope_marks: Vec<usize>,
     /// Declarations rendered by output ancestors.
     rendered: Vec<(u32, u32)>,
-    rendered_marks: Vec<usize>,
+    /// One per open output element: where its `inscope` and `rendered` entries start,
+    /// and its qualified name for the end tag.
+    frames: Vec<Frame<'d>>,
     tmp_ns: Vec<(u32, u32)>,
     tmp_attrs: Vec<(&'d str, &'d str, &'d str, &'d str)>,
-    /// Qualified names of the open output elements, for their end tags.
-    open_qnames: Vec<&'d [u8]>,
     xml_sym: u32,
     xml_ns_sym: u32,
+}
+
+struct Frame<'d> {
+    inscope: usize,
+    rendered: usize,
+    qname: &'d [u8],
 }
 
 impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
@@ -231,13 +236,11 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
                     + 1024)
                     .min(FLUSH_AT + 4096),
             ),
-            inscope: Vec::new(),
-            inscope_marks: Vec::new(),
-            rendered: Vec::new(),
-            rendered_marks: Vec::new(),
+            inscope: Vec::with_capacity(16),
+            rendered: Vec::with_capacity(16),
+            frames: Vec::with_capacity(32),
             tmp_ns: Vec::new(),
             tmp_attrs: Vec::new(),
-            open_qnames: Vec::new(),
             xml_sym: doc.names.get("xml").unwrap_or(u32::MAX),
             xml_ns_sym: doc.names.get(XML_NS).unwrap_or(u32::MAX),
         }
@@ -324,9 +327,8 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
         let doc = self.doc;
         // Namespace context of the ancestors.
         self.inscope.clear();
-        self.inscope_marks.clear();
         self.rendered.clear();
-        self.rendered_marks.clear();
+        self.frames.clear();
         let mut ancestors = Vec::new();
         let mut p = doc.parent(top);
         while let Some(a) = p {
@@ -345,7 +347,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
             }
         }
 
-        let mut stack: Vec<NodeId> = Vec::new();
+        let mut stack: Vec<NodeId> = Vec::with_capacity(32);
         let mut cur = top;
         'outer: loop {
             if !self.is_excluded(cur) {
@@ -431,8 +433,11 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
             // The usual element of a business document: no attributes, no declarations.
             // Exclusive C14N then renders at most its own prefix's binding — the general
             // path below, without its scratch lists.
-            self.inscope_marks.push(self.inscope.len());
-            self.rendered_marks.push(self.rendered.len());
+            let frame = Frame {
+                inscope: self.inscope.len(),
+                rendered: self.rendered.len(),
+                qname: doc.names.bytes(entry.qname),
+            };
             let p = entry.prefix;
             let mut decl = None;
             if p != self.xml_sym {
@@ -448,11 +453,10 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
                     decl = Some((p, u));
                 }
             }
-            let qname = doc.names.bytes(entry.qname);
-            self.open_qnames.push(qname);
             let buf = &mut self.buf;
             buf.push(b'<');
-            buf.extend_from_slice(qname);
+            buf.extend_from_slice(frame.qname);
+            self.frames.push(frame);
             if let Some((p, u)) = decl {
                 write_ns_decl(buf, doc, p, u);
             }
@@ -460,7 +464,6 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
             return;
         }
 
-        self.inscope_marks.push(self.inscope.len());
         let own_start = self.inscope.len();
         for a in attrs {
             if a.flags & A_NS_DECL != 0 {
@@ -507,7 +510,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
             self.tmp_ns
                 .sort_unstable_by(|a, b| cmp_str(doc.sym(a.0), doc.sym(b.0)));
         }
-        self.rendered_marks.push(self.rendered.len());
+        let rendered_start = self.rendered.len();
         self.rendered.extend_from_slice(&self.tmp_ns);
 
         // Attributes, sorted by (namespace URI, local name).
@@ -549,7 +552,11 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
         }
 
         let qname = doc.names.bytes(entry.qname);
-        self.open_qnames.push(qname);
+        self.frames.push(Frame {
+            inscope: own_start,
+            rendered: rendered_start,
+            qname,
+        });
         let buf = &mut self.buf;
         buf.push(b'<');
         buf.extend_from_slice(qname);
@@ -567,19 +574,15 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
     }
 
     fn end_element(&mut self) {
-        let qname = self
-            .open_qnames
+        let frame = self
+            .frames
             .pop()
             .expect("every end_element follows its start_element");
         self.buf.extend_from_slice(b"</");
-        self.buf.extend_from_slice(qname);
+        self.buf.extend_from_slice(frame.qname);
         self.buf.push(b'>');
-        if let Some(m) = self.inscope_marks.pop() {
-            self.inscope.truncate(m);
-        }
-        if let Some(m) = self.rendered_marks.pop() {
-            self.rendered.truncate(m);
-        }
+        self.inscope.truncate(frame.inscope);
+        self.rendered.truncate(frame.rendered);
     }
 }
 

@@ -67,21 +67,31 @@ pub(crate) struct NameEntry {
 ///
 /// Strings are found through a small open-addressed table of symbol ids keyed by an Fx
 /// hash of the bytes (one allocation per distinct string, no hash-map key copies).
+/// One interned string.
+#[derive(Debug, Clone, Copy)]
+struct Sym {
+    /// `arena[start..end]`.
+    start: usize,
+    end: usize,
+    /// Its hash (for probing and rehashing without touching the bytes).
+    hash: u32,
+    /// Used as a qualified name: its prefix and local-name symbols (`u32::MAX` until
+    /// split), and whether `qname_new` has reported it.
+    prefix: u32,
+    local: u32,
+    seen: bool,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     /// The bytes of every interned string, back to back (one buffer instead of one
     /// allocation per string).
     arena: String,
-    /// Symbol → its `(start, end)` in `arena`.
-    spans: Vec<(usize, usize)>,
-    /// Symbol → its hash (for probing and rehashing without touching the bytes).
-    hashes: Vec<u32>,
+    /// Symbol → where it is in `arena`, its hash and its split as a qualified name.
+    syms: Vec<Sym>,
     /// Open-addressed table of symbol ids (`u32::MAX` = empty); length a power of two,
     /// at most half full.
     table: Vec<u32>,
-    /// Symbol used as a qualified name → (prefix, local, seen by `qname_new`);
-    /// `(u32::MAX, u32::MAX, false)` until split.
-    split: Vec<(u32, u32, bool)>,
     pub entries: Vec<NameEntry>,
     entry_lookup: FxMap<(u32, u32, u32), u32>,
     entry_memo: Vec<(u32, u32)>,
@@ -140,17 +150,15 @@ impl Names {
     pub fn new() -> Self {
         // Sized for a typical signed document or SOAP envelope (a few dozen distinct
         // names), so small documents never grow a table; large ones grow as usual.
-        const N: usize = 64;
+        const N: usize = 128;
         let mut n = Names {
             arena: String::with_capacity(16 * N),
-            spans: Vec::with_capacity(N),
-            hashes: Vec::with_capacity(N),
+            syms: Vec::with_capacity(N),
             table: vec![u32::MAX; 2 * N],
-            split: Vec::with_capacity(N),
             entries: Vec::with_capacity(N),
             entry_lookup: FxMap::with_capacity_and_hasher(N, Default::default()),
             entry_memo: Vec::with_capacity(N),
-            qcache: Vec::new(),
+            qcache: vec![(u32::MAX, 0, 0); QCACHE],
         };
         n.intern("");
         n
@@ -166,7 +174,7 @@ impl Names {
             if id == u32::MAX {
                 return Err(i);
             }
-            if self.hashes[id as usize] == h && self.str(id) == s {
+            if self.syms[id as usize].hash == h && eq_short(self.bytes(id), s.as_bytes()) {
                 return Ok(i);
             }
             i = (i + 1) & mask;
@@ -179,14 +187,19 @@ impl Names {
             Ok(i) => return self.table[i],
             Err(i) => i,
         };
-        let id = self.spans.len() as u32;
+        let id = self.syms.len() as u32;
         let start = self.arena.len();
         self.arena.push_str(s);
-        self.spans.push((start, self.arena.len()));
-        self.hashes.push(h);
-        self.split.push((u32::MAX, u32::MAX, false));
+        self.syms.push(Sym {
+            start,
+            end: self.arena.len(),
+            hash: h,
+            prefix: u32::MAX,
+            local: u32::MAX,
+            seen: false,
+        });
         self.table[slot] = id;
-        if self.spans.len() * 2 > self.table.len() {
+        if self.syms.len() * 2 > self.table.len() {
             self.grow();
         }
         id
@@ -196,7 +209,7 @@ impl Names {
         let size = self.table.len() * 2;
         let mask = size - 1;
         let mut table = vec![u32::MAX; size];
-        for (id, &h) in self.hashes.iter().enumerate() {
+        for (id, h) in self.syms.iter().map(|y| y.hash).enumerate() {
             let mut i = h as usize & mask;
             while table[i] != u32::MAX {
                 i = (i + 1) & mask;
@@ -213,32 +226,41 @@ impl Names {
     /// The bytes of symbol `id` (no UTF-8 boundary checks: for comparing and writing).
     #[inline]
     pub fn bytes(&self, id: u32) -> &[u8] {
-        let (s, e) = self.spans[id as usize];
+        let Sym {
+            start: s, end: e, ..
+        } = self.syms[id as usize];
         &self.arena.as_bytes()[s..e]
     }
 
     #[inline]
     pub fn str(&self, id: u32) -> &str {
-        let (s, e) = self.spans[id as usize];
+        let Sym {
+            start: s, end: e, ..
+        } = self.syms[id as usize];
         &self.arena[s..e]
     }
 
     /// Intern a qualified name and return (qname, prefix, local) symbols and whether the
     /// name is seen for the first time (so callers validate each distinct name once).
+    #[inline]
     pub fn qname_new(&mut self, q: &str) -> (u32, u32, u32, bool) {
+        // Fast path (inlined into the parser): a name seen before in this document.
         let b = q.as_bytes();
-        let slot = if b.is_empty() { None } else { Some(qslot(b)) };
-        if let Some(i) = slot {
-            if self.qcache.is_empty() {
-                self.qcache = vec![(u32::MAX, 0, 0); QCACHE];
-            }
-            let (qs, p, l) = self.qcache[i];
+        if !b.is_empty() {
+            let (qs, p, l) = self.qcache[qslot(b)];
             if qs != u32::MAX && eq_short(self.bytes(qs), b) {
                 return (qs, p, l, false);
             }
         }
+        self.qname_new_slow(q)
+    }
+
+    #[inline(never)]
+    fn qname_new_slow(&mut self, q: &str) -> (u32, u32, u32, bool) {
+        let b = q.as_bytes();
+        let slot = if b.is_empty() { None } else { Some(qslot(b)) };
         let (qs, p, l) = self.qname(q);
-        let seen = &mut self.split[qs as usize].2;
+        let seen = &mut self.syms[qs as usize].seen;
         let new = !*seen;
         *seen = true;
         if let Some(i) = slot {
@@ -250,7 +272,11 @@ impl Names {
     /// Intern a qualified name and return (qname, prefix, local) symbols.
     pub fn qname(&mut self, q: &str) -> (u32, u32, u32) {
         let qs = self.intern(q);
-        let (p, l, _) = self.split[qs as usize];
+        let Sym {
+            prefix: p,
+            local: l,
+            ..
+        } = self.syms[qs as usize];
         if p != u32::MAX {
             return (qs, p, l);
         }
@@ -258,12 +284,13 @@ impl Names {
             Some((p, l)) => (self.intern(p), self.intern(l)),
             None => (EMPTY, qs),
         };
-        self.split[qs as usize].0 = p;
-        self.split[qs as usize].1 = l;
+        self.syms[qs as usize].prefix = p;
+        self.syms[qs as usize].local = l;
         (qs, p, l)
     }
 
     /// The name-table entry for (qname, prefix, local, ns).
+    #[inline]
     pub fn entry(&mut self, qname: u32, prefix: u32, local: u32, ns: u32) -> u32 {
         // Direct-mapped memo by qualified-name symbol: a qualified name almost always
         // resolves to the same namespace throughout a document.
@@ -272,6 +299,11 @@ impl Names {
                 return id;
             }
         }
+        self.entry_memo_miss(qname, prefix, local, ns)
+    }
+
+    #[inline(never)]
+    fn entry_memo_miss(&mut self, qname: u32, prefix: u32, local: u32, ns: u32) -> u32 {
         let id = self.entry_slow(qname, prefix, local, ns);
         if self.entry_memo.len() <= qname as usize {
             self.entry_memo
