@@ -156,7 +156,7 @@ impl Names {
             syms: Vec::with_capacity(N),
             table: vec![u32::MAX; 2 * N],
             entries: Vec::with_capacity(N),
-            entry_lookup: FxMap::with_capacity_and_hasher(N, Default::default()),
+            entry_lookup: FxMap::default(),
             entry_memo: Vec::with_capacity(N),
             qcache: vec![(u32::MAX, 0, 0); QCACHE],
         };
@@ -304,19 +304,33 @@ impl Names {
 
     #[inline(never)]
     fn entry_memo_miss(&mut self, qname: u32, prefix: u32, local: u32, ns: u32) -> u32 {
-        let id = self.entry_slow(qname, prefix, local, ns);
         if self.entry_memo.len() <= qname as usize {
             self.entry_memo
                 .resize(qname as usize + 1, (u32::MAX, u32::MAX));
         }
+        let (memo_ns, memo_id) = self.entry_memo[qname as usize];
+        let id = if memo_id == u32::MAX {
+            // The first entry for this qualified name: nothing to look up, and the memo
+            // alone remembers it (most names only ever have one namespace).
+            self.push_entry(qname, prefix, local, ns)
+        } else {
+            // The qualified name now has another namespace: from here on, the map knows
+            // every (name, namespace) pair, including the one the memo is about to forget.
+            self.entry_lookup.insert((qname, memo_ns, 0), memo_id);
+            match self.entry_lookup.get(&(qname, ns, 0)) {
+                Some(&id) => id,
+                None => {
+                    let id = self.push_entry(qname, prefix, local, ns);
+                    self.entry_lookup.insert((qname, ns, 0), id);
+                    id
+                }
+            }
+        };
         self.entry_memo[qname as usize] = (ns, id);
         id
     }
 
-    fn entry_slow(&mut self, qname: u32, prefix: u32, local: u32, ns: u32) -> u32 {
-        if let Some(&id) = self.entry_lookup.get(&(qname, ns, 0)) {
-            return id;
-        }
+    fn push_entry(&mut self, qname: u32, prefix: u32, local: u32, ns: u32) -> u32 {
         let id = self.entries.len() as u32;
         self.entries.push(NameEntry {
             prefix,
@@ -324,7 +338,6 @@ impl Names {
             ns,
             qname,
         });
-        self.entry_lookup.insert((qname, ns, 0), id);
         id
     }
 }

@@ -31,16 +31,25 @@ fn declared_version(decl: &str) -> Option<&str> {
 
 /// Is `s` an XML `Name`?
 pub(crate) fn is_name(s: &str) -> bool {
-    // ASCII names (nearly all of them) by a byte table; anything else by characters.
-    if s.is_ascii() {
-        let b = s.as_bytes();
-        return match b.first() {
-            Some(&c) if c == b':' || c == b'_' || c.is_ascii_alphabetic() => b[1..]
-                .iter()
-                .all(|&c| matches!(c, b':' | b'_' | b'-' | b'.') || c.is_ascii_alphanumeric()),
-            _ => false,
-        };
+    // ASCII names (nearly all of them) by a byte test; anything else by characters.
+    let b = s.as_bytes();
+    match b.first() {
+        Some(&c) if c == b':' || c == b'_' || c.is_ascii_alphabetic() => {}
+        Some(&c) if c >= 0x80 => return is_name_chars(s),
+        _ => return false,
     }
+    for &c in &b[1..] {
+        if c >= 0x80 {
+            return is_name_chars(s);
+        }
+        if !(matches!(c, b':' | b'_' | b'-' | b'.') || c.is_ascii_alphanumeric()) {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_name_chars(s: &str) -> bool {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if is_name_start(c) => chars.all(is_name_char),
@@ -74,6 +83,8 @@ struct Open {
     ns_mark: usize,
     /// The element's qualified name in the source (start, end), for the end tag check.
     name: (u32, u32),
+    /// The default namespace in scope outside this element.
+    outer_default_ns: u32,
 }
 
 struct RawAttr<'t> {
@@ -95,6 +106,9 @@ struct Builder<'t> {
     names: Names,
     stack: Vec<Open>,
     ns: Vec<(u32, u32)>,
+    /// The default namespace in scope (`EMPTY` when none): the binding of every
+    /// unprefixed element name, kept here instead of searched for in `ns`.
+    default_ns: u32,
     last_top: u32,
     root: u32,
     root_closed: bool,
@@ -114,7 +128,7 @@ struct Builder<'t> {
 }
 
 pub(crate) fn build(text: String, opts: &ParseOptions) -> Result<Document, XmlError> {
-    check_chars(&text)?;
+    let scan = check_chars(&text)?;
     if text.starts_with('\u{FEFF}') {
         return Err(XmlError::Malformed {
             at: Position::in_text(&text, 0),
@@ -122,7 +136,7 @@ pub(crate) fn build(text: String, opts: &ParseOptions) -> Result<Document, XmlEr
         });
     }
     let parts = {
-        let mut b = Builder::new(&text, opts);
+        let mut b = Builder::new(&text, opts, scan);
         b.run()?;
         (b.nodes, b.attrs, b.owned, b.names, b.root)
     };
@@ -137,37 +151,60 @@ pub(crate) fn build(text: String, opts: &ParseOptions) -> Result<Document, XmlEr
     })
 }
 
+/// What one pass over the whole text found, besides characters XML forbids.
+struct Scan {
+    /// A CR anywhere (line ends to normalize).
+    any_cr: bool,
+    /// A `]` anywhere (a `]]>` is possible).
+    any_rbracket: bool,
+}
+
 /// Reject characters XML 1.0 does not allow anywhere (C0 controls other than tab, LF, CR;
-/// U+FFFE and U+FFFF).
-fn check_chars(text: &str) -> Result<(), XmlError> {
+/// U+FFFE and U+FFFF), noting on the way whether the text holds a CR or a `]`.
+fn check_chars(text: &str) -> Result<Scan, XmlError> {
     let b = text.as_bytes();
     let bad_byte = |c: u8| c < 0x20 && c != b'\t' && c != b'\n' && c != b'\r';
-    // Branch-free scan per chunk (vectorizes); locate precisely only on a hit.
-    for (k, chunk) in b.chunks(64).enumerate() {
-        if chunk.iter().fold(false, |acc, &c| acc | bad_byte(c)) {
-            let i = k * 64 + chunk.iter().position(|&c| bad_byte(c)).unwrap_or(0);
-            return Err(XmlError::Malformed {
-                at: Position::in_text(text, i),
-                message: format!("character U+{:04X} is not allowed in XML", b[i]),
-            });
+    // One branch-free pass per chunk (vectorizes); locate precisely only on a hit.
+    let mut flags = 0u8;
+    for chunk in b.chunks(64) {
+        flags |= chunk.iter().fold(0u8, |acc, &c| {
+            acc | u8::from(bad_byte(c))
+                | (u8::from(c == b'\r') << 1)
+                | (u8::from(c == b']') << 2)
+                | (u8::from(c == 0xEF) << 3)
+        });
+    }
+    let (bad, cr, rb, ef) = (
+        flags & 1 != 0,
+        flags & 2 != 0,
+        flags & 4 != 0,
+        flags & 8 != 0,
+    );
+    if bad {
+        let i = b.iter().position(|&c| bad_byte(c)).unwrap_or(0);
+        return Err(XmlError::Malformed {
+            at: Position::in_text(text, i),
+            message: format!("character U+{:04X} is not allowed in XML", b[i]),
+        });
+    }
+    if ef {
+        for bad in ["\u{FFFE}", "\u{FFFF}"] {
+            if let Some(i) = memchr::memmem::find(b, bad.as_bytes()) {
+                return Err(XmlError::Malformed {
+                    at: Position::in_text(text, i),
+                    message: "character U+FFFE/U+FFFF is not allowed in XML".into(),
+                });
+            }
         }
     }
-    if memchr::memchr(0xEF, b).is_none() {
-        return Ok(());
-    }
-    for bad in ["\u{FFFE}", "\u{FFFF}"] {
-        if let Some(i) = memchr::memmem::find(b, bad.as_bytes()) {
-            return Err(XmlError::Malformed {
-                at: Position::in_text(text, i),
-                message: "character U+FFFE/U+FFFF is not allowed in XML".into(),
-            });
-        }
-    }
-    Ok(())
+    Ok(Scan {
+        any_cr: cr,
+        any_rbracket: rb,
+    })
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str, opts: &'t ParseOptions) -> Self {
+    fn new(text: &'t str, opts: &'t ParseOptions, scan: Scan) -> Self {
         let mut names = Names::new();
         let xml_sym = names.intern("xml");
         let xml_ns = names.intern(XML_NS);
@@ -197,6 +234,7 @@ impl<'t> Builder<'t> {
             names,
             stack: Vec::with_capacity(32),
             ns: vec![(xml_sym, xml_ns)],
+            default_ns: EMPTY,
             last_top: NONE,
             root: NONE,
             root_closed: false,
@@ -208,8 +246,9 @@ impl<'t> Builder<'t> {
             xml_ns,
             scratch: String::new(),
             raw_buf: Vec::new(),
-            any_cr: memchr::memchr(b'\r', text.as_bytes()).is_some(),
-            any_cdata_end: memchr::memmem::find(text.as_bytes(), b"]]>").is_some(),
+            any_cr: scan.any_cr,
+            any_cdata_end: scan.any_rbracket
+                && memchr::memmem::find(text.as_bytes(), b"]]>").is_some(),
         }
     }
 
@@ -282,6 +321,7 @@ impl<'t> Builder<'t> {
                         ));
                     }
                     self.ns.truncate(open.ns_mark);
+                    self.default_ns = open.outer_default_ns;
                     self.nodes[open.node as usize].end = after as u32;
                     if self.stack.is_empty() {
                         self.root_closed = true;
@@ -672,6 +712,7 @@ impl<'t> Builder<'t> {
 
         // Namespace declarations first.
         let ns_mark = self.ns.len();
+        let outer_default_ns = self.default_ns;
         let attr_start = self.attrs.len();
         let mut ndecl = 0usize;
         for r in raw.iter() {
@@ -726,6 +767,9 @@ impl<'t> Builder<'t> {
             let psym = self.names.intern(prefix);
             let usym = self.names.intern(&uri);
             self.ns.push((psym, usym));
+            if psym == EMPTY {
+                self.default_ns = usym;
+            }
             let (qs, _, _) = self.names.qname(q);
             let entry = self.names.entry(qs, self.xmlns_sym, psym, usym);
             self.attrs.push(Attr {
@@ -739,7 +783,7 @@ impl<'t> Builder<'t> {
 
         // The element name.
         let ns = if p == EMPTY {
-            self.lookup_ns(EMPTY).unwrap_or(EMPTY)
+            self.default_ns
         } else if p == self.xmlns_sym {
             return Err(self.malformed(s + 1, "element names must not use the `xmlns` prefix"));
         } else {
@@ -800,6 +844,7 @@ impl<'t> Builder<'t> {
         }
         if empty {
             self.ns.truncate(ns_mark);
+            self.default_ns = outer_default_ns;
             if self.stack.is_empty() {
                 self.root_closed = true;
             }
@@ -809,6 +854,7 @@ impl<'t> Builder<'t> {
                 last_child: NONE,
                 ns_mark,
                 name: ((s + 1) as u32, (s + 1 + qname.len()) as u32),
+                outer_default_ns,
             });
         }
         Ok(())
