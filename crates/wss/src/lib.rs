@@ -44,7 +44,7 @@ mod xmlw;
 pub use envelope::{
     AsyncGetMessageStatus, AsyncGetMessageStatusResponse, AsyncGetMessages,
     AsyncGetMessagesResponse, AsyncMessage, AsyncMessageInfo, AsyncSendDeliveryNotification,
-    AsyncSendDeliveryNotificationResponse, AsyncSendMessage, AsyncSendMessageResponse,
+    AsyncSendDeliveryNotificationResponse, AsyncSendMessage, AsyncSendMessageResponse, BodyMessage,
     ChangeStatusNotification, ClientChangeStatusNotification,
     ClientChangeStatusNotificationResponse, Data, DeliveryStatus, GatewayError, MessageState,
     MessageStatusInfo, MessageType, Property, RequestInfo, ResponseInfo, SendMessage,

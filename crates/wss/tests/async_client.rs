@@ -484,8 +484,28 @@ fn a_transport_signed_push_verifies_and_tampering_is_rejected() {
         assert!(v
             .body_source()
             .contains(&format!("<as:sendMessage xmlns:as=\"{CLIENT_NS}\">")));
-        // The signed push still reads as the same message.
+        // The signed push still reads as the same message, from the bytes and from the
+        // verified tree.
         assert_eq!(AsyncSendMessage::parse_client(&signed).unwrap(), pushed());
+        assert_eq!(v.message::<AsyncSendMessage>().unwrap(), pushed());
+        // Asking the verified envelope for another message type names what it holds.
+        match v.message::<ClientChangeStatusNotification>().unwrap_err() {
+            EnvelopeError::Schema { path, detail } => {
+                assert_eq!(path, "Body");
+                assert!(detail.contains("sendMessage"), "{detail}");
+            }
+            other => panic!("expected a Schema error, got {other:?}"),
+        }
+        assert!(v.send_message().is_err());
+
+        // The same message sent to ШЭП (service namespace) reads through the same call.
+        let mut outgoing = pushed();
+        outgoing.info.correlation_id = None; // ШЭП assigns it to a request it receives
+        let to_gateway = outgoing.to_xml(version).unwrap();
+        let signed_gw = sign(to_gateway.as_bytes(), &signer, &SignOptions::new()).unwrap();
+        let v_gw = verify(&signed_gw, &VerifyOptions::default()).unwrap();
+        assert_eq!(v_gw.message::<AsyncSendMessage>().unwrap(), outgoing);
+        assert_eq!(AsyncSendMessage::parse(&signed_gw).unwrap(), outgoing);
         // An independent verifier agrees (xmlsec1, certificate given).
         let (ok, out) = xmlsec1_verify(&signed, &cert, soap_ns);
         assert!(ok, "xmlsec1 rejected our signed client push: {out}");
@@ -502,9 +522,13 @@ fn a_transport_signed_push_verifies_and_tampering_is_rejected() {
         // The status notification signs and verifies the same way.
         let n = notification(Some(gateway_error())).to_xml(version).unwrap();
         let signed = sign(n.as_bytes(), &signer, &SignOptions::new()).unwrap();
-        verify(&signed, &VerifyOptions::default()).unwrap();
+        let v = verify(&signed, &VerifyOptions::default()).unwrap();
         assert_eq!(
             ClientChangeStatusNotification::parse(&signed).unwrap(),
+            notification(Some(gateway_error()))
+        );
+        assert_eq!(
+            v.message::<ClientChangeStatusNotification>().unwrap(),
             notification(Some(gateway_error()))
         );
         let text = String::from_utf8(signed).unwrap();

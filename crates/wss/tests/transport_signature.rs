@@ -67,6 +67,8 @@ fn rsa_keyidentifier_profile_signs_and_verifies() {
         tanba_wss::SendMessage::parse(request(SoapVersion::Soap11).as_bytes()).unwrap()
     );
     assert!(v.send_message_response().is_err());
+    assert_eq!(v.message::<tanba_wss::SendMessage>().unwrap(), m);
+    assert!(v.message::<tanba_wss::AsyncSendMessage>().is_err());
 
     // Everything outside the Header and the Body start tag is unchanged.
     let original = request(SoapVersion::Soap11);

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 
 use super::common::{check_guid, non_empty, wrap_envelope};
-use super::read::{parse_envelope, read_properties, read_sender, Seq};
+use super::read::{parse_envelope, read_properties, read_sender, Seq, View};
 use super::{Data, Property, Sender, SoapVersion};
 use crate::error::EnvelopeError;
 use crate::{datetime, ns, xmlw};
@@ -228,9 +228,13 @@ impl AsyncSendMessage {
 
     /// Reads a `sendMessage` envelope whose global element is in namespace `ns`.
     pub(crate) fn parse_in(ns: &str, bytes: &[u8]) -> Result<AsyncSendMessage, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_in(ns, &parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_in(ns: &str, p: &View<'_>) -> Result<AsyncSendMessage, EnvelopeError> {
         let request = p.wrapped(ns, "sendMessage", "request")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let mut r = Seq::new(doc, request, "sendMessage/request");
         let info_el = r.required("messageInfo")?;
         let data_el = r.required("messageData")?;
@@ -296,9 +300,16 @@ impl AsyncSendMessageResponse {
         ns: &str,
         bytes: &[u8],
     ) -> Result<AsyncSendMessageResponse, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_in(ns, &parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_in(
+        ns: &str,
+        p: &View<'_>,
+    ) -> Result<AsyncSendMessageResponse, EnvelopeError> {
         let response = p.wrapped(ns, "sendMessageResponse", "response")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let mut s = Seq::new(doc, response, "sendMessageResponse/response");
         let message_id = s.text_required("messageId")?;
         let correlation_id = s.text_required("correlationId")?;
@@ -373,9 +384,13 @@ impl AsyncGetMessages {
 
     /// Reads a `getMessages` envelope.
     pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessages, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_view(&parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_view(p: &View<'_>) -> Result<AsyncGetMessages, EnvelopeError> {
         let request = p.wrapped(ns::ASYNC_TYPES, "getMessages", "request")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let path = "getMessages/request";
         let mut s = Seq::new(doc, request, path);
         let message_id = s.text_optional("messageId");
@@ -456,9 +471,13 @@ impl AsyncGetMessagesResponse {
 
     /// Reads a `getMessagesResponse`; a fault is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessagesResponse, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_view(&parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_view(p: &View<'_>) -> Result<AsyncGetMessagesResponse, EnvelopeError> {
         let response = p.wrapped(ns::ASYNC_TYPES, "getMessagesResponse", "response")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let path = "getMessagesResponse/response";
         let mut s = Seq::new(doc, response, path);
         let response_date = s.date_required("responseDate")?;
@@ -602,9 +621,13 @@ impl AsyncGetMessageStatus {
 
     /// Reads a `getMessageStatus` envelope.
     pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessageStatus, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_view(&parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_view(p: &View<'_>) -> Result<AsyncGetMessageStatus, EnvelopeError> {
         let request = p.wrapped(ns::ASYNC_TYPES, "getMessageStatus", "request")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let path = "getMessageStatus/request";
         let mut s = Seq::new(doc, request, path);
         let message_id = s.text_required("messageId")?;
@@ -665,9 +688,13 @@ impl AsyncGetMessageStatusResponse {
 
     /// Reads a `getMessageStatusResponse`; a fault is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<AsyncGetMessageStatusResponse, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_view(&parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_view(p: &View<'_>) -> Result<AsyncGetMessageStatusResponse, EnvelopeError> {
         let response = p.wrapped(ns::ASYNC_TYPES, "getMessageStatusResponse", "response")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let path = "getMessageStatusResponse/response";
         let mut s = Seq::new(doc, response, path);
         let message_state = MessageState::read(&mut s)?;
@@ -767,9 +794,13 @@ impl AsyncSendDeliveryNotification {
 
     /// Reads a `sendDeliveryNotification` envelope.
     pub fn parse(bytes: &[u8]) -> Result<AsyncSendDeliveryNotification, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_view(&parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_view(p: &View<'_>) -> Result<AsyncSendDeliveryNotification, EnvelopeError> {
         let request = p.wrapped(ns::ASYNC_TYPES, "sendDeliveryNotification", "request")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let path = "sendDeliveryNotification/request";
         let mut r = Seq::new(doc, request, path);
         let n_el = r.required("notification")?;
@@ -861,13 +892,19 @@ impl AsyncSendDeliveryNotificationResponse {
 
     /// Reads the response; a fault is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<AsyncSendDeliveryNotificationResponse, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_view(&parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_view(
+        p: &View<'_>,
+    ) -> Result<AsyncSendDeliveryNotificationResponse, EnvelopeError> {
         let response = p.wrapped(
             ns::ASYNC_TYPES,
             "sendDeliveryNotificationResponse",
             "response",
         )?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let mut s = Seq::new(doc, response, "sendDeliveryNotificationResponse/response");
         let notification_id = s.text_required("notificationId")?;
         let response_date = s.date_required("responseDate")?;

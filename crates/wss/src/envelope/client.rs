@@ -13,7 +13,7 @@
 use time::OffsetDateTime;
 
 use super::common::{check_guid, non_empty, wrap_operation};
-use super::read::{parse_envelope, Seq};
+use super::read::{parse_envelope, Seq, View};
 use super::{
     AsyncSendMessage, AsyncSendMessageResponse, GatewayError, MessageState, MessageStatusInfo,
     SoapVersion,
@@ -146,9 +146,13 @@ impl ClientChangeStatusNotification {
 
     /// Reads a `changeMassageStatusNotification` envelope.
     pub fn parse(bytes: &[u8]) -> Result<ClientChangeStatusNotification, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_view(&parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_view(p: &View<'_>) -> Result<ClientChangeStatusNotification, EnvelopeError> {
         let request = p.wrapped(ns::ASYNC_CLIENT_TYPES, CHANGE_STATUS, "request")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let path = format!("{CHANGE_STATUS}/request");
         let mut r = Seq::new(doc, request, path.clone());
         let n_el = r.required("notification")?;
@@ -207,9 +211,15 @@ impl ClientChangeStatusNotificationResponse {
 
     /// Reads the response; a fault is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<ClientChangeStatusNotificationResponse, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
+        Self::read_view(&parse_envelope(bytes)?.view())
+    }
+
+    /// Reads it from an already parsed envelope (e.g. one whose signature was verified).
+    pub(crate) fn read_view(
+        p: &View<'_>,
+    ) -> Result<ClientChangeStatusNotificationResponse, EnvelopeError> {
         let response = p.wrapped(ns::ASYNC_CLIENT_TYPES, CHANGE_STATUS_RESPONSE, "response")?;
-        let doc = &p.doc;
+        let doc = p.doc;
         let mut s = Seq::new(doc, response, format!("{CHANGE_STATUS_RESPONSE}/response"));
         let response_date = s.date_required("responseDate")?;
         let session_id = s.text_required("sessionId")?;

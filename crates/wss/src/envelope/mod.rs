@@ -13,6 +13,7 @@ mod common;
 mod data;
 mod fault;
 mod read;
+pub(crate) use read::View;
 mod sync;
 
 pub use asynch::{
@@ -29,3 +30,52 @@ pub use common::{Property, Sender, SoapVersion};
 pub use data::Data;
 pub use fault::{GatewayError, SoapFault};
 pub use sync::{RequestInfo, ResponseInfo, SendMessage, SendMessageResponse, Status};
+
+/// A SmartBridge message read from the Body of an envelope: every SyncChannel and
+/// AsyncChannel type of this module. [`crate::VerifiedEnvelope::message`] reads one from
+/// the verified tree, so what it returns is exactly what the transport signature covers.
+/// Sealed: implemented for this module's types only.
+pub trait BodyMessage: sealed::ReadBody {}
+
+mod sealed {
+    /// How each message type reads itself from a parsed envelope.
+    pub trait ReadBody: Sized {
+        fn read_body(v: &super::read::View<'_>) -> Result<Self, crate::error::EnvelopeError>;
+    }
+}
+
+macro_rules! body_message {
+    ($($t:ty => $read:expr;)*) => {$(
+        impl sealed::ReadBody for $t {
+            fn read_body(v: &read::View<'_>) -> Result<Self, crate::error::EnvelopeError> {
+                $read(v)
+            }
+        }
+        impl BodyMessage for $t {}
+    )*};
+}
+
+/// The AsyncChannel namespace of the Body's message: the recipient-side (client) one when
+/// the message is in it, else the service one.
+fn async_ns(v: &read::View<'_>) -> &'static str {
+    if v.payload_namespace() == Some(crate::ns::ASYNC_CLIENT_TYPES) {
+        crate::ns::ASYNC_CLIENT_TYPES
+    } else {
+        crate::ns::ASYNC_TYPES
+    }
+}
+
+body_message! {
+    SendMessage => |v: &read::View<'_>| SendMessage::read(v.doc, v.version, v.body);
+    SendMessageResponse => |v: &read::View<'_>| SendMessageResponse::read(v.doc, v.version, v.body);
+    AsyncSendMessage => |v: &read::View<'_>| AsyncSendMessage::read_in(async_ns(v), v);
+    AsyncSendMessageResponse => |v: &read::View<'_>| AsyncSendMessageResponse::read_in(async_ns(v), v);
+    AsyncGetMessages => AsyncGetMessages::read_view;
+    AsyncGetMessagesResponse => AsyncGetMessagesResponse::read_view;
+    AsyncGetMessageStatus => AsyncGetMessageStatus::read_view;
+    AsyncGetMessageStatusResponse => AsyncGetMessageStatusResponse::read_view;
+    AsyncSendDeliveryNotification => AsyncSendDeliveryNotification::read_view;
+    AsyncSendDeliveryNotificationResponse => AsyncSendDeliveryNotificationResponse::read_view;
+    ClientChangeStatusNotification => ClientChangeStatusNotification::read_view;
+    ClientChangeStatusNotificationResponse => ClientChangeStatusNotificationResponse::read_view;
+}

@@ -42,9 +42,29 @@ pub(crate) fn parse_envelope(bytes: &[u8]) -> Result<Parsed, EnvelopeError> {
 }
 
 impl Parsed {
+    /// A borrowed view of it.
+    pub(crate) fn view(&self) -> View<'_> {
+        View {
+            doc: &self.doc,
+            version: self.version,
+            body: self.body,
+        }
+    }
+}
+
+/// A parsed SOAP envelope, borrowed (from [`Parsed`] or from a verified envelope).
+/// (Nominally `pub` for the sealed [`super::BodyMessage`] trait; this module is private.)
+#[derive(Clone, Copy)]
+pub struct View<'d> {
+    pub doc: &'d Document,
+    pub version: SoapVersion,
+    pub body: NodeId,
+}
+
+impl View<'_> {
     /// The single element in the Body, `{ns}local`; a Fault becomes [`EnvelopeError::Fault`].
     pub(crate) fn payload(&self, ns: &str, local: &str) -> Result<NodeId, EnvelopeError> {
-        payload(&self.doc, self.version, self.body, ns, local)
+        payload(self.doc, self.version, self.body, ns, local)
     }
 
     /// The single `child` (`request` or `response`) of the Body's single element
@@ -56,10 +76,18 @@ impl Parsed {
         child: &str,
     ) -> Result<NodeId, EnvelopeError> {
         let el = self.payload(ns, local)?;
-        let mut top = Seq::new(&self.doc, el, local);
+        let mut top = Seq::new(self.doc, el, local);
         let c = top.required(child)?;
         top.finish()?;
         Ok(c)
+    }
+
+    /// The namespace of the Body's first element child (which message this is).
+    pub(crate) fn payload_namespace(&self) -> Option<&str> {
+        self.doc
+            .child_elements(self.body)
+            .next()
+            .map(|el| self.doc.name(el).namespace)
     }
 }
 

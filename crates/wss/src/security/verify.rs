@@ -135,6 +135,27 @@ impl VerifiedEnvelope {
     pub fn send_message_response(&self) -> Result<crate::SendMessageResponse, EnvelopeError> {
         crate::SendMessageResponse::read(&self.doc, self.version, self.body)
     }
+
+    /// The message of type `T` in the signed Body — any SyncChannel or AsyncChannel type
+    /// (an AsyncChannel `sendMessage` is read from the service or the recipient-side
+    /// namespace, whichever the Body holds). Read from the verified tree, not re-parsed.
+    /// A Body holding another message is [`EnvelopeError::Schema`] at `Body` naming what
+    /// was expected and what was found; a fault is [`EnvelopeError::Fault`].
+    ///
+    /// ```no_run
+    /// # fn f(envelope: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    /// let verified = tanba_wss::verify(envelope, &tanba_wss::VerifyOptions::default())?;
+    /// let pushed: tanba_wss::AsyncSendMessage = verified.message()?;
+    /// println!("{} from {:?}", pushed.info.service_id, pushed.info.message_id);
+    /// # Ok(()) }
+    /// ```
+    pub fn message<T: crate::BodyMessage>(&self) -> Result<T, EnvelopeError> {
+        T::read_body(&crate::envelope::View {
+            doc: &self.doc,
+            version: self.version,
+            body: self.body,
+        })
+    }
 }
 
 fn structure(msg: impl Into<String>) -> WssError {
