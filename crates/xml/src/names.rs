@@ -99,11 +99,23 @@ pub(crate) struct Names {
     /// (qname, prefix, local) by a cheap position hash of the bytes; a hit is confirmed
     /// by comparing the interned string.
     qcache: Vec<(u32, u32, u32)>,
+    /// The hash's starting state ([`hash_seed`]).
+    seed: u64,
+}
+
+/// A per-process random starting state for the name hash, so that nobody can prepare a
+/// document whose thousands of distinct names all land in one probe chain of the table
+/// (the hash itself is fast rather than strong; the secret start makes its collisions
+/// depend on a value the author of a document cannot know).
+fn hash_seed() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *SEED.get_or_init(|| RandomState::new().hash_one(0x0074_616e_6261_u64))
 }
 
 #[inline]
-fn hash_str(s: &str) -> u32 {
-    let mut h = FxHasher::default();
+fn hash_str(seed: u64, s: &str) -> u32 {
+    let mut h = FxHasher(seed);
     h.write(s.as_bytes());
     h.write_usize(s.len());
     let h = h.finish();
@@ -159,6 +171,7 @@ impl Names {
             entry_lookup: FxMap::default(),
             entry_memo: Vec::with_capacity(N),
             qcache: vec![(u32::MAX, 0, 0); QCACHE],
+            seed: hash_seed(),
         };
         n.intern("");
         n
@@ -182,7 +195,7 @@ impl Names {
     }
 
     pub fn intern(&mut self, s: &str) -> u32 {
-        let h = hash_str(s);
+        let h = hash_str(self.seed, s);
         let slot = match self.find(s, h) {
             Ok(i) => return self.table[i],
             Err(i) => i,
@@ -220,7 +233,9 @@ impl Names {
     }
 
     pub fn get(&self, s: &str) -> Option<u32> {
-        self.find(s, hash_str(s)).ok().map(|i| self.table[i])
+        self.find(s, hash_str(self.seed, s))
+            .ok()
+            .map(|i| self.table[i])
     }
 
     /// The bytes of symbol `id` (no UTF-8 boundary checks: for comparing and writing).
@@ -345,6 +360,21 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_name_hash_depends_on_the_per_process_seed() {
+        // Which names collide must depend on the secret start, not on the names alone.
+        let names: Vec<String> = (0..256).map(|i| format!("p{i}:n{}", i * 31)).collect();
+        let differs = names
+            .iter()
+            .filter(|n| hash_str(1, n) != hash_str(2, n))
+            .count();
+        assert!(differs > 250, "{differs}");
+        assert_eq!(hash_seed(), hash_seed(), "one seed per process");
+        let slots =
+            |seed: u64| -> Vec<u32> { names.iter().map(|n| hash_str(seed, n) & 255).collect() };
+        assert_ne!(slots(1), slots(2), "table slots move with the seed");
+    }
 
     #[test]
     fn interner_keeps_ids_across_table_growth() {
