@@ -58,8 +58,9 @@ fn err<T>(at: usize, message: &'static str) -> Result<T, LexError> {
     Err(LexError { at, message })
 }
 
+/// XML white space (`S`): space, tab, CR, LF.
 #[inline]
-fn is_ws(b: u8) -> bool {
+pub(crate) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
@@ -197,10 +198,6 @@ impl<'t> Lexer<'t> {
         let b = self.b;
         let mut i = s + "<!DOCTYPE".len();
         let mut in_subset = false;
-        let unterminated = LexError {
-            at: s,
-            message: "unterminated DOCTYPE",
-        };
         while i < b.len() {
             match b[i] {
                 q @ (b'"' | b'\'') => {
@@ -236,16 +233,14 @@ impl<'t> Lexer<'t> {
                 _ => i += 1,
             }
         }
-        Err(unterminated)
+        err(s, "unterminated DOCTYPE")
     }
 
     #[inline]
     fn start_tag(&self, s: usize) -> Result<(Token, usize), LexError> {
         let b = self.b;
         let mut name_end = s + 1;
-        while name_end < b.len()
-            && !matches!(b[name_end], b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>')
-        {
+        while name_end < b.len() && !is_ws(b[name_end]) && !matches!(b[name_end], b'/' | b'>') {
             name_end += 1;
         }
         // The closing '>' outside quoted attribute values: a byte loop for the usual short
@@ -254,30 +249,24 @@ impl<'t> Lexer<'t> {
         while i < b.len() && is_ws(b[i]) {
             i += 1;
         }
-        if b.get(i) == Some(&b'>') || (b.get(i) == Some(&b'/') && b.get(i + 1) == Some(&b'>')) {
-            let e = if b[i] == b'>' { i + 1 } else { i + 2 };
-            let name_len = name_end - (s + 1);
-            return Ok(if b[e - 2] == b'/' && e >= s + 3 {
-                (Token::Empty { name_len }, e)
-            } else {
-                (Token::Start { name_len }, e)
-            });
-        }
-        loop {
-            let Some(j) = memchr::memchr3(b'>', b'"', b'\'', &b[i..]) else {
-                return err(s, "unexpected end of document in a start tag");
-            };
-            i += j;
-            if b[i] == b'>' {
-                break;
-            }
-            let close = memchr::memchr(b[i], &b[i + 1..]).ok_or(LexError {
-                at: i,
-                message: "unterminated attribute value",
-            })?;
-            i += 1 + close + 1;
-        }
-        let e = i + 1;
+        let e = match (b.get(i), b.get(i + 1)) {
+            (Some(b'>'), _) => i + 1,
+            (Some(b'/'), Some(b'>')) => i + 2,
+            _ => loop {
+                let Some(j) = memchr::memchr3(b'>', b'"', b'\'', &b[i..]) else {
+                    return err(s, "unexpected end of document in a start tag");
+                };
+                i += j;
+                if b[i] == b'>' {
+                    break i + 1;
+                }
+                let close = memchr::memchr(b[i], &b[i + 1..]).ok_or(LexError {
+                    at: i,
+                    message: "unterminated attribute value",
+                })?;
+                i += 1 + close + 1;
+            },
+        };
         let name_len = name_end - (s + 1);
         if e >= s + 3 && b[e - 2] == b'/' {
             Ok((Token::Empty { name_len }, e))

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use crate::dtd::{parse_doctype, Dtd};
 use crate::error::{LimitKind, Position, XmlError};
 use crate::escape::{unescape, Entities};
-use crate::lexer::{Lexer, Token};
+use crate::lexer::{is_ws, Lexer, Token};
 use crate::limits::ParseOptions;
 use crate::names::{Names, EMPTY, XMLNS_NS, XML_NS};
 use crate::tree::*;
@@ -70,11 +70,6 @@ fn is_name_start(c: char) -> bool {
 fn is_name_char(c: char) -> bool {
     is_name_start(c)
         || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
-}
-
-#[inline]
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 struct Open {
@@ -732,18 +727,7 @@ impl<'t> Builder<'t> {
                     self.opts.limits.namespace_declarations(),
                 ));
             }
-            // The URI as written when it needs no expansion (the usual case), else expanded.
-            let text = self.text;
-            let uri: Cow<'t, str> = match r.range {
-                Some((vs, ve))
-                    if !text.as_bytes()[vs..ve]
-                        .iter()
-                        .any(|&c| matches!(c, b'&' | b'\t' | b'\n' | b'\r')) =>
-                {
-                    Cow::Borrowed(&text[vs..ve])
-                }
-                _ => Cow::Owned(self.attr_text(r, false)?),
-            };
+            let uri = self.attr_text(r)?;
             if prefix == "xmlns" {
                 return Err(self.malformed(r.pos, "the prefix `xmlns` must not be declared"));
             }
@@ -860,11 +844,25 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    /// The expanded value of an attribute (for namespace URIs).
-    fn attr_text(&mut self, r: &RawAttr<'t>, collapse: bool) -> Result<String, XmlError> {
+    /// The value of an attribute (for namespace URIs): the source text when it needs no
+    /// expansion, else expanded.
+    fn attr_text(&mut self, r: &RawAttr<'t>) -> Result<Cow<'t, str>, XmlError> {
+        if let Some((vs, ve)) = self.plain_value(r) {
+            return Ok(Cow::Borrowed(&self.text[vs..ve]));
+        }
         let mut out = String::new();
-        self.expand_value(r, collapse, &mut out)?;
-        Ok(out)
+        self.expand_value(r, false, &mut out)?;
+        Ok(Cow::Owned(out))
+    }
+
+    /// The source range of an attribute value that has nothing to expand or normalize
+    /// (no reference, no TAB/LF/CR), as written in the document.
+    fn plain_value(&self, r: &RawAttr<'t>) -> Option<(usize, usize)> {
+        let (vs, ve) = r.range?;
+        let plain = !self.text.as_bytes()[vs..ve]
+            .iter()
+            .any(|&c| matches!(c, b'&' | b'\t' | b'\n' | b'\r'));
+        plain.then_some((vs, ve))
     }
 
     fn expand_value(
@@ -910,11 +908,8 @@ impl<'t> Builder<'t> {
         r: &RawAttr<'t>,
         collapse: bool,
     ) -> Result<(u32, u32, bool), XmlError> {
-        if let (Some((vs, ve)), false) = (r.range, collapse) {
-            let v = &self.text.as_bytes()[vs..ve];
-            if !v.iter().any(|&c| matches!(c, b'&' | b'\t' | b'\n' | b'\r')) {
-                return Ok((vs as u32, (ve - vs) as u32, false));
-            }
+        if let (Some((vs, ve)), false) = (self.plain_value(r), collapse) {
+            return Ok((vs as u32, (ve - vs) as u32, false));
         }
         let mut tmp = std::mem::take(&mut self.scratch);
         tmp.clear();
