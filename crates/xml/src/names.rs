@@ -63,10 +63,6 @@ pub(crate) struct NameEntry {
     pub qname: u32,
 }
 
-/// String interner plus the table of expanded names used by the document.
-///
-/// Strings are found through a small open-addressed table of symbol ids keyed by an Fx
-/// hash of the bytes (one allocation per distinct string, no hash-map key copies).
 /// One interned string.
 #[derive(Debug, Clone, Copy)]
 struct Sym {
@@ -82,6 +78,11 @@ struct Sym {
     seen: bool,
 }
 
+/// String interner plus the table of expanded names used by the document.
+///
+/// Strings are found through a small open-addressed table of symbol ids keyed by a seeded
+/// Fx hash of the bytes; their bytes live back to back in one arena (no allocation per
+/// string, no hash-map key copies).
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     /// The bytes of every interned string, back to back (one buffer instead of one
@@ -238,21 +239,22 @@ impl Names {
             .map(|i| self.table[i])
     }
 
+    /// Where symbol `id` is in the arena.
+    #[inline]
+    fn span(&self, id: u32) -> std::ops::Range<usize> {
+        let Sym { start, end, .. } = self.syms[id as usize];
+        start..end
+    }
+
     /// The bytes of symbol `id` (no UTF-8 boundary checks: for comparing and writing).
     #[inline]
     pub fn bytes(&self, id: u32) -> &[u8] {
-        let Sym {
-            start: s, end: e, ..
-        } = self.syms[id as usize];
-        &self.arena.as_bytes()[s..e]
+        &self.arena.as_bytes()[self.span(id)]
     }
 
     #[inline]
     pub fn str(&self, id: u32) -> &str {
-        let Sym {
-            start: s, end: e, ..
-        } = self.syms[id as usize];
-        &self.arena[s..e]
+        &self.arena[self.span(id)]
     }
 
     /// Intern a qualified name and return (qname, prefix, local) symbols and whether the
