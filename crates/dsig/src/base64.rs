@@ -45,18 +45,19 @@ pub fn decode_lenient(text: &str, field: &'static str) -> Result<Vec<u8>, DsigEr
 fn strip_xml_space(bytes: &[u8]) -> Option<Vec<u8>> {
     const ONES: u64 = u64::MAX / 255;
     const HIGH: u64 = ONES * 0x80;
-    // some byte of `w` is < 0x21 (the usual "has a byte less than n" test, n <= 0x80)
-    let has_low = |w: u64| w.wrapping_sub(ONES * 0x21) & !w & HIGH != 0;
+    // some byte of the 8-byte `word` is < 0x21 (the usual "has a byte less than n" test,
+    // n <= 0x80): only such a word can hold whitespace
+    let has_low = |word: &[u8]| {
+        let w = u64::from_le_bytes(word.try_into().expect("chunks of 8 bytes"));
+        w.wrapping_sub(ONES * 0x21) & !w & HIGH != 0
+    };
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     // The first space, found a word at a time (a signature or certificate is one long
     // line, which a byte-by-byte search would cost almost as much as decoding).
     let mut at = 0;
     let mut words = bytes.chunks_exact(8);
     for word in words.by_ref() {
-        let w = u64::from_le_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        if has_low(w) && word.iter().any(|&b| is_space(b)) {
+        if has_low(word) && word.iter().any(|&b| is_space(b)) {
             break;
         }
         at += 8;
@@ -67,10 +68,7 @@ fn strip_xml_space(bytes: &[u8]) -> Option<Vec<u8>> {
     let rest = &bytes[first..];
     let mut words = rest.chunks_exact(8);
     for word in words.by_ref() {
-        let w = u64::from_le_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        if has_low(w) {
+        if has_low(word) {
             out.extend(word.iter().copied().filter(|&b| !is_space(b)));
         } else {
             out.extend_from_slice(word);

@@ -34,30 +34,29 @@ pub enum TokenReference {
     ThumbprintSha1,
 }
 
-/// Certificates decoded recently on this thread, most recent first, keyed by their exact
-/// base64 text: a receiver sees the same few senders' tokens again and again, and the
-/// decoding is a measurable part of a verification. The key is the whole text (compared in
-/// full), so a hit returns exactly what decoding would.
+/// How many decoded tokens [`TOKEN_CACHE`] keeps.
 const TOKEN_CACHE_ENTRIES: usize = 8;
 /// Tokens longer than this are decoded every time rather than kept.
 const TOKEN_CACHE_MAX_TEXT: usize = 32 << 10;
 
 thread_local! {
+    /// Certificates decoded recently on this thread, most recent first, keyed by their
+    /// exact base64 text: a receiver sees the same few senders' tokens again and again,
+    /// and the decoding is a measurable part of a verification. The key is the whole text
+    /// (compared in full), so a hit returns exactly what decoding would.
     static TOKEN_CACHE: RefCell<Vec<(Box<str>, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The base64 `text` of a token decoded (whitespace ignored), through the cache.
-fn decode_lenient(text: &str, field: &'static str) -> Result<Vec<u8>, WssError> {
+/// The base64 `text` of a token decoded (whitespace ignored), through [`TOKEN_CACHE`].
+fn decode_token(text: &str, field: &'static str) -> Result<Vec<u8>, WssError> {
     if text.len() > TOKEN_CACHE_MAX_TEXT {
         return b64(text, field);
     }
     let hit = TOKEN_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         let i = c.iter().position(|(t, _)| **t == *text)?;
-        let entry = c.remove(i);
-        let der = entry.1.clone();
-        c.insert(0, entry);
-        Some(der)
+        c[..=i].rotate_right(1);
+        Some(c[0].1.clone())
     });
     if let Some(der) = hit {
         return Ok(der);
@@ -118,7 +117,7 @@ fn from_str(
                     "KeyIdentifier EncodingType {et:?} is not Base64Binary"
                 )));
             }
-            let bytes = decode_lenient(&super::text_of(doc, c), "wsse:KeyIdentifier")?;
+            let bytes = decode_token(&super::text_of(doc, c), "wsse:KeyIdentifier")?;
             return match vt {
                 ns::X509V3 => Ok((bytes, TokenReference::KeyIdentifier)),
                 THUMBPRINT_SHA1 => {
@@ -161,7 +160,7 @@ fn from_str(
                     "BinarySecurityToken ValueType {vt:?} is not X509v3"
                 )));
             }
-            let der = decode_lenient(&super::text_of(doc, el), "wsse:BinarySecurityToken")?;
+            let der = decode_token(&super::text_of(doc, el), "wsse:BinarySecurityToken")?;
             return Ok((
                 der,
                 TokenReference::BinarySecurityToken { id: id.to_owned() },
@@ -184,7 +183,7 @@ fn from_x509data(
     for c in kids(doc, xd) {
         let n = doc.name(c);
         if n.is(ns::DS, "X509Certificate") {
-            let der = decode_lenient(&super::text_of(doc, c), "ds:X509Certificate")?;
+            let der = decode_token(&super::text_of(doc, c), "ds:X509Certificate")?;
             return Ok((der, TokenReference::X509Certificate));
         }
         if n.is(ns::DS, "X509IssuerSerial") {
@@ -351,13 +350,13 @@ mod tests {
             for (i, t) in tokens.iter().enumerate() {
                 let text = b64(t);
                 assert_eq!(
-                    &decode_lenient(&text, "t").unwrap(),
+                    &decode_token(&text, "t").unwrap(),
                     t,
                     "round {round}, token {i}"
                 );
                 // The same text wrapped differently decodes to the same bytes.
                 let wrapped = format!("{}\n{}", &text[..8], &text[8..]);
-                assert_eq!(&decode_lenient(&wrapped, "t").unwrap(), t);
+                assert_eq!(&decode_token(&wrapped, "t").unwrap(), t);
             }
         }
         // One character changed is a different token, not a cache hit.
@@ -365,10 +364,10 @@ mod tests {
         let mut other = text.clone().into_bytes();
         other[0] = if other[0] == b'A' { b'B' } else { b'A' };
         let other = String::from_utf8(other).unwrap();
-        assert_ne!(decode_lenient(&other, "t").unwrap(), tokens[0]);
-        assert!(decode_lenient("not base64!", "t").is_err());
+        assert_ne!(decode_token(&other, "t").unwrap(), tokens[0]);
+        assert!(decode_token("not base64!", "t").is_err());
         assert!(
-            decode_lenient("not base64!", "t").is_err(),
+            decode_token("not base64!", "t").is_err(),
             "errors are not cached"
         );
     }
