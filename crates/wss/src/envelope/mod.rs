@@ -13,8 +13,9 @@ mod common;
 mod data;
 mod fault;
 mod read;
-pub(crate) use read::View;
 mod sync;
+
+pub(crate) use read::View;
 
 pub use asynch::{
     AsyncGetMessageStatus, AsyncGetMessageStatusResponse, AsyncGetMessages,

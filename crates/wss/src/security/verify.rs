@@ -128,12 +128,12 @@ impl VerifiedEnvelope {
     /// The `SendMessage` request in the signed Body (read from the verified tree, not
     /// re-parsed, so it is exactly what the signature covers).
     pub fn send_message(&self) -> Result<crate::SendMessage, EnvelopeError> {
-        crate::SendMessage::read(&self.doc, self.version, self.body)
+        self.message()
     }
 
     /// The `SendMessageResponse` in the signed Body; a fault is [`EnvelopeError::Fault`].
     pub fn send_message_response(&self) -> Result<crate::SendMessageResponse, EnvelopeError> {
-        crate::SendMessageResponse::read(&self.doc, self.version, self.body)
+        self.message()
     }
 
     /// The message of type `T` in the signed Body — any SyncChannel or AsyncChannel type
