@@ -3,9 +3,6 @@
 //! documents must give exactly our bytes. `xmllint` must be installed (`.ci/run` installs
 //! libxml2-utils with xmlsec1); a missing tool fails the test with a clear message.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use proptest::prelude::*;
 
 mod common;
@@ -14,22 +11,7 @@ use tanba_xml::c14n::{canonicalize_to_vec, C14nOptions, NodeSet};
 use tanba_xml::{Document, ParseOptions};
 
 fn xmllint(flag: &str, doc: &str) -> Vec<u8> {
-    let mut child = Command::new("xmllint")
-        .args([flag, "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("xmllint is required for this test (apt-get install libxml2-utils): {e}")
-        });
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(doc.as_bytes())
-        .expect("write to xmllint");
-    let out = child.wait_with_output().expect("xmllint");
+    let out = common::xmllint(&[flag, "-"], Some(doc.as_bytes()));
     assert!(
         out.status.success(),
         "xmllint {flag} failed: {}\n{doc}",

@@ -1,7 +1,36 @@
 //! A generator of small namespace-valid documents for property tests.
 #![allow(dead_code)]
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
 use proptest::prelude::*;
+
+/// Runs libxml2's `xmllint` with `args`, feeding `stdin` when given (then an argument
+/// `-` reads it); a missing tool fails the test with what to install.
+pub fn xmllint(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new("xmllint");
+    cmd.args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| {
+        panic!("xmllint is required for this test (apt-get install libxml2-utils): {e}")
+    });
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write to xmllint");
+    }
+    child.wait_with_output().expect("xmllint")
+}
 
 const PREFIXES: &[&str] = &["", "a", "b", "ds"];
 const URIS: &[&str] = &["urn:a", "urn:b", "http://www.w3.org/2000/09/xmldsig#", ""];
