@@ -67,8 +67,8 @@ fn async_ns(v: &read::View<'_>) -> &'static str {
 }
 
 body_message! {
-    SendMessage => |v: &read::View<'_>| SendMessage::read(v.doc, v.version, v.body);
-    SendMessageResponse => |v: &read::View<'_>| SendMessageResponse::read(v.doc, v.version, v.body);
+    SendMessage => SendMessage::read_view;
+    SendMessageResponse => SendMessageResponse::read_view;
     AsyncSendMessage => |v: &read::View<'_>| AsyncSendMessage::read_in(async_ns(v), v);
     AsyncSendMessageResponse => |v: &read::View<'_>| AsyncSendMessageResponse::read_in(async_ns(v), v);
     AsyncGetMessages => AsyncGetMessages::read_view;

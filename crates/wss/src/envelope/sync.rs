@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 
 use super::common::{check_guid, max_chars, non_empty, wrap_envelope};
-use super::read::{parse_envelope, payload, read_properties, read_sender, Seq};
+use super::read::{parse_envelope, payload, read_properties, read_sender, Seq, View};
 use super::{Data, Property, Sender, SoapVersion};
 use crate::error::EnvelopeError;
 use crate::{datetime, ns, xmlw};
@@ -152,16 +152,12 @@ impl SendMessage {
     /// Reads a `SendMessage` envelope (SOAP 1.1 or 1.2). Element order and namespaces are
     /// checked; a fault in the Body is [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<SendMessage, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
-        Self::read(&p.doc, p.version, p.body)
+        Self::read_view(&parse_envelope(bytes)?.view())
     }
 
-    /// Reads the `SendMessage` in `body` of an already parsed envelope.
-    pub(crate) fn read(
-        doc: &Document,
-        version: SoapVersion,
-        body: NodeId,
-    ) -> Result<SendMessage, EnvelopeError> {
+    /// Reads the `SendMessage` in the Body of an already parsed envelope.
+    pub(crate) fn read_view(p: &View<'_>) -> Result<SendMessage, EnvelopeError> {
+        let (doc, version, body) = (p.doc, p.version, p.body);
         let (info_el, data_el) = read_frame(doc, version, body, REQUEST)?;
         let mut s = Seq::new(doc, info_el, REQUEST.info_path());
         let message_id = s.text_required("messageId")?;
@@ -255,16 +251,12 @@ impl SendMessageResponse {
     /// Reads a response envelope; a SOAP fault (with the gateway's `ErrorInfo` when
     /// present) is returned as [`EnvelopeError::Fault`].
     pub fn parse(bytes: &[u8]) -> Result<SendMessageResponse, EnvelopeError> {
-        let p = parse_envelope(bytes)?;
-        Self::read(&p.doc, p.version, p.body)
+        Self::read_view(&parse_envelope(bytes)?.view())
     }
 
-    /// Reads the `SendMessageResponse` in `body` of an already parsed envelope.
-    pub(crate) fn read(
-        doc: &Document,
-        version: SoapVersion,
-        body: NodeId,
-    ) -> Result<SendMessageResponse, EnvelopeError> {
+    /// Reads the `SendMessageResponse` in the Body of an already parsed envelope.
+    pub(crate) fn read_view(p: &View<'_>) -> Result<SendMessageResponse, EnvelopeError> {
+        let (doc, version, body) = (p.doc, p.version, p.body);
         let (info_el, data_el) = read_frame(doc, version, body, RESPONSE)?;
         let mut s = Seq::new(doc, info_el, RESPONSE.info_path());
         let message_id = s.text_required("messageId")?;
