@@ -173,13 +173,47 @@ pub fn canonicalize_to_vec(
 
 const FLUSH_AT: usize = 64 << 10;
 
+/// The excluded nodes of a node set, looked up in O(1) however many there are (each
+/// node of the walk asks): a short list is scanned, a longer one becomes a bit per node.
+enum Excluded<'d> {
+    Few(&'d [NodeId]),
+    Bits(Vec<u64>),
+}
+
+impl<'d> Excluded<'d> {
+    const FEW: usize = 8;
+
+    fn new(list: &'d [NodeId], node_count: usize) -> Self {
+        if list.len() <= Self::FEW {
+            return Excluded::Few(list);
+        }
+        let mut bits = vec![0u64; node_count.div_ceil(64)];
+        for n in list {
+            if let Some(w) = bits.get_mut(n.index() / 64) {
+                *w |= 1 << (n.index() % 64);
+            }
+        }
+        Excluded::Bits(bits)
+    }
+
+    #[inline]
+    fn contains(&self, n: NodeId) -> bool {
+        match self {
+            Excluded::Few(list) => !list.is_empty() && list.contains(&n),
+            Excluded::Bits(bits) => bits
+                .get(n.index() / 64)
+                .is_some_and(|w| w & (1 << (n.index() % 64)) != 0),
+        }
+    }
+}
+
 struct Canon<'d, 'w, W: Write + ?Sized> {
     doc: &'d Document,
     exclusive: bool,
     with_comments: bool,
     prefix_list: Vec<u32>,
     apex: Option<NodeId>,
-    excluded: &'d [NodeId],
+    excluded: Excluded<'d>,
     out: &'w mut W,
     buf: Vec<u8>,
     /// In-scope namespace declarations (prefix, uri) of the ancestors and current element.
@@ -224,7 +258,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
             with_comments: o.with_comments,
             prefix_list,
             apex: set.apex,
-            excluded: set.excluded,
+            excluded: Excluded::new(set.excluded, doc.nodes.len()),
             out,
             // The canonical form is about as long as the source it comes from (plus
             // namespace declarations carried onto the apex), so a small subtree gets a small
@@ -263,7 +297,7 @@ impl<'d, 'w, W: Write + ?Sized> Canon<'d, 'w, W> {
     }
 
     fn is_excluded(&self, n: NodeId) -> bool {
-        !self.excluded.is_empty() && self.excluded.contains(&n)
+        self.excluded.contains(n)
     }
 
     fn run(&mut self) -> Result<(), XmlError> {

@@ -155,7 +155,7 @@ pub(crate) fn parse_doctype(
                 c.i += 4 + close + 3;
             } else if c.starts("<!ATTLIST") {
                 c.i += "<!ATTLIST".len();
-                attlist(&mut c, &mut dtd)?;
+                attlist(&mut c, &mut dtd, allow_dtd)?;
             } else if c.starts("<!ENTITY") {
                 if !allow_dtd {
                     return Err(c.refuse(
@@ -202,7 +202,10 @@ fn skip_decl(c: &mut Cursor<'_>) -> Result<(), XmlError> {
     Err(c.err("unterminated declaration"))
 }
 
-fn attlist(c: &mut Cursor<'_>, dtd: &mut Dtd) -> Result<(), XmlError> {
+/// One `ATTLIST` declaration. Without `allow_dtd`, an attribute declared with a default
+/// or `#FIXED` value is refused: every other parser (expat, Java, .NET) adds the default
+/// to the element, so an unsigned value would appear on a signed element downstream.
+fn attlist(c: &mut Cursor<'_>, dtd: &mut Dtd, allow_dtd: bool) -> Result<(), XmlError> {
     if !c.ws() {
         return Err(c.err("expected whitespace after <!ATTLIST"));
     }
@@ -245,6 +248,7 @@ fn attlist(c: &mut Cursor<'_>, dtd: &mut Dtd) -> Result<(), XmlError> {
             }
         };
         c.ws();
+        let decl_at = c.i;
         let default = if c.starts("#REQUIRED") {
             c.i += 9;
             None
@@ -258,6 +262,14 @@ fn attlist(c: &mut Cursor<'_>, dtd: &mut Dtd) -> Result<(), XmlError> {
             }
             Some(c.quoted()?.to_owned())
         };
+        if default.is_some() && !allow_dtd {
+            c.i = decl_at;
+            return Err(c.refuse(format!(
+                "ATTLIST gives attribute `{name}` of <{elem}> a default value: other parsers \
+                 would add it to the document unsigned (only #IMPLIED / #REQUIRED declarations, \
+                 such as ID attributes, are accepted; defaults need allow_dtd)"
+            )));
+        }
         let list = dtd.attlists.entry(elem.clone()).or_default();
         if !list.iter().any(|d| d.name == name) {
             list.push(AttDecl {

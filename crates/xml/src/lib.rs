@@ -16,8 +16,9 @@
 //!
 //! By default no entity declaration of any kind and no external subset is accepted, so
 //! entity-expansion bombs and XXE are impossible rather than merely limited; a DOCTYPE whose
-//! internal subset only holds `ATTLIST` declarations (and comments) is accepted and its
-//! `ID`-typed attributes count as Ids. Every resource is bounded by [`Limits`]. Malformed
+//! internal subset only holds `ATTLIST` declarations without default values (and comments)
+//! is accepted and its `ID`-typed attributes count as Ids. A declared default or `#FIXED`
+//! value is refused: other parsers would add it to the element, unsigned. Every resource is bounded by [`Limits`]. Malformed
 //! input gives a typed [`XmlError`] with a [`Position`] (line:column); the parser never
 //! panics on input (fuzzed with `cargo fuzz`, target `fuzz/fuzz_targets/parse_c14n.rs`).
 //!

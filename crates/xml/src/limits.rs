@@ -121,7 +121,9 @@ impl Default for Limits {
 ///
 /// The default is the hardened mode used for signature verification: no entity
 /// declarations, no external subset; a DOCTYPE whose internal subset holds only `ATTLIST`
-/// declarations (and comments) is accepted and its `ID`-typed attributes count as Ids.
+/// declarations (and comments) is accepted and its `ID`-typed attributes count as Ids. An
+/// `ATTLIST` that gives an attribute a default or `#FIXED` value is refused, since every
+/// other parser would add that value to the element unsigned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParseOptions {
     /// Resource limits.

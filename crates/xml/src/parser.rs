@@ -11,22 +11,67 @@ use crate::limits::ParseOptions;
 use crate::names::{Names, EMPTY, XMLNS_NS, XML_NS};
 use crate::tree::*;
 
-/// The `version` of an XML declaration whose content after `<?xml` is `decl`, when it
-/// comes first as the grammar requires.
-fn declared_version(decl: &str) -> Option<&str> {
-    let rest = decl.trim_start_matches([' ', '\t', '\r', '\n']);
-    if rest.len() == decl.len() {
-        return None;
+/// Checks the XML declaration whose content after `<?xml` (up to `?>`) is `decl`, as the
+/// grammar requires (XML 1.0 §2.8, §4.3.3, §2.9):
+/// `S version Eq "1.0|1.1" (S encoding Eq "EncName")? (S standalone Eq "yes|no")? S?`.
+/// Returns what is wrong, for the error message.
+fn check_xml_decl(decl: &str) -> Result<(), String> {
+    fn ws(s: &str) -> &str {
+        s.trim_start_matches([' ', '\t', '\r', '\n'])
     }
-    let rest = rest.strip_prefix("version")?;
-    let rest = rest
-        .trim_start_matches([' ', '\t', '\r', '\n'])
-        .strip_prefix('=')?;
-    let rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
-    let q = rest.chars().next().filter(|&c| c == '"' || c == '\'')?;
-    let value = &rest[1..];
-    let close = value.find(q)?;
-    Some(&value[..close])
+    // `S name Eq quoted` at the start of `rest`; returns (value, rest after the value)
+    fn pseudo<'a>(rest: &'a str, name: &str) -> Result<Option<(&'a str, &'a str)>, String> {
+        let after_ws = ws(rest);
+        if after_ws.len() == rest.len() {
+            return Ok(None);
+        }
+        let Some(r) = after_ws.strip_prefix(name) else {
+            return Ok(None);
+        };
+        let r = ws(r)
+            .strip_prefix('=')
+            .ok_or_else(|| format!("`{name}` must be followed by `=`"))?;
+        let r = ws(r);
+        let q = r
+            .chars()
+            .next()
+            .filter(|&c| c == '"' || c == '\'')
+            .ok_or_else(|| format!("the value of `{name}` must be quoted"))?;
+        let close = r[1..]
+            .find(q)
+            .ok_or_else(|| format!("the value of `{name}` has no closing quote"))?;
+        Ok(Some((&r[1..1 + close], &r[1 + close + 1..])))
+    }
+    let (version, mut rest) = pseudo(decl, "version")?
+        .ok_or_else(|| "missing XML version (`<?xml version=\"1.0\"`)".to_owned())?;
+    if !matches!(version, "1.0" | "1.1") {
+        return Err(format!("unsupported XML version {version:?}"));
+    }
+    if let Some((enc, r)) = pseudo(rest, "encoding")? {
+        let b = enc.as_bytes();
+        let ok = b.first().is_some_and(u8::is_ascii_alphabetic)
+            && b[1..]
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
+        if !ok {
+            return Err(format!("{enc:?} is not an encoding name"));
+        }
+        rest = r;
+    }
+    if let Some((sd, r)) = pseudo(rest, "standalone")? {
+        if !matches!(sd, "yes" | "no") {
+            return Err(format!("standalone must be \"yes\" or \"no\", not {sd:?}"));
+        }
+        rest = r;
+    }
+    let tail = ws(rest);
+    if !tail.is_empty() {
+        let what: String = tail.chars().take(20).collect();
+        return Err(format!(
+            "unexpected {what:?} (after version, only encoding and then standalone may follow)"
+        ));
+    }
+    Ok(())
 }
 
 /// Is `s` an XML `Name`?
@@ -363,8 +408,10 @@ impl<'t> Builder<'t> {
                             "the XML declaration is only allowed at the very start of the document",
                         ));
                     }
-                    if !matches!(declared_version(&text[5..after - 2]), Some("1.0" | "1.1")) {
-                        return Err(self.malformed(before, "unsupported or missing XML version"));
+                    if let Err(what) = check_xml_decl(&text[5..after - 2]) {
+                        return Err(
+                            self.malformed(before, format!("malformed XML declaration: {what}"))
+                        );
                     }
                 }
                 Token::DocType => {

@@ -84,3 +84,69 @@ fn every_seed_is_well_formed_for_both() {
         Document::parse(s.as_bytes(), &ParseOptions::default()).unwrap();
     }
 }
+
+/// Issue 12, item 12: XML declarations are checked as strictly as libxml2 does. Each
+/// malformed declaration is refused with a message naming what is wrong, and libxml2
+/// refuses it too; each well-formed one is accepted by both.
+#[test]
+fn xml_declarations_are_validated_like_libxml2() {
+    let bad = [
+        (
+            "<?xml version=\"1.0\" enc;ding=\"UTF-8\"?><a/>",
+            "unexpected",
+        ),
+        ("<?xml version=\"1.0\" encoding=\"UTF-8?><a/>", "quote"),
+        ("<?xml version=\"1.0\" encoding=UTF-8?><a/>", "quoted"),
+        (
+            "<?xml version=\"1.0\" standalone=\"maybe\"?><a/>",
+            "standalone",
+        ),
+        (
+            "<?xml version=\"1.0\" standalone=\"yes\" encoding=\"UTF-8\"?><a/>",
+            "unexpected",
+        ),
+        (
+            "<?xml version=\"1.0\"encoding=\"UTF-8\"?><a/>",
+            "unexpected",
+        ),
+        ("<?xml encoding=\"UTF-8\" version=\"1.0\"?><a/>", "version"),
+        ("<?xml version=\"1.0\" encoding=\"\"?><a/>", "encoding"),
+        ("<?xml version=\"1.0\" encoding=\"1UTF\"?><a/>", "encoding"),
+        ("<?xml version=\"1.0\" foo=\"bar\"?><a/>", "unexpected"),
+        (
+            "<?xml version=\"1.0\" standalone=\"yes\" x?><a/>",
+            "unexpected",
+        ),
+        ("<?xml version=\"1.0\" version=\"1.0\"?><a/>", "unexpected"),
+        ("<?xml version='1.0\"?><a/>", "quote"),
+        ("<?xml version\"1.0\"?><a/>", "="),
+    ];
+    for (doc, what) in bad {
+        match Document::parse(doc.as_bytes(), &ParseOptions::default()) {
+            Err(e) => {
+                let m = e.to_string();
+                // the encoding layer names an unknown encoding before the parser sees it
+                assert!(
+                    (m.contains("XML declaration") || m.contains("encoding")) && m.contains(what),
+                    "{doc}: {m}"
+                );
+            }
+            Ok(_) => panic!("accepted {doc}"),
+        }
+        assert!(!libxml2_accepts(doc.as_bytes()), "libxml2 accepts {doc}");
+    }
+    let good = [
+        "<?xml version=\"1.0\"?><a/>",
+        "<?xml version='1.0' encoding='utf-8'?><a/>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?><a/>",
+        "<?xml version = \"1.0\"  standalone = 'yes' ?><a/>",
+        "<?xml version=\"1.0\" encoding=\"windows-1251\"?><a/>",
+        "<?xml\tversion=\"1.0\"\nencoding=\"ISO-8859-1\"\r\n?><a/>",
+    ];
+    for doc in good {
+        if let Err(e) = Document::parse(doc.as_bytes(), &ParseOptions::default()) {
+            panic!("{doc}: {e}");
+        }
+        assert!(libxml2_accepts(doc.as_bytes()), "libxml2 refuses {doc}");
+    }
+}

@@ -338,6 +338,45 @@ fn id_attribute_names_and_duplicates() {
     ));
 }
 
+/// Issue 12, item 5: an attribute default in the DTD would reach every other parser's view
+/// of the document (an unsigned `scale="1000"` on a signed `Amount`), so the default mode
+/// refuses it by name; ID declarations (#IMPLIED / #REQUIRED) stay accepted.
+#[test]
+fn default_mode_refuses_attribute_defaults_and_keeps_id_declarations() {
+    for (dtd, attr) in [
+        (r#"<!ATTLIST Amount scale CDATA "1000">"#, "scale"),
+        (r#"<!ATTLIST Amount scale CDATA #FIXED '1000'>"#, "scale"),
+        (
+            r#"<!ATTLIST Amount Id ID #IMPLIED unit (KZT|USD) "KZT">"#,
+            "unit",
+        ),
+    ] {
+        let d = format!("<!DOCTYPE Order [{dtd}]><Order><Amount Id='a'>5</Amount></Order>");
+        match Document::parse(d.as_bytes(), &ParseOptions::default()) {
+            Err(XmlError::DtdNotAllowed { message, at }) => {
+                assert!(
+                    message.contains(attr) && message.contains("default"),
+                    "{message}"
+                );
+                assert_eq!(at.line, 1);
+            }
+            other => panic!("{dtd}: expected a refusal, got {other:?}"),
+        }
+        // the conformance mode applies it, as other parsers do
+        let doc = Document::parse(d.as_bytes(), &ParseOptions::default().allow_dtd(true)).unwrap();
+        let amount = doc.find_element("", "Amount").unwrap();
+        assert!(doc.attribute(amount, "", attr).is_some(), "{dtd}");
+    }
+    for ok in [
+        "<!ATTLIST Amount Id ID #IMPLIED>",
+        "<!ATTLIST Amount Id ID #REQUIRED note CDATA #IMPLIED>",
+    ] {
+        let d = format!("<!DOCTYPE Order [{ok}]><Order><Amount Id='a'>5</Amount></Order>");
+        let doc = Document::parse(d.as_bytes(), &ParseOptions::default()).unwrap();
+        assert!(doc.find_by_id("a").unwrap().is_some(), "{ok}");
+    }
+}
+
 #[test]
 fn allow_dtd_applies_defaults_normalization_and_entities() {
     let d = r#"<!DOCTYPE a [
