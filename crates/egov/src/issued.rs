@@ -59,16 +59,7 @@ pub fn sign_result(
         .map_err(|e| EgovError::Signature(e.to_string()))?;
     Ok(Signed {
         xml,
-        signer: SignerInfo::from_der(cert).unwrap_or(SignerInfo {
-            subject: String::new(),
-            common_name: None,
-            iin: None,
-            bin: None,
-            organization: None,
-            roles: Vec::new(),
-            key_usage: String::new(),
-            serial: String::new(),
-        }),
+        signer: SignerInfo::from_der(cert).unwrap_or_else(SignerInfo::unknown),
         report,
     })
 }

@@ -184,22 +184,9 @@ pub fn sign_application(
         .map_err(|e| EgovError::Signature(e.to_string()))?;
     Ok(Signed {
         xml,
-        signer: SignerInfo::from_der(cert).unwrap_or_else(unknown_signer),
+        signer: SignerInfo::from_der(cert).unwrap_or_else(SignerInfo::unknown),
         report,
     })
-}
-
-fn unknown_signer() -> SignerInfo {
-    SignerInfo {
-        subject: String::new(),
-        common_name: None,
-        iin: None,
-        bin: None,
-        organization: None,
-        roles: Vec::new(),
-        key_usage: String::new(),
-        serial: String::new(),
-    }
 }
 
 /// The role of a signature on an application.
@@ -312,7 +299,7 @@ pub fn verify_application(
         }
         signers.push(ApplicationSigner {
             role,
-            signer: SignerInfo::from_der(cert).unwrap_or_else(unknown_signer),
+            signer: SignerInfo::from_der(cert).unwrap_or_else(SignerInfo::unknown),
             algorithm: v.signature_algorithm.xml_uri().to_string(),
             certificate: report,
         });
@@ -356,6 +343,8 @@ pub(crate) fn covers_whole_document(doc: &tanba_xml::Document, v: &tanba_dsig::V
         let whole = match r.signed_node {
             tanba_dsig::SignedNode::Document => true,
             tanba_dsig::SignedNode::Element(e) => e == root,
+            // only decoded character data: the document's markup is not covered
+            tanba_dsig::SignedNode::DecodedText(_) => false,
         };
         whole
             && r.excluded
@@ -410,7 +399,7 @@ pub fn countersign_application(
         .map_err(|e| EgovError::Signature(e.to_string()))?;
     Ok(Signed {
         xml,
-        signer: SignerInfo::from_der(cert).unwrap_or_else(unknown_signer),
+        signer: SignerInfo::from_der(cert).unwrap_or_else(SignerInfo::unknown),
         report,
     })
 }

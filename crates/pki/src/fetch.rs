@@ -3,7 +3,7 @@
 
 use std::io::Read;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
@@ -95,6 +95,13 @@ pub enum FetchError {
         url: String,
         /// The cap.
         limit: u64,
+    },
+    /// The overall deadline of the validation passed before this request could be made
+    /// or answered.
+    #[error("{url}: the revocation deadline passed (no answer in time)")]
+    Deadline {
+        /// The URL.
+        url: String,
     },
     /// The body is empty (seen on NCA mirrors).
     #[error("{url}: empty response")]
@@ -224,22 +231,81 @@ impl Fetcher {
 
     /// HTTP GET with a size cap (no cache).
     pub fn get(&self, url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
+        self.get_until(url, limit, None)
+    }
+
+    /// The time left before `deadline` for one request: at most [`FetchConfig::timeout`];
+    /// `Err` when it has passed.
+    fn time_left(&self, url: &str, deadline: Option<Instant>) -> Result<Duration, FetchError> {
+        match deadline {
+            None => Ok(self.cfg.timeout),
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    Err(FetchError::Deadline { url: url.into() })
+                } else {
+                    Ok(left.min(self.cfg.timeout))
+                }
+            }
+        }
+    }
+
+    /// A transport failure after the deadline passed is reported as the deadline.
+    fn past_deadline(url: &str, deadline: Option<Instant>, e: FetchError) -> FetchError {
+        match (deadline, &e) {
+            (Some(d), FetchError::Transport { .. }) if Instant::now() >= d => {
+                FetchError::Deadline { url: url.into() }
+            }
+            _ => e,
+        }
+    }
+
+    fn get_until(
+        &self,
+        url: &str,
+        limit: u64,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<u8>, FetchError> {
         if self.cfg.mode == NetworkMode::Offline {
             return Err(FetchError::Offline { url: url.into() });
         }
+        let timeout = self.time_left(url, deadline)?;
         let target = self.effective_url(url);
-        let resp = self
+        let result = self
             .agent
             .get(&target)
+            .timeout(timeout)
             .call()
-            .map_err(|e| Self::map_err(url, e))?;
-        Self::read_body(url, resp, limit)
+            .map_err(|e| Self::map_err(url, e))
+            .and_then(|resp| Self::read_body(url, resp, limit));
+        result.map_err(|e| Self::past_deadline(url, deadline, e))
     }
 
     /// A CRL from `url`: a fresh cached copy if there is one (fresh = before its
     /// nextUpdate as of `now`), else downloaded (online) and cached, else — offline — the
     /// cached copy even if expired (the CRL's own freshness check then says "stale").
     pub fn crl(&self, url: &str, now: OffsetDateTime) -> Result<(Crl, Origin), FetchError> {
+        self.crl_until(url, now, None)
+    }
+
+    /// [`Fetcher::crl`] that gives up at `deadline` (the overall deadline of one
+    /// validation): a download is cut short when the deadline passes, and none starts
+    /// after it ([`FetchError::Deadline`]). The cache is still used.
+    pub fn crl_before(
+        &self,
+        url: &str,
+        now: OffsetDateTime,
+        deadline: Instant,
+    ) -> Result<(Crl, Origin), FetchError> {
+        self.crl_until(url, now, Some(deadline))
+    }
+
+    fn crl_until(
+        &self,
+        url: &str,
+        now: OffsetDateTime,
+        deadline: Option<Instant>,
+    ) -> Result<(Crl, Origin), FetchError> {
         let parse = |bytes: &[u8]| {
             Crl::from_bytes(bytes).map_err(|source| FetchError::Crl {
                 url: url.into(),
@@ -260,7 +326,7 @@ impl Fetcher {
                 None => Err(FetchError::Offline { url: url.into() }),
             };
         }
-        let bytes = self.get(url, self.cfg.max_crl_bytes)?;
+        let bytes = self.get_until(url, self.cfg.max_crl_bytes, deadline)?;
         let crl = parse(&bytes)?;
         if let Some(cache) = &self.cache {
             let expires = crl
@@ -274,18 +340,41 @@ impl Fetcher {
     /// POST an OCSP request (`application/ocsp-request`) and parse the answer. Never
     /// cached (each request carries its own nonce).
     pub fn ocsp(&self, url: &str, request: &OcspRequest) -> Result<OcspResponse, FetchError> {
+        self.ocsp_until(url, request, None)
+    }
+
+    /// [`Fetcher::ocsp`] that gives up at `deadline` (the overall deadline of one
+    /// validation), as [`Fetcher::crl_before`] does.
+    pub fn ocsp_before(
+        &self,
+        url: &str,
+        request: &OcspRequest,
+        deadline: Instant,
+    ) -> Result<OcspResponse, FetchError> {
+        self.ocsp_until(url, request, Some(deadline))
+    }
+
+    fn ocsp_until(
+        &self,
+        url: &str,
+        request: &OcspRequest,
+        deadline: Option<Instant>,
+    ) -> Result<OcspResponse, FetchError> {
         if self.cfg.mode == NetworkMode::Offline {
             return Err(FetchError::Offline { url: url.into() });
         }
+        let timeout = self.time_left(url, deadline)?;
         let target = self.effective_url(url);
-        let resp = self
+        let body = self
             .agent
             .post(&target)
+            .timeout(timeout)
             .set("Content-Type", "application/ocsp-request")
             .set("Accept", "application/ocsp-response")
             .send_bytes(request.to_der())
-            .map_err(|e| Self::map_err(url, e))?;
-        let body = Self::read_body(url, resp, self.cfg.max_ocsp_bytes)?;
+            .map_err(|e| Self::map_err(url, e))
+            .and_then(|resp| Self::read_body(url, resp, self.cfg.max_ocsp_bytes))
+            .map_err(|e| Self::past_deadline(url, deadline, e))?;
         OcspResponse::from_der(&body).map_err(|source| FetchError::Ocsp {
             url: url.into(),
             source,

@@ -37,6 +37,7 @@
 mod bundle;
 pub mod cert;
 pub mod error;
+pub mod expect;
 pub mod ident;
 pub mod name;
 pub mod roles;
@@ -48,12 +49,13 @@ pub use cert::{
     AuthorityKeyId, BasicConstraints, CertPolicy, ExtensionInfo, KzCertificate, SubjectFields,
 };
 pub use error::PkiError;
+pub use expect::{ExpectedIdentity, IdentityCheck};
 pub use ident::{
     Bin, BinAttribute, BinEntityType, BinInfo, IdError, IdKind, IdPolicy, Iin, IinInfo, Sex,
 };
 pub use name::{DistinguishedName, NameAttribute};
 pub use roles::{roles_from_eku, subject_type_from_roles, Role, SubjectType};
-pub use summary::CertificateSummary;
+pub use summary::{CertificateSummary, SignerInfo};
 pub use trust_store::{TrustRole, TrustStore};
 pub use usage::{KeyUsage, KeyUsageClass};
 

@@ -302,9 +302,16 @@ pub enum OcspStatus {
         /// revocationReason (unspecified when absent).
         reason: RevocationReason,
     },
-    /// unknown — including the RFC 6960 "not issued" encoding.
+    /// unknown: the responder does not know the certificate.
     Unknown {
-        /// Why (e.g. "responder does not know the certificate", "not issued").
+        /// Why (e.g. "responder does not know the certificate").
+        reason: String,
+    },
+    /// The responder says the certificate was never issued (the RFC 6960 §2.2 encoding:
+    /// revoked at 1970-01-01T00:00:00Z, reason certificateHold). A negative answer under
+    /// every policy: soft-fail does not accept it.
+    NotIssued {
+        /// What the response said.
         reason: String,
     },
 }
@@ -756,7 +763,7 @@ impl OcspResponse {
 ///
 /// The RFC 6960 §2.2 "non-issued certificate" encoding — revoked at 1970-01-01T00:00:00Z
 /// with reason certificateHold (normally with the extended-revoke response extension) —
-/// is read as [`OcspStatus::Unknown`], never as revoked or on hold. A revocation dated
+/// is read as [`OcspStatus::NotIssued`], never as good, unknown or on hold. A revocation dated
 /// after `at` is [`OcspStatus::RevokedLater`].
 pub fn interpret(single: &SingleResponse, extended_revoke: bool, at: OffsetDateTime) -> OcspStatus {
     match &single.status {
@@ -766,7 +773,7 @@ pub fn interpret(single: &SingleResponse, extended_revoke: bool, at: OffsetDateT
         },
         RawCertStatus::Revoked { time, reason } => {
             if time.unix_timestamp() == 0 && *reason == Some(RevocationReason::CertificateHold) {
-                OcspStatus::Unknown {
+                OcspStatus::NotIssued {
                     reason: format!(
                         "the responder says the certificate was not issued (RFC 6960 2.2 encoding: revoked 1970-01-01, certificateHold{})",
                         if extended_revoke { ", extended-revoke" } else { "" }

@@ -119,6 +119,7 @@ pub struct Policy {
     pub(crate) algorithms: AlgorithmPolicy,
     pub(crate) budget: Budget,
     pub(crate) max_response_age: time::Duration,
+    pub(crate) online_deadline: std::time::Duration,
 }
 
 impl Default for Policy {
@@ -139,7 +140,9 @@ impl Policy {
     /// - algorithms: [`AlgorithmPolicy::strict`] (no SHA-1);
     /// - path building: [`Budget::default`];
     /// - an OCSP answer or CRL without nextUpdate is usable for 24 hours after its
-    ///   thisUpdate.
+    ///   thisUpdate;
+    /// - online revocation (OCSP, CRL, delta CRL together) gets 10 seconds per
+    ///   validation; past that, the status is unavailable.
     pub fn builder() -> PolicyBuilder {
         PolicyBuilder {
             p: Policy {
@@ -156,6 +159,7 @@ impl Policy {
                 algorithms: AlgorithmPolicy::strict(),
                 budget: Budget::default(),
                 max_response_age: time::Duration::hours(24),
+                online_deadline: std::time::Duration::from_secs(10),
             },
         }
     }
@@ -188,6 +192,10 @@ impl Policy {
     /// Algorithm policy.
     pub fn algorithms(&self) -> &AlgorithmPolicy {
         &self.algorithms
+    }
+    /// The overall time online revocation checks may take in one validation.
+    pub fn online_deadline(&self) -> std::time::Duration {
+        self.online_deadline
     }
 }
 
@@ -262,6 +270,14 @@ impl PolicyBuilder {
     /// How long an OCSP answer / CRL without nextUpdate stays usable after thisUpdate.
     pub fn max_response_age(mut self, d: time::Duration) -> Self {
         self.p.max_response_age = d;
+        self
+    }
+    /// One overall deadline for the online revocation checks of a validation (every
+    /// OCSP request, CRL and delta CRL download together). Past it, no request starts,
+    /// one under way is cut short, and the status is unavailable (under hard-fail the
+    /// certificate is refused).
+    pub fn online_deadline(mut self, d: std::time::Duration) -> Self {
+        self.p.online_deadline = d;
         self
     }
     /// The immutable policy.

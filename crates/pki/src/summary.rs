@@ -267,3 +267,89 @@ impl KzCertificate {
         CertificateSummary::new(self)
     }
 }
+
+/// The identity of a signer as its certificate states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignerInfo {
+    /// Full subject DN.
+    pub subject: String,
+    /// Common name (person's name).
+    pub common_name: Option<String>,
+    /// IIN from `SERIALNUMBER`.
+    pub iin: Option<String>,
+    /// BIN from `OU`.
+    pub bin: Option<String>,
+    /// Organisation (`O`).
+    pub organization: Option<String>,
+    /// Role codes from EKU (`INDIVIDUAL`, `ORGANIZATION`, `CEO`, `EMPLOYEE`, …).
+    pub roles: Vec<String>,
+    /// SIGN / AUTH / … from key usage.
+    pub key_usage: String,
+    /// Certificate serial (hex).
+    pub serial: String,
+    /// Start of the validity period (RFC 3339; empty for [`SignerInfo::unknown`]).
+    pub not_before: String,
+    /// End of the validity period (RFC 3339; empty for [`SignerInfo::unknown`]).
+    pub not_after: String,
+}
+
+impl SignerInfo {
+    /// Read the identity of a certificate (DER); `None` if it does not parse.
+    pub fn from_der(der: &[u8]) -> Option<Self> {
+        let c = KzCertificate::from_der(der).ok()?;
+        Some(Self::from_cert(&c))
+    }
+
+    /// The identity of a parsed certificate.
+    pub fn from_cert(c: &KzCertificate) -> Self {
+        SignerInfo {
+            subject: c.subject_string(),
+            common_name: c.common_name().map(str::to_string),
+            iin: c.iin().map(|i| i.as_str().to_string()),
+            bin: c.bin().map(|b| b.as_str().to_string()),
+            organization: c.organization().map(str::to_string),
+            roles: c.roles().iter().map(|r| r.code().to_string()).collect(),
+            key_usage: c.key_usage_class().to_string(),
+            serial: c.serial_hex(),
+            not_before: rfc3339(c.not_before()),
+            not_after: rfc3339(c.not_after()),
+        }
+    }
+
+    /// An identity with every field empty: a signer whose certificate could not be read.
+    pub fn unknown() -> Self {
+        SignerInfo {
+            subject: String::new(),
+            common_name: None,
+            iin: None,
+            bin: None,
+            organization: None,
+            roles: Vec::new(),
+            key_usage: String::new(),
+            serial: String::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+        }
+    }
+
+    /// A one-line description: `name, IIN …, BIN … (org), roles`.
+    pub fn describe(&self) -> String {
+        let mut s = self
+            .common_name
+            .clone()
+            .unwrap_or_else(|| self.subject.clone());
+        if let Some(i) = &self.iin {
+            s.push_str(&format!(", IIN {i}"));
+        }
+        if let Some(b) = &self.bin {
+            s.push_str(&format!(", BIN {b}"));
+        }
+        if let Some(o) = &self.organization {
+            s.push_str(&format!(" ({o})"));
+        }
+        if !self.roles.is_empty() {
+            s.push_str(&format!(", roles {}", self.roles.join("/")));
+        }
+        s
+    }
+}

@@ -29,7 +29,6 @@ use crate::chain::{build_path, CertPath, CertPool};
 use crate::chain_cert::{key_usage, ChainCert};
 use crate::crl::{Crl, CrlIssuer, CrlSet, CrlStatus, RevocationReason};
 use crate::fetch::Fetcher;
-use crate::ident::{Bin, Iin};
 use crate::ocsp::{OcspCheck, OcspRequest, OcspResponse, OcspStatus};
 use crate::policy::{
     Policy, RequiredUsage, RevocationDepth, RevocationSources, UnknownStatus, ValidationTime,
@@ -441,53 +440,25 @@ impl<'f> Validator<'f> {
                 Err(e) => push(Outcome::Fail, format!("BIN {}: {e}", bin.as_str())),
             }
         }
-        if let Some(want) = &self.policy.expected_iin {
-            match (Iin::parse(want), kz.iin()) {
-                (Err(e), _) => push(
-                    Outcome::Fail,
-                    format!("expected IIN '{want}' is malformed: {e}"),
-                ),
-                (Ok(_), None) => push(
-                    Outcome::Fail,
-                    format!("expected IIN {want}, the certificate has no IIN"),
-                ),
-                (Ok(w), Some(got)) if w.as_str() == got.as_str() => {
-                    push(Outcome::Pass, format!("IIN equals the expected {want}"))
-                }
-                (Ok(_), Some(got)) => push(
-                    Outcome::Fail,
-                    format!(
-                        "IIN mismatch: expected {want}, certificate has {}",
-                        got.as_str()
-                    ),
-                ),
-            }
-        }
-        if let Some(want) = &self.policy.expected_bin {
-            match (Bin::parse(want), kz.bin()) {
-                (Err(e), _) => push(
-                    Outcome::Fail,
-                    format!("expected BIN '{want}' is malformed: {e}"),
-                ),
-                (Ok(_), None) => push(
-                    Outcome::Fail,
-                    format!("expected BIN {want}, the certificate has no BIN"),
-                ),
-                (Ok(w), Some(got)) if w.as_str() == got.as_str() => {
-                    push(Outcome::Pass, format!("BIN equals the expected {want}"))
-                }
-                (Ok(_), Some(got)) => push(
-                    Outcome::Fail,
-                    format!(
-                        "BIN mismatch: expected {want}, certificate has {}",
-                        got.as_str()
-                    ),
-                ),
-            }
+        let expected = crate::expect::ExpectedIdentity {
+            iin: self.policy.expected_iin.clone(),
+            bin: self.policy.expected_bin.clone(),
+        };
+        for c in expected.check(Some(kz)) {
+            push(
+                if c.passed {
+                    Outcome::Pass
+                } else {
+                    Outcome::Fail
+                },
+                c.detail,
+            );
         }
     }
 
     fn check_revocation(&self, path: &CertPath, at: OffsetDateTime, checks: &mut Vec<Check>) {
+        // one deadline for every online revocation request of this validation
+        let deadline = std::time::Instant::now() + self.policy.online_deadline;
         let n = path.certs().len();
         let last = match self.policy.depth {
             RevocationDepth::EndEntity => 1.min(n - 1),
@@ -504,7 +475,7 @@ impl<'f> Validator<'f> {
         for i in 0..last {
             let cert = &path.certs()[i];
             let issuer = path.issuer_of(i).expect("not the anchor");
-            let (outcome, detail) = self.revocation_of(cert, issuer, at);
+            let (outcome, detail) = self.revocation_of(cert, issuer, at, deadline);
             checks.push(Check {
                 kind: CheckKind::Revocation,
                 outcome,
@@ -520,6 +491,7 @@ impl<'f> Validator<'f> {
         cert: &ChainCert,
         issuer: &ChainCert,
         at: OffsetDateTime,
+        deadline: std::time::Instant,
     ) -> (Outcome, String) {
         let order: &[bool] = match self.policy.sources {
             RevocationSources::OcspThenCrl => &[true, false],
@@ -531,9 +503,9 @@ impl<'f> Validator<'f> {
         let mut unknown = Vec::new();
         for &use_ocsp in order {
             let r = if use_ocsp {
-                self.by_ocsp(cert, issuer, at)
+                self.by_ocsp(cert, issuer, at, deadline)
             } else {
-                self.by_crl(cert, issuer, at)
+                self.by_crl(cert, issuer, at, deadline)
             };
             match r {
                 Decision::Good(d) => return (Outcome::Pass, d),
@@ -556,7 +528,13 @@ impl<'f> Validator<'f> {
         }
     }
 
-    fn by_ocsp(&self, cert: &ChainCert, issuer: &ChainCert, at: OffsetDateTime) -> Decision {
+    fn by_ocsp(
+        &self,
+        cert: &ChainCert,
+        issuer: &ChainCert,
+        at: OffsetDateTime,
+        deadline: std::time::Instant,
+    ) -> Decision {
         let mut problems = Vec::new();
         for r in self
             .ocsp
@@ -577,7 +555,7 @@ impl<'f> Validator<'f> {
                         break;
                     }
                 };
-                match f.ocsp(url, &req) {
+                match f.ocsp_before(url, &req, deadline) {
                     Ok(resp) => {
                         let from = format!("OCSP {url}");
                         match self.ocsp_answer(&resp, cert, issuer, at, req.nonce(), &from) {
@@ -646,13 +624,19 @@ impl<'f> Validator<'f> {
         Ok(self.ocsp_decision(status, from))
     }
 
-    fn by_crl(&self, cert: &ChainCert, issuer: &ChainCert, at: OffsetDateTime) -> Decision {
+    fn by_crl(
+        &self,
+        cert: &ChainCert,
+        issuer: &ChainCert,
+        at: OffsetDateTime,
+        deadline: std::time::Instant,
+    ) -> Decision {
         let mut fetched: Vec<Crl> = Vec::new();
         let mut notes = Vec::new();
         if let Some(f) = self.fetcher {
             let now = OffsetDateTime::now_utc();
             for url in cert.crl_urls().iter().chain(cert.delta_crl_urls()) {
-                match f.crl(url, now) {
+                match f.crl_before(url, now, deadline) {
                     Ok((crl, _)) => fetched.push(crl),
                     Err(e) => notes.push(format!("CRL fetch: {e}")),
                 }
@@ -729,6 +713,8 @@ impl<'f> Validator<'f> {
             )),
             OcspStatus::RevokedLater { revoked_at, reason } => self.later(revoked_at, reason, from),
             OcspStatus::Unknown { reason } => Decision::Unknown(format!("{from}: {reason}")),
+            // negative under every policy: never "unknown", so soft-fail cannot accept it
+            OcspStatus::NotIssued { reason } => Decision::Revoked(format!("{from}: {reason}")),
         }
     }
 }

@@ -226,3 +226,43 @@ fn http_errors_and_empty_bodies() {
         Err(FetchError::Transport { .. })
     ));
 }
+
+/// Issue 12, item 8: a responder that accepts and never answers. OCSP, the CRL and the
+/// delta CRL share one deadline per validation, so the verdict comes when the deadline
+/// passes (not after 30 s per request), and the status is unavailable: refused under
+/// hard-fail.
+#[test]
+fn one_deadline_for_all_online_revocation_requests() {
+    let s = Server::start();
+    for path in ["/ocsp/", "/crl/ca.crl", "/crl/ca_delta.crl"] {
+        s.route(path, Body::Hang);
+    }
+    // 30 s per request, as by default
+    let f = fetcher(&s, None, NetworkMode::Online);
+    assert_eq!(f.config().timeout, std::time::Duration::from_secs(30));
+    let policy = june()
+        .to_builder()
+        .revocation_sources(RevocationSources::OcspThenCrl)
+        .online_deadline(std::time::Duration::from_millis(1500))
+        .build();
+    let mut v = Validator::new(pool(), policy);
+    v.with_fetcher(&f);
+    let started = std::time::Instant::now();
+    let r = v.validate(gen_cert("individual").der(), &[]);
+    let took = started.elapsed();
+    assert_eq!(r.verdict, Verdict::Invalid);
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.kind == CheckKind::Revocation)
+        .unwrap();
+    assert_eq!(c.outcome, Outcome::Unknown, "{}", c.detail);
+    assert!(c.detail.contains("deadline"), "{}", c.detail);
+    // the OCSP request was made and timed out at the deadline; nothing waited 30 s
+    assert_eq!(s.hits("/ocsp/"), 1);
+    assert!(took < std::time::Duration::from_secs(10), "took {took:?}");
+    assert!(
+        took >= std::time::Duration::from_millis(1400),
+        "took {took:?}"
+    );
+}

@@ -143,10 +143,10 @@ fn gost_2015_certificates() {
         .check(&ca, ind.serial(), &opts("2022-09-01T00:00:00Z"))
         .unwrap()
     {
-        OcspStatus::Unknown { reason } => assert!(reason.contains("not issued"), "{reason}"),
-        other => panic!("expected unknown, got {other:?}"),
+        OcspStatus::NotIssued { reason } => assert!(reason.contains("not issued"), "{reason}"),
+        other => panic!("expected not issued, got {other:?}"),
     }
-    // OCSP-only with that answer: unknown → hard-fail.
+    // OCSP-only with that answer: "not issued" is negative, under hard-fail and soft-fail.
     let v = validator(
         "ca/nca_gost2015_test.cer",
         "nca_gost2022_test.crl",
@@ -156,7 +156,9 @@ fn gost_2015_certificates() {
     );
     let r = v.validate(ind.der(), &[]);
     assert_eq!(r.verdict, Verdict::Invalid);
-    assert_eq!(revocation(&r).0, Outcome::Unknown);
+    let (o, d) = revocation(&r);
+    assert_eq!(o, Outcome::Fail, "{d}");
+    assert!(d.contains("not issued"), "{d}");
     // Revoked CEO 2015: certificateHold in the CRL and in OCSP.
     let ceo = p12_cert("ceo_revoked_gost_2015.p12");
     let v = validator(

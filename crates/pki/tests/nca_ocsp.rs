@@ -185,7 +185,7 @@ fn gost_responses_parse_to_the_statuses_openssl_prints() {
 }
 
 #[test]
-fn the_1970_not_issued_answer_is_unknown() {
+fn the_1970_not_issued_answer_is_not_issued() {
     let r = resp("ocsp_response_individual_2015.bin");
     assert!(r.extended_revoke());
     let s = &r.responses()[0];
@@ -201,8 +201,8 @@ fn the_1970_not_issued_answer_is_unknown() {
         }
     );
     match interpret(s, r.extended_revoke(), at("2022-12-01T00:00:00Z")) {
-        OcspStatus::Unknown { reason } => assert!(reason.contains("not issued"), "{reason}"),
-        other => panic!("must be unknown, got {other:?}"),
+        OcspStatus::NotIssued { reason } => assert!(reason.contains("not issued"), "{reason}"),
+        other => panic!("must be not issued, got {other:?}"),
     }
 }
 

@@ -18,6 +18,8 @@ pub enum Body {
     Large { n: usize, with_length: bool },
     /// This status, empty body.
     Status(u16),
+    /// Read the request, then never answer (hold the connection until the server stops).
+    Hang,
 }
 
 #[derive(Default)]
@@ -47,9 +49,9 @@ impl Server {
                     break;
                 }
                 let Ok(conn) = conn else { continue };
-                let st = st.clone();
+                let (st, sp) = (st.clone(), sp.clone());
                 std::thread::spawn(move || {
-                    let _ = handle(conn, &st);
+                    let _ = handle(conn, &st, &sp);
                 });
             }
         });
@@ -80,7 +82,7 @@ impl Drop for Server {
     }
 }
 
-fn handle(mut conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
+fn handle(mut conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::io::Result<()> {
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -133,6 +135,11 @@ fn handle(mut conn: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                     break; // the client gave up (size cap)
                 }
                 left -= k;
+            }
+        }
+        Some(Body::Hang) => {
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(50));
             }
         }
         Some(Body::Status(code)) => {
