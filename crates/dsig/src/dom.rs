@@ -30,6 +30,10 @@ impl Doc {
             .map_err(|e| DsigError::Xml(e.to_string()))
     }
 
+    pub(crate) fn from_document(inner: Document) -> Doc {
+        Doc { inner }
+    }
+
     pub(crate) fn inner(&self) -> &Document {
         &self.inner
     }
@@ -90,6 +94,14 @@ impl Doc {
     /// Character data of `n` and its descendants (comments excluded).
     pub(crate) fn text_content(&self, n: Node) -> String {
         self.inner.text_content(n)
+    }
+
+    /// A text or CDATA node.
+    pub(crate) fn is_text(&self, n: Node) -> bool {
+        matches!(
+            self.inner.kind(n),
+            tanba_xml::NodeKind::Text | tanba_xml::NodeKind::CData
+        )
     }
 
     pub(crate) fn is_ancestor_or_self(&self, a: Node, n: Node) -> bool {

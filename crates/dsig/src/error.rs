@@ -144,12 +144,121 @@ pub enum DsigError {
         /// What the parser said.
         detail: String,
     },
+    /// A `Reference` uses the Base64 transform, refused unless
+    /// [`crate::VerifyOptions::allow_base64_transform`] is set: it signs only the decoded
+    /// character data of the element, never its attributes or child elements, so the
+    /// element could be changed without breaking the signature. Kalkan never produces it.
+    #[error("signature #{signature}, reference #{reference}: the Base64 transform signs only the decoded text of an element, not the element (refused unless explicitly allowed; Kalkan never uses it)")]
+    Base64TransformRefused {
+        /// Which signature.
+        signature: usize,
+        /// Which reference.
+        reference: usize,
+    },
+    /// `KeyInfo` holds a `RetrievalMethod` pointing outside the document: never fetched.
+    #[error("signature #{signature}: KeyInfo has a RetrievalMethod to a remote location ({uri:?}); keys are never fetched from outside the document")]
+    RemoteRetrievalMethod {
+        /// Which signature.
+        signature: usize,
+        /// The URI as written.
+        uri: String,
+    },
+    /// Verification stopped: the document asks for more work than the budget allows
+    /// ([`crate::WorkBudget`]). Never a pass: the document is refused.
+    #[error("refused: {0}")]
+    WorkLimit(WorkLimit),
     /// Signing was asked for something that cannot be done (no element with that Id…).
     #[error("cannot sign: {0}")]
     Sign(String),
     /// An error from the algorithm layer (key mismatch, signing failure…).
     #[error("crypto: {0}")]
     Crypto(#[from] CryptoError),
+}
+
+/// Which limit of the [`crate::WorkBudget`] a document reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkLimit {
+    /// More `ds:Signature` elements than [`crate::WorkBudget::max_signatures`].
+    Signatures {
+        /// How many the document holds.
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// More `ds:Reference` elements in one `SignedInfo` than
+    /// [`crate::WorkBudget::max_references`].
+    References {
+        /// Which signature.
+        signature: usize,
+        /// How many its `SignedInfo` holds.
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// More `ds:Transform` elements in one `Reference` than
+    /// [`crate::WorkBudget::max_transforms`].
+    Transforms {
+        /// Which signature.
+        signature: usize,
+        /// How many the reference holds.
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// More candidate keys (certificates and bare keys) in one `KeyInfo` than
+    /// [`crate::WorkBudget::max_keys`].
+    Keys {
+        /// Which signature.
+        signature: usize,
+        /// How many `KeyInfo` offers.
+        found: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The bytes fed to canonicalization would pass (signatures + 1) × the document size.
+    CanonicalBytes {
+        /// The ceiling for this document, in bytes.
+        max: u64,
+    },
+}
+
+impl std::fmt::Display for WorkLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkLimit::Signatures { found, max } => write!(
+                f,
+                "the document holds {found} ds:Signature elements; at most {max} are verified"
+            ),
+            WorkLimit::References {
+                signature,
+                found,
+                max,
+            } => write!(
+                f,
+                "signature #{signature} has {found} References; at most {max} per SignedInfo are processed"
+            ),
+            WorkLimit::Transforms {
+                signature,
+                found,
+                max,
+            } => write!(
+                f,
+                "signature #{signature} has a Reference with {found} Transforms; at most {max} are processed"
+            ),
+            WorkLimit::Keys {
+                signature,
+                found,
+                max,
+            } => write!(
+                f,
+                "signature #{signature} offers {found} keys in KeyInfo; at most {max} are tried"
+            ),
+            WorkLimit::CanonicalBytes { max } => write!(
+                f,
+                "verification would canonicalize more than {max} bytes ((signatures + 1) × the document size)"
+            ),
+        }
+    }
 }
 
 impl DsigError {

@@ -210,6 +210,27 @@ fn der_encoded_key_value(doc: &Doc, el: Node, signature: usize) -> Result<KeySou
     Ok(KeySource::DerEncodedKeyValue { spki: der })
 }
 
+/// A `ds:RetrievalMethod` child of `KeyInfo` whose URI leaves the document is refused by
+/// name ([`DsigError::RemoteRetrievalMethod`]): keys are never fetched.
+pub(crate) fn refuse_remote_retrieval(
+    doc: &Doc,
+    key_info: Node,
+    signature: usize,
+) -> Result<(), DsigError> {
+    for child in doc.child_elements(key_info) {
+        if doc.is(child, DSIG_NS, "RetrievalMethod") {
+            let uri = doc.attr(child, "URI").unwrap_or("");
+            if !uri.is_empty() && !uri.starts_with('#') {
+                return Err(DsigError::RemoteRetrievalMethod {
+                    signature,
+                    uri: uri.to_owned(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The element a `ds:RetrievalMethod` points at, when it is a same-document reference
 /// (`URI="#id"`) without transforms; remote URIs are never fetched and give `None`, as do
 /// other elements. The caller checks that the target is of a kind it reads.

@@ -58,9 +58,12 @@ mod verify;
 pub use algorithms::{C14nMethod, Transform};
 pub use base64::Base64Layout;
 pub use dom::Node;
-pub use error::{AlgorithmRole, DsigError};
+pub use error::{AlgorithmRole, DsigError, WorkLimit};
 pub use keyvalue::DSIG11_NS;
 pub use report::{CheckMode, KeySource, SignatureOutcome, SignedNode, Verified, VerifiedReference};
 pub use sign::{sign, Placement, SignOptions, SignTarget};
 pub use uri::ReferenceUri;
-pub use verify::{reference_digest_input, verify, verify_vec, VerifiedDocument, VerifyOptions};
+pub use verify::{
+    reference_digest_input, verify, verify_selected, verify_vec, VerifiedDocument, VerifyOptions,
+    WorkBudget,
+};

@@ -13,6 +13,11 @@ pub enum SignedNode {
     Document,
     /// The subtree rooted at this element (`#id` / `#xpointer(id('id'))`).
     Element(Node),
+    /// Only the character data of this element, base64-decoded (a reference with the
+    /// Base64 transform, accepted with [`crate::VerifyOptions::allow_base64_transform`]).
+    /// The element itself, its attributes and its child elements are **not** signed; the
+    /// decoded bytes are [`VerifiedReference::digested`].
+    DecodedText(Node),
 }
 
 /// How a signature was checked.

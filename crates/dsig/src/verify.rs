@@ -1,5 +1,6 @@
 //! Verification: every `ds:Signature`, same-document references only, Kalkan peeling order.
 
+use std::cell::Cell;
 use std::io::Write;
 
 use tanba_crypto::{
@@ -13,7 +14,7 @@ use crate::dom::{Doc, Node};
 use crate::report::{
     CheckMode, KeySource, SignatureOutcome, SignedNode, Verified, VerifiedReference,
 };
-use crate::{AlgorithmRole, DsigError, ReferenceUri};
+use crate::{AlgorithmRole, DsigError, ReferenceUri, WorkLimit};
 
 /// Options for [`verify`].
 #[derive(Debug, Clone, Default)]
@@ -25,6 +26,74 @@ pub struct VerifyOptions {
     /// Verify with this key (DER `SubjectPublicKeyInfo`) instead of the certificates in
     /// `KeyInfo` — for keys agreed out of band.
     pub public_key: Option<Vec<u8>>,
+    /// Accept the Base64 transform (off by default: it signs only the decoded character
+    /// data of an element, so the element's attributes and child elements are not
+    /// covered). When on, such a reference is reported as [`SignedNode::DecodedText`].
+    pub allow_base64_transform: bool,
+    /// How much work one document may ask for.
+    pub budget: WorkBudget,
+}
+
+/// How much work verifying one document may take, in the style of rustls-webpki's
+/// `Budget` and Santuario's secure validation. Every limit bounds something an attacker
+/// can lengthen; reaching one is [`DsigError::WorkLimit`] naming it — a refusal, never a
+/// pass.
+///
+/// Besides these counts, the bytes fed to canonicalization (the source size of each
+/// reference's node set and of each `SignedInfo`, counted as the work proceeds) may not
+/// pass (signatures + 1) × the document size: enough for a Kalkan document whose every
+/// signer covers the whole document, and for a checked-then-peeled retry, not for
+/// thousands of whole-document references.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkBudget {
+    /// `ds:Signature` elements per document (default 16).
+    pub max_signatures: usize,
+    /// `ds:Reference` elements per `SignedInfo` (default 30).
+    pub max_references: usize,
+    /// `ds:Transform` elements per `Reference` (default 8).
+    pub max_transforms: usize,
+    /// Keys tried per signature: certificates, or bare keys, in `KeyInfo` (default 16).
+    pub max_keys: usize,
+}
+
+impl Default for WorkBudget {
+    /// 16 signatures per document, 30 references per `SignedInfo`, 8 transforms per
+    /// reference, 16 keys per `KeyInfo`.
+    fn default() -> Self {
+        WorkBudget {
+            max_signatures: 16,
+            max_references: 30,
+            max_transforms: 8,
+            max_keys: 16,
+        }
+    }
+}
+
+/// The canonicalization meter of one verification: source bytes charged before each
+/// canonicalization, against the (signatures + 1) × document size ceiling.
+struct Meter {
+    spent: Cell<u64>,
+    max: u64,
+}
+
+impl Meter {
+    fn new(signatures: usize, document_bytes: usize) -> Meter {
+        Meter {
+            spent: Cell::new(0),
+            max: (signatures as u64 + 1).saturating_mul(document_bytes as u64),
+        }
+    }
+
+    fn charge(&self, bytes: usize) -> Result<(), DsigError> {
+        let spent = self.spent.get().saturating_add(bytes as u64);
+        if spent > self.max {
+            return Err(DsigError::WorkLimit(WorkLimit::CanonicalBytes {
+                max: self.max,
+            }));
+        }
+        self.spent.set(spent);
+        Ok(())
+    }
 }
 
 /// The parsed document with one outcome per `ds:Signature`.
@@ -89,6 +158,10 @@ impl VerifiedDocument {
                     let inside = match r.signed_node {
                         SignedNode::Document => true,
                         SignedNode::Element(e) => self.doc.is_ancestor_or_self(e, node),
+                        // only the character data went into the digest
+                        SignedNode::DecodedText(e) => {
+                            self.doc.is_text(node) && self.doc.is_ancestor_or_self(e, node)
+                        }
                     };
                     inside
                         && !r
@@ -105,35 +178,69 @@ impl VerifiedDocument {
 
 /// Verifies every `ds:Signature` element of `xml` (any prefix).
 ///
-/// A malformed document, or one without a signature, is an `Err`; otherwise each signature
-/// gets its own outcome. Certificate trust is not decided here: the report gives the
+/// A malformed document, one without a signature, or one that asks for more work than
+/// [`VerifyOptions::budget`] allows ([`DsigError::WorkLimit`]) is an `Err`; otherwise each
+/// signature gets its own outcome. Certificate trust is not decided here: the report gives the
 /// certificates from `KeyInfo`, to be validated by the caller (tanba-pki).
 pub fn verify(xml: &[u8], opts: &VerifyOptions) -> Result<VerifiedDocument, DsigError> {
     let doc = Doc::parse(xml)?;
-    verify_parsed(doc, opts)
+    verify_parsed(doc, opts, &|_, _| true)
+}
+
+/// Verifies the `ds:Signature` elements of an already parsed document for which `select`
+/// is true (for a caller that judges some signatures by another profile — the
+/// WS-Security transport signature — or in another document, such as a signed document
+/// embedded in an envelope). The others still count as signatures of the document: for
+/// peeling, for the rule that no reference may point into a signature, and for
+/// [`WorkBudget::max_signatures`]. Indexes count every signature of the document.
+/// Without a selected signature, [`DsigError::NoSignature`].
+pub fn verify_selected(
+    doc: tanba_xml::Document,
+    opts: &VerifyOptions,
+    select: &dyn Fn(&tanba_xml::Document, Node) -> bool,
+) -> Result<VerifiedDocument, DsigError> {
+    verify_parsed(Doc::from_document(doc), opts, select)
 }
 
 /// [`verify`] taking ownership of the bytes: a UTF-8 document is parsed in place, without a
 /// copy (what to use for large documents read from a file).
 pub fn verify_vec(xml: Vec<u8>, opts: &VerifyOptions) -> Result<VerifiedDocument, DsigError> {
     let doc = Doc::parse_vec(xml)?;
-    verify_parsed(doc, opts)
+    verify_parsed(doc, opts, &|_, _| true)
 }
 
-fn verify_parsed(doc: Doc, opts: &VerifyOptions) -> Result<VerifiedDocument, DsigError> {
+fn verify_parsed(
+    doc: Doc,
+    opts: &VerifyOptions,
+    select: &dyn Fn(&tanba_xml::Document, Node) -> bool,
+) -> Result<VerifiedDocument, DsigError> {
     let sigs = doc.elements_named(DSIG_NS, "Signature");
-    if sigs.is_empty() {
+    if !sigs.iter().any(|&s| select(doc.inner(), s)) {
         return Err(DsigError::NoSignature);
     }
-    let mut outcomes: Vec<SignatureOutcome> = sigs
-        .iter()
-        .enumerate()
-        .map(|(i, &s)| SignatureOutcome {
+    if sigs.len() > opts.budget.max_signatures {
+        return Err(DsigError::WorkLimit(WorkLimit::Signatures {
+            found: sigs.len(),
+            max: opts.budget.max_signatures,
+        }));
+    }
+    let meter = Meter::new(sigs.len(), doc.text().len());
+    let mut outcomes: Vec<SignatureOutcome> = Vec::with_capacity(sigs.len());
+    for (i, &s) in sigs.iter().enumerate() {
+        if !select(doc.inner(), s) {
+            continue;
+        }
+        let result = check_one(&doc, &sigs, i, opts, &meter);
+        // an exhausted budget refuses the whole document and stops the work
+        if let Err(e @ DsigError::WorkLimit(_)) = result {
+            return Err(e);
+        }
+        outcomes.push(SignatureOutcome {
             index: i,
             element: s,
-            result: check_one(&doc, &sigs, i, opts),
-        })
-        .collect();
+            result,
+        });
+    }
     assign_signing_order(&doc, &mut outcomes);
     Ok(VerifiedDocument {
         doc,
@@ -152,8 +259,11 @@ fn assign_signing_order(doc: &Doc, outcomes: &mut [SignatureOutcome]) {
             continue;
         };
         if let CheckMode::Peeled { removed } = &vb.mode {
+            // `removed` holds document indexes; `outcomes` may hold a selection of them
             for &later in removed {
-                before[b][later] = true;
+                if let Some(l) = outcomes.iter().position(|o| o.index == later) {
+                    before[b][l] = true;
+                }
             }
         }
         for a in 0..n {
@@ -165,6 +275,7 @@ fn assign_signing_order(doc: &Doc, outcomes: &mut [SignatureOutcome]) {
                 let inside = match r.signed_node {
                     SignedNode::Document => true,
                     SignedNode::Element(e) => doc.is_ancestor_or_self(e, ea),
+                    SignedNode::DecodedText(_) => false,
                 };
                 inside && !r.excluded.iter().any(|x| doc.is_ancestor_or_self(*x, ea))
             });
@@ -243,6 +354,7 @@ fn check_one(
     sigs: &[Node],
     index: usize,
     opts: &VerifyOptions,
+    meter: &Meter,
 ) -> Result<Verified, DsigError> {
     let sig = sigs[index];
     let policy = if opts.allow_legacy {
@@ -287,24 +399,49 @@ fn check_one(
         AlgorithmRole::Canonicalization,
     )?;
 
+    if si_children.len() - 2 > opts.budget.max_references {
+        return Err(DsigError::WorkLimit(WorkLimit::References {
+            signature: index,
+            found: si_children.len() - 2,
+            max: opts.budget.max_references,
+        }));
+    }
     let mut refs = Vec::new();
     for (ri, &r) in si_children[2..].iter().enumerate() {
         if !doc.is(r, DSIG_NS, "Reference") {
             return Err(structure(index, "unexpected element in SignedInfo"));
         }
-        refs.push(parse_reference(doc, r, index, ri, &policy)?);
+        let parsed = parse_reference(doc, r, index, ri, &policy, &opts.budget)?;
+        if !opts.allow_base64_transform && parsed.transforms.contains(&Transform::Base64) {
+            return Err(DsigError::Base64TransformRefused {
+                signature: index,
+                reference: ri,
+            });
+        }
+        refs.push(parsed);
     }
     if refs.is_empty() {
         return Err(structure(index, "SignedInfo holds no Reference"));
     }
 
     // KeyInfo certificates
+    if let (Some(ki), None) = (key_info, &opts.public_key) {
+        crate::keyvalue::refuse_remote_retrieval(doc, ki, index)?;
+    }
     let certificates = match key_info {
         Some(ki) => keyinfo_certificates(doc, ki)?,
         None => Vec::new(),
     };
+    if certificates.len() > opts.budget.max_keys {
+        return Err(DsigError::WorkLimit(WorkLimit::Keys {
+            signature: index,
+            found: certificates.len(),
+            max: opts.budget.max_keys,
+        }));
+    }
 
     // SignatureValue over the canonical SignedInfo
+    meter.charge(doc.outer_range(signed_info).len())?;
     let mut signed_info_bytes = Vec::new();
     doc.c14n(
         Some(signed_info),
@@ -325,32 +462,67 @@ fn check_one(
             key_info: key_info.map(|ki| (doc, ki)),
         },
         &policy,
+        opts.budget.max_keys,
     )?;
     let signer_certificate = match key_source {
         KeySource::Certificate(i) => Some(i),
         _ => None,
     };
 
-    // References: standard first, then peeling (later signatures removed).
+    // References: as the document is (standard XMLDSig), or with the later signatures
+    // removed (Kalkan peeling). Peeling matters only when a later signature lies in a
+    // reference's node set; a whole-document reference is tried peeled first (Kalkan and
+    // NCANode append every new signer to the document element, so its earlier signatures
+    // verify only peeled), any other standard first. At most one of the two can verify.
     let later: Vec<Node> = sigs[index + 1..]
         .iter()
         .copied()
         .filter(|&s| !doc.is_ancestor_or_self(sig, s))
         .collect();
-    let (references, mode) = match check_references(doc, sigs, index, &refs, &[], opts) {
-        Ok(r) => (r, CheckMode::Standard),
-        Err(e @ DsigError::DigestMismatch { .. }) if !later.is_empty() => {
-            match check_references(doc, sigs, index, &refs, &later, opts) {
-                Ok(r) => {
-                    let removed = (index + 1..sigs.len())
-                        .filter(|&j| later.contains(&sigs[j]))
-                        .collect();
-                    (r, CheckMode::Peeled { removed })
-                }
-                Err(_) => return Err(e),
+    let peel_matters = !later.is_empty()
+        && refs.iter().any(|r| match &r.uri {
+            ReferenceUri::Document { .. } => true,
+            ReferenceUri::Id { id, .. } => match doc.find_id(id) {
+                Ok(Some(el)) => later.iter().any(|&l| doc.is_ancestor_or_self(el, l)),
+                _ => false,
+            },
+        });
+    let peel_first = peel_matters
+        && refs
+            .iter()
+            .any(|r| matches!(r.uri, ReferenceUri::Document { .. }));
+    let peeled_mode = || CheckMode::Peeled {
+        removed: (index + 1..sigs.len())
+            .filter(|&j| later.contains(&sigs[j]))
+            .collect(),
+    };
+    let check = |removed: &[Node]| check_references(doc, sigs, index, &refs, removed, opts, meter);
+    let (references, mode) = if !peel_matters {
+        (check(&[])?, CheckMode::Standard)
+    } else {
+        let (first, second): (&[Node], &[Node]) = if peel_first {
+            (&later, &[])
+        } else {
+            (&[], &later)
+        };
+        let mode_of = |removed: &[Node]| {
+            if removed.is_empty() {
+                CheckMode::Standard
+            } else {
+                peeled_mode()
             }
+        };
+        match check(first) {
+            Ok(r) => (r, mode_of(first)),
+            Err(e @ DsigError::DigestMismatch { .. }) => match check(second) {
+                Ok(r) => (r, mode_of(second)),
+                // the budget is never hidden behind the first attempt's error
+                Err(w @ DsigError::WorkLimit(_)) => return Err(w),
+                // report the mismatch of the document as it is
+                Err(e2) => return Err(if peel_first { e2 } else { e }),
+            },
+            Err(e) => return Err(e),
         }
-        Err(e) => return Err(e),
     };
 
     Ok(Verified {
@@ -443,6 +615,7 @@ fn parse_reference(
     sig: usize,
     ri: usize,
     policy: &AlgorithmPolicy,
+    budget: &WorkBudget,
 ) -> Result<ParsedReference, DsigError> {
     let uri_text = doc.attr(r, "URI").map(str::to_owned);
     let uri = ReferenceUri::parse(uri_text.as_deref())?;
@@ -454,6 +627,14 @@ fn parse_reference(
         .filter(|&&c| doc.is(c, DSIG_NS, "Transforms"))
     {
         pos = 1;
+        let count = doc.child_elements(t).len();
+        if count > budget.max_transforms {
+            return Err(DsigError::WorkLimit(WorkLimit::Transforms {
+                signature: sig,
+                found: count,
+                max: budget.max_transforms,
+            }));
+        }
         for tr in doc.child_elements(t) {
             if !doc.is(tr, DSIG_NS, "Transform") {
                 return Err(structure(
@@ -519,6 +700,7 @@ fn check_signature_value(
     value: &[u8],
     keys: KeyCandidates<'_>,
     policy: &AlgorithmPolicy,
+    max_keys: usize,
 ) -> Result<KeySource, DsigError> {
     let attempt = |spki: &[u8]| {
         let normalized = normalize_ecdsa(alg, spki, value);
@@ -567,6 +749,13 @@ fn check_signature_value(
     };
     if candidates.is_empty() {
         return Err(DsigError::NoKey { signature: index });
+    }
+    if candidates.len() > max_keys {
+        return Err(DsigError::WorkLimit(WorkLimit::Keys {
+            signature: index,
+            found: candidates.len(),
+            max: max_keys,
+        }));
     }
     // Try each key (KeyInfo may hold a chain in any order). The most telling failure is
     // kept: a key of the right kind that does not verify, then a key tanba cannot use
@@ -663,6 +852,7 @@ fn check_references(
     refs: &[ParsedReference],
     removed: &[Node],
     opts: &VerifyOptions,
+    meter: &Meter,
 ) -> Result<Vec<VerifiedReference>, DsigError> {
     let mut out = Vec::with_capacity(refs.len());
     for (ri, r) in refs.iter().enumerate() {
@@ -673,7 +863,7 @@ fn check_references(
                 hasher: &mut hasher,
                 keep: (!opts.discard_digested_bytes).then_some(&mut kept),
             };
-            process_reference(doc, sigs, index, ri, r, removed, &mut tee)?
+            process_reference(doc, sigs, index, ri, r, removed, Some(meter), &mut tee)?
         };
         let digest = hasher.finalize();
         if digest != r.digest_value {
@@ -712,6 +902,7 @@ fn process_reference(
     ri: usize,
     r: &ParsedReference,
     removed: &[Node],
+    meter: Option<&Meter>,
     sink: &mut dyn Write,
 ) -> Result<Resolved, DsigError> {
     let sig = sigs[index];
@@ -791,6 +982,17 @@ fn process_reference(
     };
     let method = final_c14n.unwrap_or(&default_c14n);
     let with_comments = method.with_comments() && r.uri.keeps_comments();
+    if let Some(m) = meter {
+        m.charge(match apex {
+            Some(el) => doc.outer_range(el).len(),
+            None => doc.text().len(),
+        })?;
+    }
+    let signed_node = match (base64, signed_node) {
+        (true, SignedNode::Element(el)) => SignedNode::DecodedText(el),
+        (true, SignedNode::Document) => SignedNode::DecodedText(doc.root()),
+        (_, other) => other,
+    };
     if base64 {
         let el = apex.unwrap_or_else(|| doc.root());
         let data = decode_lenient(&doc.text_content(el), "base64 transform input")?;
@@ -830,9 +1032,19 @@ pub fn reference_digest_input(
         signature,
         reference,
         &AlgorithmPolicy::allow_legacy(),
+        &WorkBudget::default(),
     )?;
     let mut out = Vec::new();
-    process_reference(&doc, &sigs, signature, reference, &parsed, &[], &mut out)?;
+    process_reference(
+        &doc,
+        &sigs,
+        signature,
+        reference,
+        &parsed,
+        &[],
+        None,
+        &mut out,
+    )?;
     Ok(out)
 }
 

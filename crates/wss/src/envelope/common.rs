@@ -33,6 +33,11 @@ impl SoapVersion {
     }
     /// The version of the SOAP `Envelope` that is the document element of `doc`; when it
     /// is not one, `Err("the root element is {namespace}local")` for the caller's message.
+    /// The SOAP version of a document whose root element is a SOAP 1.1 or 1.2 Envelope.
+    pub fn of_root(doc: &tanba_xml::Document) -> Option<Self> {
+        Self::of_document(doc).ok()
+    }
+
     pub(crate) fn of_document(doc: &tanba_xml::Document) -> Result<Self, String> {
         let name = doc.name(doc.root_element());
         SoapVersion::from_namespace(name.namespace)

@@ -155,6 +155,44 @@ impl Data {
 }
 
 impl Data {
+    /// The SmartBridge `data` elements of a SOAP envelope: unqualified `data` elements
+    /// inside the Envelope's Body (`requestData/data`, `responseData/data`,
+    /// `messageData/data`, at any depth), outermost first, none nested in another. Empty
+    /// when the root is not a SOAP Envelope.
+    ///
+    /// ```
+    /// use tanba_wss::{Data, SendMessage, Sender, SoapVersion};
+    /// let xml = SendMessage::new("S", Sender::new("login"))
+    ///     .with_data(Data::inline_document(b"<iin>123456789012</iin>").unwrap())
+    ///     .to_xml(SoapVersion::Soap11)
+    ///     .unwrap();
+    /// let doc = tanba_xml::Document::parse(xml.as_bytes(), &Default::default()).unwrap();
+    /// let found = Data::elements_in(&doc);
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!(Data::read(&doc, found[0]).content(), "<iin>123456789012</iin>");
+    /// ```
+    pub fn elements_in(doc: &Document) -> Vec<NodeId> {
+        let root = doc.root_element();
+        let Ok(version) = crate::envelope::SoapVersion::of_document(doc) else {
+            return Vec::new();
+        };
+        let mut out: Vec<NodeId> = Vec::new();
+        for body in doc
+            .child_elements(root)
+            .filter(|&c| doc.name(c).is(version.namespace(), "Body"))
+        {
+            for n in doc.descendants(body) {
+                if doc.is_element(n)
+                    && doc.name(n).is("", "data")
+                    && !out.iter().any(|&o| doc.is_ancestor_or_self(o, n))
+                {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
     /// The payload text: inline XML as written, or the unescaped string. For a document
     /// carried in the envelope these are the bytes to parse standalone (SMARTBRIDGE.md P7).
     pub fn content(&self) -> &str {
@@ -166,7 +204,7 @@ impl Data {
     /// Reads a received `data` element. Inline XML keeps the exact source text between
     /// `<data …>` and `</data>`; `xsi:type="xs:string"`, or character data without child
     /// elements (some clients escape XML without typing it), becomes [`Data::String`].
-    pub(crate) fn read(doc: &Document, el: NodeId) -> Data {
+    pub fn read(doc: &Document, el: NodeId) -> Data {
         let xsi_type = doc.attribute(el, ns::XSI, "type").map(str::trim);
         let has_elements = doc.child_elements(el).next().is_some();
         let resolved = xsi_type.map(|t| {
