@@ -4,6 +4,7 @@
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use zeroize::Zeroizing;
 
@@ -30,15 +31,56 @@ pub fn display_name(path: &Path) -> String {
     }
 }
 
+/// Set once stdout's reader has gone away (`tanba … | head -c1`): nothing more is written.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Write to stdout. A closed pipe is not an error: the reader stopped reading, so writing
+/// stops and the command still ends with its verdict's exit code. Any other write error
+/// is returned.
+pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Print a report line (or several) on stdout: what `println!` does, without panicking
+/// when stdout is closed (see [`write_stdout`]); another write error is said on stderr.
+pub fn print_out(text: std::fmt::Arguments<'_>) {
+    let mut s = text.to_string();
+    s.push('\n');
+    if let Err(e) = write_stdout(s.as_bytes()) {
+        let _ = writeln!(std::io::stderr(), "tanba: cannot write to stdout: {e}");
+    }
+}
+
+/// Print text as it is (no newline added), as [`print_out`] does.
+pub fn print_text(text: &str) {
+    if let Err(e) = write_stdout(text.as_bytes()) {
+        let _ = writeln!(std::io::stderr(), "tanba: cannot write to stdout: {e}");
+    }
+}
+
+/// `println!` for command output: a closed stdout stops the output, never panics.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::io::print_out(format_args!($($arg)*))
+    };
+}
+pub(crate) use outln;
+
 /// Write `bytes` to `out` atomically, or to stdout when `out` is `None`.
 pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(bytes)
-                .and_then(|_| stdout.flush())
-                .map_err(|e| CliError::input(format!("cannot write to stdout: {e}")))
+            write_stdout(bytes).map_err(|e| CliError::input(format!("cannot write to stdout: {e}")))
         }
         Some(path) => write_file_atomic(path, bytes),
     }

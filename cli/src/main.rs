@@ -4,6 +4,7 @@
 //! `tanba-*` crates and prints. Exit codes: 0 success / valid, 1 a verification or policy
 //! check failed, 2 usage error or unreadable / malformed input.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -82,7 +83,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("tanba: {e}");
+            // a closed stderr must not turn a verdict into a panic either
+            let _ = writeln!(std::io::stderr(), "tanba: {e}");
             e.exit_code()
         }
     }

@@ -61,10 +61,13 @@ fn sign_verify_with_certificate_validation_and_xmlsec1() {
     );
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(j["valid"], true);
-    assert_eq!(j["token"], "KeyIdentifier");
-    assert_eq!(j["signed_parts"][0]["part"], "body");
-    assert_eq!(j["signer"]["iin"], "123456789011");
-    assert_eq!(j["certificate"]["verdict"], "valid");
+    assert_eq!(j["signatures"].as_array().unwrap().len(), 1);
+    let t = &j["signatures"][0];
+    assert_eq!(t["layer"], "transport");
+    assert_eq!(t["transport"]["token"], "KeyIdentifier");
+    assert_eq!(t["transport"]["signed_parts"][0]["part"], "body");
+    assert_eq!(t["signer"]["iin"], "123456789011");
+    assert_eq!(t["certificate"]["verdict"], "valid");
 
     // xmlsec1 agrees (independent verifier, certificate given, wsu:Id registered on Body)
     let pem = dir.path().join("c.pem");

@@ -1,6 +1,7 @@
 //! `tanba application` — build an application from JSON, sign it as the applicant (after
 //! the pre-sign checks), countersign it as an operator, verify it.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -198,7 +199,7 @@ pub fn egov_error(name: &str, e: EgovError) -> CliError {
 pub fn write_signed(out: Option<&Path>, signed: &Signed, verb: &str) -> Result<(), CliError> {
     write_output(out, &signed.xml)?;
     if out.is_some() {
-        eprintln!("{verb} by {}", signed.signer.describe());
+        let _ = writeln!(std::io::stderr(), "{verb} by {}", signed.signer.describe());
     }
     Ok(())
 }
@@ -272,30 +273,33 @@ fn verify(a: &VerifyArgs) -> Result<(), CliError> {
             })),
             "attachments": v.attachments,
         });
-        println!("{out}");
+        crate::io::outln!("{out}");
     } else {
-        println!("{name}: {}", if v.valid { "VALID" } else { "INVALID" });
+        crate::io::outln!("{name}: {}", if v.valid { "VALID" } else { "INVALID" });
         for s in &v.signers {
-            println!("  {:?} signature: {}", s.role, s.signer.describe());
+            crate::io::outln!("  {:?} signature: {}", s.role, s.signer.describe());
         }
         if let Some(app) = &v.application {
-            println!(
+            crate::io::outln!(
                 "  application {} for service {} by {} ({})",
-                app.id, app.service.code, app.applicant.id, app.applicant.name
+                app.id,
+                app.service.code,
+                app.applicant.id,
+                app.applicant.name
             );
         }
         for c in &v.attachments {
-            println!(
+            crate::io::outln!(
                 "  attachment {}: {}",
                 c.file_name,
                 tanba_egov::signing::status_text(&c.status)
             );
         }
         if !checker.checks_revocation() {
-            println!("  revocation: not checked (--no-revocation)");
+            crate::io::outln!("  revocation: not checked (--no-revocation)");
         }
         for f in &v.failures {
-            println!("  FAILED {f}");
+            crate::io::outln!("  FAILED {f}");
         }
     }
     if v.valid {

@@ -54,6 +54,10 @@ pub struct ValidationArgs {
     /// $TANBA_CACHE_DIR, else $XDG_CACHE_HOME/tanba, else ~/.cache/tanba.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// With --online: one deadline for all revocation requests of a certificate's
+    /// validation (OCSP, CRL, delta CRL together); past it the status is unavailable.
+    #[arg(long, value_name = "SECONDS", default_value = "10")]
+    pub online_deadline: u64,
     /// Use only cached CRLs (no network) even with --online.
     #[arg(long)]
     pub offline: bool,
@@ -233,6 +237,7 @@ pub fn make_policy(
             UnknownStatus::Deny
         })
         .required_usage(usage)
+        .online_deadline(std::time::Duration::from_secs(a.online_deadline))
         .id_policy(if a.allow_test_identifiers {
             IdPolicy::AcceptTestIds
         } else {

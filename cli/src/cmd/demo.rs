@@ -73,7 +73,7 @@ fn signer(key: &[u8], cert: &[u8]) -> Result<KeySigner, CliError> {
 }
 
 fn step(n: usize, text: &str) {
-    println!("{n}. {text}");
+    crate::io::outln!("{n}. {text}");
 }
 
 fn fail(step: &str, e: impl std::fmt::Display) -> CliError {
@@ -109,7 +109,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let app = Application::from_json(&form_bytes, &ctx).map_err(bad)?;
     let app_xml = app.to_xml();
     step(1, "build the import-licence application");
-    println!(
+    crate::io::outln!(
         "   {} — service {} ({}), applicant {} {}, {} bytes of XML (schema urn:tanba:egov:1)",
         app.id,
         app.service.code,
@@ -129,7 +129,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         "pre-sign checks of the applicant's certificate (seed 004 L153)",
     );
     for c in &report.checks {
-        println!(
+        crate::io::outln!(
             "   [{:?}] {}: {}",
             c.outcome,
             tanba_egov::signing::check_kind_name(c.kind),
@@ -144,7 +144,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         3,
         "sign the application (enveloped XMLDSig, Kalkan profile)",
     );
-    println!("   signed by {}", signed.signer.describe());
+    crate::io::outln!("   signed by {}", signed.signer.describe());
 
     // 4. Envelope.
     let envelope = application_envelope(
@@ -159,7 +159,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         4,
         "wrap it in a SmartBridge SyncChannel SendMessage (application as xs:string)",
     );
-    println!("   {} bytes", envelope.len());
+    crate::io::outln!("   {} bytes", envelope.len());
 
     // 5. Transport signature.
     let portal = signer(PORTAL_KEY, PORTAL_CERT)?;
@@ -169,7 +169,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     if let Some(s) =
         tanba_egov::SignerInfo::from_der(&tanba_crypto::Signer::certificate_chain(&portal)[0])
     {
-        println!("   by {}", s.describe());
+        crate::io::outln!("   by {}", s.describe());
     }
 
     // 6. Verify both layers.
@@ -177,10 +177,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         verify_submission(&envelope, &checker).map_err(|e| fail("verify the submission", e))?;
     step(6, "verify both signatures, as the receiving system would");
     if let Some(t) = &sub.transport.signer {
-        println!("   transport signature: valid, signer {}", t.describe());
+        crate::io::outln!("   transport signature: valid, signer {}", t.describe());
     }
     for s in &sub.application.signers {
-        println!(
+        crate::io::outln!(
             "   {:?} signature: valid, signer {}",
             s.role,
             s.signer.describe()
@@ -201,7 +201,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let licence_xml = sign_result(&licence.to_xml(), &provider, &checker)
         .map_err(|e| fail("issue the licence", e))?;
     step(7, "issue the licence and sign it as the provider");
-    println!(
+    crate::io::outln!(
         "   {} {} for {} — signed by {}",
         licence.kind,
         licence.number,
@@ -219,7 +219,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         .map_err(|e| fail("verify the licence", e))?;
     step(8, "verify the licence as a third party");
     for c in &v.checks {
-        println!(
+        crate::io::outln!(
             "   [{}] {}: {}",
             if c.ok { "ok" } else { "FAILED" },
             c.name,
@@ -239,14 +239,14 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         write_file_atomic(&dir.join("envelope.xml"), &envelope)?;
         write_file_atomic(&dir.join("licence.xml"), &licence_xml.xml)?;
         write_file_atomic(&dir.join("trust.pem"), &trust)?;
-        println!(
+        crate::io::outln!(
             "wrote application.xml, envelope.xml, licence.xml, trust.pem to {}\n  try: tanba licence verify {} --trust {} --no-revocation",
             dir.display(),
             dir.join("licence.xml").display(),
             dir.join("trust.pem").display()
         );
     }
-    println!("demo: every step succeeded");
+    crate::io::outln!("demo: every step succeeded");
     Ok(())
 }
 

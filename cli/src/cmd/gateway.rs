@@ -212,14 +212,14 @@ pub fn send_and_report(
         o["attempts"] = json!(posted.attempts);
         o["response_signer"] = json!(response_signer);
         o["problems"] = json!(problems);
-        println!("{o}");
+        crate::io::outln!("{o}");
     } else {
-        println!("{}", human(&outcome));
+        crate::io::outln!("{}", human(&outcome));
         if let Some(s) = &response_signer {
-            println!("response signed by {}", s.describe());
+            crate::io::outln!("response signed by {}", s.describe());
         }
         for p in &problems {
-            println!("FAILED {p}");
+            crate::io::outln!("FAILED {p}");
         }
     }
     if fault || !problems.is_empty() {

@@ -258,9 +258,9 @@ fn verify(a: &VerifyArgs) -> Result<(), CliError> {
     let xml = read_input(&a.path)?;
     let v = verify_result(&xml, &checker, &opts).map_err(|e| egov_error(&name, e))?;
     if a.json {
-        println!("{}", report_json(&name, &v, &checker));
+        crate::io::outln!("{}", report_json(&name, &v, &checker));
     } else {
-        print!("{}", report_human(&name, &v, &checker));
+        crate::io::print_text(&report_human(&name, &v, &checker));
     }
     if v.valid {
         Ok(())
@@ -347,7 +347,7 @@ fn verify_dir(
     }
     let invalid = files.len() - valid;
     if a.json {
-        print!("{lines}");
+        crate::io::print_text(&lines);
     } else {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{:<24} {:>6}", "outcome", "count");

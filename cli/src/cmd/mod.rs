@@ -9,6 +9,7 @@ pub mod envelope;
 pub mod gateway;
 pub mod key;
 pub mod licence;
+pub mod report;
 pub mod result;
 pub mod sign;
 pub mod trust;

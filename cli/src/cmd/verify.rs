@@ -1,10 +1,11 @@
-//! `tanba verify` — every XML signature of a document: validity, signing order, signer
-//! identity and what was signed.
+//! `tanba verify` — every signature of a document, at every layer: validity, signing order,
+//! signer identity, what was signed, and each signer's certificate
+//! (`tanba_validate::verify_document`).
 
 use std::path::PathBuf;
 
-use serde_json::json;
-use tanba_dsig::{verify_vec, CheckMode, SignedNode, VerifyOptions};
+use tanba_pki::{ExpectedIdentity, RequiredUsage};
+use tanba_validate::{verify_document_vec, DocumentOptions, Scope, Validators};
 
 use crate::cmd::cert_check::{
     load_pool, make_fetcher, make_policy, make_validator, ValidationArgs,
@@ -16,307 +17,168 @@ use crate::io::{display_name, read_input};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  tanba verify signed.xml
-  tanba verify signed.xml --json --expect-iin 123456789011
+  tanba verify signed.xml --trust nca_rsa_test.crt --crl nca_rsa_test.crl
+  tanba verify signed.xml --json --expect-iin 123456789011 --no-cert-check
+  tanba verify envelope.xml --trust ca/ --online
 
-A SOAP envelope with a wsse:Security header is recognised and checked as `tanba wss verify`
-does (transport signature over this envelope's Body, timestamp window, signer certificate).
-Otherwise: checks every ds:Signature (any prefix) with same-document references only; documents
-signed by several Kalkan/NCANode signers are checked in peeling order and reported in
-signing order. SHA-1 based signatures are refused unless --allow-legacy is given.
+Every ds:Signature of the document is verified (any prefix, same-document references only)
+and reported; one invalid signature makes the document invalid:
+  * a document with a wsse:Security element anywhere is a WS-Security message: its
+    transport signature is judged by the WS-Security profile, as `tanba wss verify` does
+    (the signed Body must be this envelope's Body, the Timestamp window, …). A layout the
+    profile refuses (Security wrapped in a foreign element, the Envelope under another
+    root, a Body moved into the Header) is INVALID — never read as plain XMLDSig;
+  * a SOAP envelope without wsse:Security has no transport signature (the report says so);
+    the signatures inside it are verified;
+  * a signed document carried in a SmartBridge <data> element (inline or as an escaped
+    string) is verified on its own, as a receiver extracts it; other signatures in the
+    document itself, several Kalkan/NCANode signers in peeling order.
+SHA-1 is refused unless --allow-legacy; the Base64 transform (it signs only the decoded
+text of an element) unless --allow-base64-transform. A document with more than 16
+signatures, a SignedInfo with more than 30 References, or more canonicalization work than
+(signatures + 1) × its size is refused.
+
 Each signer's certificate (from KeyInfo; the other KeyInfo certificates serve as chain
-candidates) is then validated with tanba-pki for a SIGN key under the trust / revocation /
-time flags, exactly as `tanba cert check` does; --no-cert-check skips that step.
-The signing time is not known from an XMLDSig: --at sets the validation moment.
+candidates) is validated under the trust / revocation / time flags, as `tanba cert check`
+does — a SIGN key for document signers, any key usage for the transport signer.
+--no-cert-check skips that step and says so. --expect-iin / --expect-bin are checked in
+every case: on every document signer, or on the transport signer of an envelope that
+carries no other signature. The signing time is not known from an XMLDSig: --at sets the
+validation moment.
 
-JSON (--json): {\"file\", \"valid\", \"certificate_validation\": \"performed\" |
-\"not-performed\", ... per signature \"certificate\": {\"verdict\", \"refusal\"},
-\"signatures\": [{\"index\", \"signing_order\", \"valid\", \"error\", \"mode\"
-(\"standard\"|\"peeled\"), \"signature_algorithm\", \"references\": [{\"uri\", \"signed\"
-(\"document\" | element name), \"id\"}], \"signer\": {\"subject\", \"iin\", \"bin\",
-\"serial\", \"not_before\", \"not_after\"}, \"key_source\": \"certificate\" |
-\"key-value\" | \"der-encoded-key-value\" (a bare key: no signer identity)}]}
+For each signed element the report gives its path (/Envelope[1]/Body[1]/Order[1]),
+line:column and byte range, flags an element inside its own signature's ds:Object, and
+lists the subtrees the signature excludes: read data only from those elements.
 
-Exit codes: 0 every signature valid (and --expect-iin/--expect-bin matched),
-1 a signature is invalid or an expectation failed, 2 unreadable or malformed input,
-or no signature.")]
+JSON (--json): the report of tanba-validate — {\"file\", \"valid\", \"verdict\", \"format\"
+(xmldsig | ws-security | soap-without-transport-signature), \"certificate_validation\",
+\"signatures\": [{\"index\", \"layer\" (transport | document | payload), \"payload\",
+\"element\", \"valid\", \"error\", \"signing_order\", \"mode\", \"signature_method\",
+\"key_source\", \"signer\", \"references\": [{\"uri\", \"signed\" (document | element |
+decoded-text), \"element\": {\"name\", \"path\", \"line\", \"column\", \"byte_range\"}, \"id\",
+\"inside_own_signature\", \"excluded\"}], \"transport\", \"identity\", \"certificate\"}],
+\"problems\", \"notes\"}
+
+Exit codes: 0 every signature of every layer valid (and every expectation met),
+1 a signature, an expectation or a certificate failed, or the document was refused by the
+work budget, 2 unreadable or malformed input, or no signature at all.")]
 pub struct Args {
     /// The signed XML document (`-` for stdin).
     pub file: PathBuf,
     /// Accept SHA-1 digests/signatures (legacy documents).
     #[arg(long)]
     pub allow_legacy: bool,
-    /// Require every signer's certificate to carry this IIN.
+    /// Accept the Base64 transform (it signs only the decoded text of an element; the
+    /// report then says so).
+    #[arg(long)]
+    pub allow_base64_transform: bool,
+    /// Require the document's signers to carry this IIN (checked even with
+    /// --no-cert-check).
     #[arg(long, value_name = "IIN")]
     pub expect_iin: Option<String>,
-    /// Require every signer's certificate to carry this BIN.
+    /// Require the document's signers to carry this BIN (checked even with
+    /// --no-cert-check).
     #[arg(long, value_name = "BIN")]
     pub expect_bin: Option<String>,
     /// Print one JSON object instead of a human report.
     #[arg(long)]
     pub json: bool,
     /// Skip certificate validation (trust, revocation, time, key usage): report signature
-    /// validity and the signer only.
+    /// validity, the signer and the identity expectations only.
     #[arg(long)]
     pub no_cert_check: bool,
     #[command(flatten)]
     pub validation: ValidationArgs,
 }
 
+/// The WS-Security options the trust / time flags give (the Timestamp is judged at --at).
+pub fn wss_options(
+    validation: &ValidationArgs,
+    allow_legacy: bool,
+) -> Result<tanba_wss::VerifyOptions, CliError> {
+    let at = match &validation.at {
+        Some(s) => Some(
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+                .map_err(|e| {
+                    CliError::input(format!("--at {s:?} is not an RFC 3339 instant: {e}"))
+                })?,
+        ),
+        None => None,
+    };
+    Ok(tanba_wss::VerifyOptions {
+        at,
+        allow_legacy,
+        ..tanba_wss::VerifyOptions::default()
+    })
+}
+
 /// Run the command.
 pub fn run(args: &Args) -> Result<(), CliError> {
     let name = display_name(&args.file);
     let xml = read_input(&args.file)?;
-    if tanba_wss::is_ws_security_envelope(&xml) {
-        // A SOAP envelope with a wsse:Security header: the transport signature is checked
-        // with the WS-Security rules (the signed Body must be this envelope's Body, …).
-        let wss_args = crate::cmd::wss::VerifyArgs {
-            envelope: args.file.clone(),
-            validation: args.validation.clone(),
-            pinned: Vec::new(),
-            max_skew: 300,
-            require_timestamp: false,
-            require_header: Vec::new(),
-            no_cert_check: args.no_cert_check,
+    let opts = DocumentOptions {
+        dsig: tanba_dsig::VerifyOptions {
             allow_legacy: args.allow_legacy,
-            json: args.json,
-        };
-        return crate::cmd::wss::verify_envelope(
-            &name,
-            &xml,
-            &wss_args,
-            args.expect_iin.as_deref(),
-            args.expect_bin.as_deref(),
-        );
-    }
-    let opts = VerifyOptions {
-        allow_legacy: args.allow_legacy,
-        discard_digested_bytes: true,
-        public_key: None,
+            allow_base64_transform: args.allow_base64_transform,
+            discard_digested_bytes: true,
+            ..tanba_dsig::VerifyOptions::default()
+        },
+        wss: wss_options(&args.validation, args.allow_legacy)?,
+        expected: ExpectedIdentity {
+            iin: args.expect_iin.clone(),
+            bin: args.expect_bin.clone(),
+        },
+        validators: None,
+        scope: Scope::EveryLayer,
     };
-    let report = verify_vec(xml, &opts).map_err(|e| CliError::input(format!("{name}: {e}")))?;
-    let doc = report.document();
-    let validator = if args.no_cert_check {
+    verify_with_certificates(
+        &name,
+        xml,
+        opts,
+        &args.validation,
+        args.no_cert_check,
+        args.json,
+    )
+}
+
+/// Build the certificate validators the flags ask for (none with `no_cert_check`), verify
+/// the document with `opts`, print the report and return the verdict.
+pub fn verify_with_certificates(
+    name: &str,
+    xml: Vec<u8>,
+    opts: DocumentOptions<'static>,
+    validation: &ValidationArgs,
+    no_cert_check: bool,
+    json: bool,
+) -> Result<(), CliError> {
+    let fetcher = if no_cert_check {
         None
     } else {
-        let policy = make_policy(
-            &args.validation,
-            tanba_pki::RequiredUsage::Sign,
-            args.expect_iin.as_deref(),
-            args.expect_bin.as_deref(),
-        )?;
-        let pool = load_pool(&args.validation)?;
-        Some((pool, policy))
+        make_fetcher(validation)?
     };
-    let fetcher = make_fetcher(&args.validation)?;
-    let validator = match validator {
-        None => None,
-        Some((pool, policy)) => Some(make_validator(
-            &args.validation,
-            pool,
-            policy,
+    let validators = if no_cert_check {
+        None
+    } else {
+        let pool = load_pool(validation)?;
+        let signer = make_validator(
+            validation,
+            pool.clone(),
+            make_policy(validation, RequiredUsage::Sign, None, None)?,
             fetcher.as_ref(),
-        )?),
+        )?;
+        let transport = make_validator(
+            validation,
+            pool,
+            make_policy(validation, RequiredUsage::Any, None, None)?,
+            fetcher.as_ref(),
+        )?;
+        Some((signer, transport))
     };
-
-    let mut all_ok = report.all_valid();
-    let mut problems = Vec::new();
-    let mut sigs_json = Vec::new();
-    let mut human = Vec::new();
-    for s in &report.signatures {
-        match &s.result {
-            Err(e) => {
-                problems.push(e.to_string());
-                human.push(format!("signature #{}: INVALID: {e}", s.index));
-                sigs_json.push(json!({"index": s.index, "valid": false, "error": e.to_string()}));
-            }
-            Ok(v) => {
-                let signer = v
-                    .signer_certificate_der()
-                    .map(tanba_pki::KzCertificate::from_der);
-                let (signer_json, who, iin, bin) = match signer {
-                    Some(Ok(c)) => {
-                        let iin = c.iin().map(|i| i.as_str().to_owned());
-                        let bin = c.bin().map(|b| b.as_str().to_owned());
-                        let who = c.subject_string();
-                        (
-                            json!({
-                                "subject": who,
-                                "iin": iin,
-                                "bin": bin,
-                                "serial": c.serial_hex(),
-                                "not_before": c.not_before().to_string(),
-                                "not_after": c.not_after().to_string(),
-                            }),
-                            who,
-                            iin,
-                            bin,
-                        )
-                    }
-                    Some(Err(e)) => (
-                        json!({"error": e.to_string()}),
-                        format!("(certificate not readable: {e})"),
-                        None,
-                        None,
-                    ),
-                    None if v.key_source.is_bare_key() => (
-                        json!(null),
-                        "(no certificate: a bare key from KeyInfo, whose owner cannot be established)"
-                            .into(),
-                        None,
-                        None,
-                    ),
-                    None => (json!(null), "(no certificate)".into(), None, None),
-                };
-                let key_source = match &v.key_source {
-                    tanba_dsig::KeySource::Supplied => "supplied",
-                    tanba_dsig::KeySource::Certificate(_) => "certificate",
-                    tanba_dsig::KeySource::KeyValue { .. } => "key-value",
-                    tanba_dsig::KeySource::DerEncodedKeyValue { .. } => "der-encoded-key-value",
-                };
-                if let Some(want) = &args.expect_iin {
-                    if iin.as_deref() != Some(want.as_str()) {
-                        all_ok = false;
-                        problems.push(format!(
-                            "signature #{}: signer IIN {} is not the expected {want}",
-                            s.index,
-                            iin.as_deref().unwrap_or("(none)")
-                        ));
-                    }
-                }
-                if let Some(want) = &args.expect_bin {
-                    if bin.as_deref() != Some(want.as_str()) {
-                        all_ok = false;
-                        problems.push(format!(
-                            "signature #{}: signer BIN {} is not the expected {want}",
-                            s.index,
-                            bin.as_deref().unwrap_or("(none)")
-                        ));
-                    }
-                }
-                let refs: Vec<_> = v
-                    .references
-                    .iter()
-                    .map(|r| match r.signed_node {
-                        SignedNode::Document => {
-                            json!({"uri": r.uri.to_uri_string(), "signed": "document"})
-                        }
-                        SignedNode::Element(e) => json!({
-                            "uri": r.uri.to_uri_string(),
-                            "signed": doc.qualified_name(e),
-                            "id": doc.ids(e).next(),
-                        }),
-                    })
-                    .collect();
-                let mut cert_line = None;
-                let cert_json = match (&validator, v.signer_certificate) {
-                    (None, _) => json!(null),
-                    (Some(_), None) => {
-                        all_ok = false;
-                        problems.push(format!(
-                            "signature #{}: no signer certificate to validate",
-                            s.index
-                        ));
-                        json!({"verdict": "invalid", "refusal": "no certificate"})
-                    }
-                    (Some(val), Some(ci)) => {
-                        let extra: Vec<tanba_pki::ChainCert> = v
-                            .certificates
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, _)| *i != ci)
-                            .filter_map(|(_, d)| tanba_pki::ChainCert::from_der(d).ok())
-                            .collect();
-                        let rep = val.validate(&v.certificates[ci], &extra);
-                        let ok = rep.verdict == tanba_pki::Verdict::Valid;
-                        let refusal = rep.refusal();
-                        if !ok {
-                            all_ok = false;
-                            problems.push(format!(
-                                "signature #{}: signer certificate: {}",
-                                s.index,
-                                refusal.clone().unwrap_or_else(|| "not valid".into())
-                            ));
-                        }
-                        cert_line = Some(format!(
-                            "  certificate: {}{}",
-                            if ok { "VALID" } else { "INVALID" },
-                            refusal
-                                .as_deref()
-                                .map(|r| format!(" ({r})"))
-                                .unwrap_or_default()
-                        ));
-                        json!({"verdict": if ok { "valid" } else { "invalid" }, "refusal": refusal})
-                    }
-                };
-                let mode = match &v.mode {
-                    CheckMode::Standard => "standard",
-                    CheckMode::Peeled { .. } => "peeled",
-                };
-                human.push(format!(
-                    "signature #{} (signer {} of {}): valid, {:?}, {}; signer: {who}{}{}",
-                    s.index,
-                    v.signing_order + 1,
-                    report.signatures.len(),
-                    v.signature_algorithm,
-                    v.references
-                        .iter()
-                        .map(|r| match r.signed_node {
-                            SignedNode::Document => "whole document".to_owned(),
-                            SignedNode::Element(e) => format!(
-                                "element <{}> ({})",
-                                doc.qualified_name(e),
-                                r.uri.to_uri_string()
-                            ),
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    iin.as_deref()
-                        .map(|i| format!(", IIN {i}"))
-                        .unwrap_or_default(),
-                    bin.as_deref()
-                        .map(|b| format!(", BIN {b}"))
-                        .unwrap_or_default(),
-                ));
-                human.extend(cert_line);
-                sigs_json.push(json!({
-                    "index": s.index,
-                    "signing_order": v.signing_order,
-                    "valid": true,
-                    "mode": mode,
-                    "signature_algorithm": format!("{:?}", v.signature_algorithm),
-                    "signature_method": v.signature_algorithm.xml_uri(),
-                    "references": refs,
-                    "signer": signer_json,
-                    "key_source": key_source,
-                    "certificate": cert_json,
-                }));
-            }
-        }
-    }
-    if args.json {
-        let out = json!({
-            "file": name,
-            "valid": all_ok,
-            "certificate_validation": if validator.is_some() { "performed" } else { "not-performed" },
-            "signatures": sigs_json,
-            "problems": problems,
-        });
-        println!("{out}");
-    } else {
-        for line in &human {
-            println!("{line}");
-        }
-        if validator.is_none() {
-            println!("certificate validation: not performed (--no-cert-check)");
-        }
-    }
-    if all_ok {
-        Ok(())
-    } else {
-        Err(CliError::check_failed(format!(
-            "{name}: {}",
-            problems.join("; ")
-        )))
-    }
+    let mut opts: DocumentOptions<'_> = opts;
+    opts.validators = validators
+        .as_ref()
+        .map(|(signer, transport)| Validators { signer, transport });
+    let report =
+        verify_document_vec(xml, &opts).map_err(|e| crate::cmd::report::error(name, &e))?;
+    crate::cmd::report::finish(name, &report, json)
 }

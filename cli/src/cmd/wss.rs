@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-use tanba_pki::{RequiredUsage, Verdict};
-use tanba_wss::{KeyInfoForm, SignOptions, SignedPart, TokenReference, VerifyOptions};
+use tanba_pki::ExpectedIdentity;
+use tanba_validate::{DocumentOptions, Scope};
+use tanba_wss::{KeyInfoForm, SignOptions};
 
-use super::cert_check::{load_pool, make_fetcher, make_policy, make_validator, ValidationArgs};
+use super::cert_check::ValidationArgs;
 use crate::error::CliError;
 use crate::io::{display_name, read_input, write_output};
 use crate::keyarg::Pkcs12Args;
@@ -77,10 +77,14 @@ the signer's certificate with the trust / revocation / time flags, as `tanba cer
 (--no-cert-check skips that step and says so). IssuerSerial and ThumbprintSHA1 token
 references are resolved against --pinned certificates.
 
-JSON (--json): {\"file\", \"valid\", \"error\", \"signature_algorithm\", \"token\",
-\"signed_parts\": [{\"part\" (body|timestamp|token|header), \"id\", \"name\"}], \"timestamp\":
-{\"created\", \"expires\"}|null, \"signer\": {\"subject\", \"iin\", \"bin\", \"serial\"},
-\"certificate\": {\"verdict\", \"refusal\"}|\"not-checked\"}
+Only the transport signature is judged; `tanba verify` checks every layer of the message
+(the business signatures inside the Body too).
+
+JSON (--json): the report `tanba verify --json` gives, with the transport signature only:
+{\"file\", \"valid\", \"verdict\", \"format\", \"signatures\": [{\"layer\": \"transport\",
+\"valid\", \"error\", \"signature_method\", \"signer\", \"transport\": {\"token\",
+\"signed_parts\": [{\"part\" (body|timestamp|token|header), \"id\", \"name\"}], \"timestamp\"},
+\"identity\", \"certificate\": {\"verdict\", \"refusal\", \"report\"}|null}], \"problems\"}
 
 Exit codes: 0 valid; 1 the signature, a wrapping check, the timestamp or the certificate
 failed; 2 unreadable input, not a SOAP envelope, bad flags.")]
@@ -104,6 +108,12 @@ pub struct VerifyArgs {
     /// Do not validate the signer's certificate (the report says so).
     #[arg(long)]
     pub no_cert_check: bool,
+    /// Require the transport signer to carry this IIN (checked even with --no-cert-check).
+    #[arg(long, value_name = "IIN")]
+    pub expect_iin: Option<String>,
+    /// Require the transport signer to carry this BIN (checked even with --no-cert-check).
+    #[arg(long, value_name = "BIN")]
+    pub expect_bin: Option<String>,
     /// Accept SHA-1 based algorithms (legacy messages).
     #[arg(long)]
     pub allow_legacy: bool,
@@ -153,190 +163,39 @@ fn parse_header(s: &str) -> Result<(String, String), CliError> {
 fn verify(args: &VerifyArgs) -> Result<(), CliError> {
     let name = display_name(&args.envelope);
     let xml = read_input(&args.envelope)?;
-    verify_envelope(&name, &xml, args, None, None)
-}
-
-/// Verify an already-read envelope (`tanba wss verify`, and `tanba verify` when it recognises
-/// a WS-Security envelope); `expect_iin` / `expect_bin` also require the signer's identifier.
-pub fn verify_envelope(
-    name: &str,
-    xml: &[u8],
-    args: &VerifyArgs,
-    expect_iin: Option<&str>,
-    expect_bin: Option<&str>,
-) -> Result<(), CliError> {
-    let at = match &args.validation.at {
-        Some(s) => Some(
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-                .map_err(|e| {
-                    CliError::input(format!("--at {s:?} is not an RFC 3339 instant: {e}"))
-                })?,
-        ),
-        None => None,
-    };
-    let mut pinned = Vec::new();
+    let mut wss = crate::cmd::verify::wss_options(&args.validation, args.allow_legacy)?;
     for p in &args.pinned {
         let bytes = read_input(p)?;
         let ders = tanba_pki::chain_cert::certificates_from_pem_or_der(&bytes)
             .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?;
-        pinned.extend(ders);
+        wss.pinned_certificates.extend(ders);
     }
-    let opts = VerifyOptions {
-        at,
-        clock_skew: time::Duration::seconds(i64::from(args.max_skew)),
-        require_timestamp: args.require_timestamp,
-        required_headers: args
-            .require_header
-            .iter()
-            .map(|h| parse_header(h))
-            .collect::<Result<_, _>>()?,
-        pinned_certificates: pinned,
-        allow_legacy: args.allow_legacy,
-        ..VerifyOptions::default()
-    };
-    // Build the certificate policy before verifying, so flag errors are usage errors.
-    let cert_ctx = if args.no_cert_check {
-        None
-    } else {
-        let policy = make_policy(&args.validation, RequiredUsage::Any, expect_iin, expect_bin)?;
-        Some((
-            policy,
-            load_pool(&args.validation)?,
-            make_fetcher(&args.validation)?,
-        ))
-    };
-
-    let result = tanba_wss::verify(xml, &opts);
-    let v = match result {
-        Ok(v) => v,
-        Err(e) => {
-            let input_error = matches!(e, tanba_wss::WssError::Envelope(_));
-            let msg = format!("{name}: {e}");
-            if args.json {
-                println!(
-                    "{}",
-                    json!({"file": name, "valid": false, "error": e.to_string()})
-                );
-            } else if !input_error {
-                println!("INVALID: {e}");
-            }
-            return Err(if input_error {
-                CliError::input(msg)
-            } else {
-                CliError::check_failed(msg)
-            });
-        }
-    };
-
-    let parts: Vec<_> = v
-        .signed_parts
+    wss.clock_skew = time::Duration::seconds(i64::from(args.max_skew));
+    wss.require_timestamp = args.require_timestamp;
+    wss.required_headers = args
+        .require_header
         .iter()
-        .map(|p| match p {
-            SignedPart::Body { id } => json!({"part": "body", "id": id}),
-            SignedPart::Timestamp { id } => json!({"part": "timestamp", "id": id}),
-            SignedPart::SecurityToken { id } => json!({"part": "token", "id": id}),
-            SignedPart::Header {
-                namespace,
-                local,
-                id,
-            } => json!({"part": "header", "id": id, "name": format!("{{{namespace}}}{local}")}),
-        })
-        .collect();
-    let token = match &v.token {
-        TokenReference::KeyIdentifier => "KeyIdentifier".to_owned(),
-        TokenReference::BinarySecurityToken { id } => format!("BinarySecurityToken #{id}"),
-        TokenReference::X509Certificate => "X509Certificate".to_owned(),
-        TokenReference::IssuerSerial { .. } => "X509IssuerSerial (pinned)".to_owned(),
-        TokenReference::ThumbprintSha1 => "ThumbprintSHA1 (pinned)".to_owned(),
+        .map(|h| parse_header(h))
+        .collect::<Result<_, _>>()?;
+    let opts = DocumentOptions {
+        dsig: tanba_dsig::VerifyOptions {
+            allow_legacy: args.allow_legacy,
+            ..tanba_dsig::VerifyOptions::default()
+        },
+        wss,
+        expected: ExpectedIdentity {
+            iin: args.expect_iin.clone(),
+            bin: args.expect_bin.clone(),
+        },
+        validators: None,
+        scope: Scope::TransportOnly,
     };
-    let signer = tanba_pki::KzCertificate::from_der(&v.signer_certificate);
-    let signer_json = match &signer {
-        Ok(c) => json!({
-            "subject": c.subject_string(),
-            "iin": c.iin().map(|i| i.as_str().to_owned()),
-            "bin": c.bin().map(|b| b.as_str().to_owned()),
-            "serial": c.serial_hex(),
-        }),
-        Err(e) => json!({"error": e.to_string()}),
-    };
-    let who = match &signer {
-        Ok(c) => c.subject_string(),
-        Err(e) => format!("(certificate not readable: {e})"),
-    };
-
-    let mut problem = None;
-    let cert_json = match cert_ctx {
-        None => json!("not-checked"),
-        Some((policy, pool, fetcher)) => {
-            let val = make_validator(&args.validation, pool, policy, fetcher.as_ref())?;
-            let report = val.validate(&v.signer_certificate, &[]);
-            if report.verdict == Verdict::Invalid {
-                problem = Some(
-                    report
-                        .refusal()
-                        .unwrap_or_else(|| "the signer's certificate is not valid".into()),
-                );
-            }
-            json!({
-                "verdict": if report.verdict == Verdict::Valid { "valid" } else { "invalid" },
-                "refusal": report.refusal(),
-            })
-        }
-    };
-    let ts = v.timestamp.map(|t| {
-        json!({
-            "created": tanba_wss::datetime::format(t.created),
-            "expires": t.expires.map(tanba_wss::datetime::format),
-        })
-    });
-    if args.json {
-        println!(
-            "{}",
-            json!({
-                "file": name,
-                "valid": problem.is_none(),
-                "error": problem,
-                "signature_algorithm": v.signature_algorithm.xml_uri(),
-                "token": token,
-                "signed_parts": parts,
-                "timestamp": ts,
-                "signer": signer_json,
-                "certificate": cert_json,
-            })
-        );
-    } else {
-        println!(
-            "transport signature: valid ({:?}, token {token}); signed: {}",
-            v.signature_algorithm,
-            v.signed_parts
-                .iter()
-                .map(|p| match p {
-                    SignedPart::Body { id } => format!("the envelope's Body (#{id})"),
-                    SignedPart::Timestamp { id } => format!("Timestamp (#{id})"),
-                    SignedPart::SecurityToken { id } => format!("BinarySecurityToken (#{id})"),
-                    SignedPart::Header { local, id, .. } => format!("header {local} (#{id})"),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        if let Some(t) = v.timestamp {
-            println!(
-                "timestamp: created {}{}",
-                tanba_wss::datetime::format(t.created),
-                t.expires
-                    .map(|e| format!(", expires {}", tanba_wss::datetime::format(e)))
-                    .unwrap_or_default()
-            );
-        }
-        println!("signer: {who}");
-        match (&problem, args.no_cert_check) {
-            (_, true) => println!("certificate: not checked (--no-cert-check)"),
-            (None, false) => println!("certificate: valid"),
-            (Some(p), false) => println!("certificate: INVALID: {p}"),
-        }
-    }
-    match problem {
-        None => Ok(()),
-        Some(p) => Err(CliError::check_failed(format!("{name}: {p}"))),
-    }
+    crate::cmd::verify::verify_with_certificates(
+        &name,
+        xml,
+        opts,
+        &args.validation,
+        args.no_cert_check,
+        args.json,
+    )
 }

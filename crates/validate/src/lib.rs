@@ -1,0 +1,46 @@
+//! # tanba-validate — the verification core
+//!
+//! A signed document in; its format recognised; every signature of every layer verified;
+//! every signer's identity and (on request) certificate judged; **one fail-closed report**
+//! out ([`DocumentReport`], `#[must_use]`, a [`tanba_pki::Verdict`] enum, never a bool
+//! that defaults to true).
+//!
+//! * A document with a `wsse:Security` element anywhere is judged by the WS-Security
+//!   profile ([`tanba_wss::verify`]) or refused — never as plain XMLDSig, whatever
+//!   wraps the header or the Envelope.
+//! * Every other `ds:Signature` is verified too: the business signature inside an
+//!   envelope's Body (a signed document in a SmartBridge `data` element is verified on its
+//!   own), each Kalkan signer of a multi-signer document in peeling order.
+//! * Expected IIN / BIN are checked whether or not certificates are validated.
+//! * Each signed element is reported with its path, line:column and byte range
+//!   ([`Location`]), whether it sits inside its own signature, and the subtrees the
+//!   signature excludes — so a caller can bind what it reads to what was signed.
+//! * Zero signatures, an exhausted work budget or malformed XML is an error, never a pass.
+//!
+//! ```
+//! use tanba_validate::{verify_document, DocumentOptions, Layer};
+//! let envelope = tanba_wss::SendMessage::new("S", tanba_wss::Sender::new("login"))
+//!     .to_xml(tanba_wss::SoapVersion::Soap11)
+//!     .unwrap();
+//! // an envelope without a signature of any kind: nothing to verify
+//! assert!(verify_document(envelope.as_bytes(), &DocumentOptions::default()).is_err());
+//! ```
+//!
+//! The crate grows into the verification core of `ARCHITECTURE.md` (trust configuration,
+//! policies, ETSI indications); today it joins tanba-dsig, tanba-wss and tanba-pki.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod document;
+mod location;
+mod report;
+
+pub use document::{
+    verify_document, verify_document_vec, DocumentError, DocumentOptions, Scope, Validators,
+};
+pub use location::Location;
+pub use report::{
+    CertificateCheck, CertificateValidation, CheckMode, DocumentFormat, DocumentReport, KeySource,
+    Layer, ReferenceReport, SignatureReport, SignedKind, SignedPartReport, TimestampReport,
+    TransportReport,
+};
