@@ -51,6 +51,19 @@ pub fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// A [`Write`] to stdout for streamed output (canonical forms): once the reader closes
+/// the pipe, further writes are dropped, as [`write_stdout`] does.
+pub struct StdoutWriter;
+
+impl Write for StdoutWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        write_stdout(buf).map(|_| buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Print a report line (or several) on stdout: what `println!` does, without panicking
 /// when stdout is closed (see [`write_stdout`]); another write error is said on stderr.
 pub fn print_out(text: std::fmt::Arguments<'_>) {

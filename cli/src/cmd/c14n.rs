@@ -85,11 +85,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             .map_err(|e| CliError::input(format!("{name}: {e}")))?;
         return write_output(Some(out), &bytes);
     }
-    // Stream to stdout (no copy of the canonical form in memory).
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    canonicalize(&doc, &c14n, &set, &mut lock)
-        .and_then(|_| lock.flush().map_err(Into::into))
+    // Stream to stdout (no copy of the canonical form in memory); a reader that stops
+    // reading ends the output quietly.
+    canonicalize(&doc, &c14n, &set, &mut crate::io::StdoutWriter)
         .map_err(|e| CliError::input(format!("{name}: {e}")))
 }
 
