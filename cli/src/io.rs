@@ -99,22 +99,118 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     }
 }
 
-/// Write a file atomically: a temp file beside it, fsync, then rename over the target.
+/// The prefix of this program's temporary files: `.tanba-<pid>-<random>.tmp`.
+const TEMP_PREFIX: &str = ".tanba-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Write `bytes` to `path` without ever leaving it half-written or replacing something
+/// that is not a regular file:
+///
+/// * a regular file (or a new one) is written atomically: a temporary file in the same
+///   folder, fsync, then rename over the target. A replaced file keeps its permission
+///   bits; a new one gets the usual `0666` minus the umask;
+/// * a symbolic link is followed and its final target replaced the same way (the link
+///   stays a link);
+/// * a device or a FIFO (`/dev/null`, `/dev/stdout`, a named pipe) is written directly —
+///   never replaced by a regular file;
+/// * a folder is an error.
+///
+/// Temporary files a killed earlier run left in that folder (`.tanba-<pid>-*.tmp` of a
+/// process that no longer exists) are removed first.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir: PathBuf = match path.parent() {
+    let fail = |e: std::io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
+    // follow symbolic links to the file that is really written
+    let target: PathBuf = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
+            Ok(t) => t,
+            // a dangling link: create its target
+            Err(_) => {
+                let link = std::fs::read_link(path).map_err(fail)?;
+                match path.parent() {
+                    Some(p) if link.is_relative() => p.join(link),
+                    _ => link,
+                }
+            }
+        },
+        _ => path.to_path_buf(),
+    };
+    let existing = std::fs::metadata(&target).ok();
+    if let Some(m) = &existing {
+        if m.is_dir() {
+            return Err(fail(std::io::Error::other("it is a folder")));
+        }
+        if !m.is_file() {
+            // a device, FIFO or socket: write into it, do not replace it
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(fail)?;
+            return f.write_all(bytes).and_then(|_| f.flush()).map_err(fail);
+        }
+    }
+    let dir: PathBuf = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let fail = |e: std::io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tanba-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(fail)?;
+    remove_stale_temp_files(&dir);
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // created with 0666: the kernel applies the umask, as for any new file
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
+    if let Some(m) = &existing {
+        // a replaced file keeps its mode
+        tmp.as_file()
+            .set_permissions(m.permissions())
+            .map_err(fail)?;
+    }
     tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    tmp.persist(&target).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// Removes `.tanba-<pid>-*.tmp` files in `dir` whose process no longer runs (left by a
+/// run that was killed between creating and renaming its temporary file). Where process
+/// ids cannot be checked, files older than a day are taken as stale. Best effort.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let proc_fs = Path::new("/proc/self").exists();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(rest) = name
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|r| r.strip_suffix(TEMP_SUFFIX))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() {
+            continue;
+        }
+        let stale = if proc_fs {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(86_400))
+        };
+        if stale && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Where a password comes from (CLI.md: never a plain `--password VALUE`).

@@ -714,3 +714,223 @@ fn malformed_xml_declarations_are_refused() {
         );
     }
 }
+
+/// A document whose signature (by xmlsec1, throw-away key) references `<Data Id="d">`
+/// through the Base64 transform: only the decoded text is digested.
+fn xmlsec1_base64_signed() -> String {
+    let template = "<Doc><Data Id=\"d\" kind=\"invoice\">SGVsbG8sIHdvcmxk</Data><Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo><CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/><Reference URI=\"#d\"><Transforms><Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#base64\"/></Transforms><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><KeyValue/></KeyInfo></Signature></Doc>";
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t.xml");
+    std::fs::write(&t, template).unwrap();
+    let key = tanba_testdata::own("pki/keys/individual.key.pem");
+    let o = std::process::Command::new("xmlsec1")
+        .args([
+            "--sign",
+            "--id-attr:Id",
+            "Data",
+            "--privkey-pem",
+            key.to_str().unwrap(),
+            t.to_str().unwrap(),
+        ])
+        .output()
+        .expect("xmlsec1 (apt-get install xmlsec1)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Item 4: the Base64 transform digests only the decoded text, so an attribute changed
+/// after signing or an injected child element keeps the signature valid. It is refused by
+/// default; with --allow-base64-transform the report says exactly that only the decoded
+/// text of <Data> was signed, never the element.
+#[test]
+fn the_base64_transform_is_refused_by_default_and_never_over_claims() {
+    let signed = xmlsec1_base64_signed();
+    let changed = signed
+        .replace("kind=\"invoice\"", "kind=\"refund\"")
+        .replace(
+            "SGVsbG8sIHdvcmxk<",
+            "SGVsbG8sIHdvcmxk<Injected amount=\"1000000\"/><",
+        );
+    assert_ne!(changed, signed);
+    for doc in [&signed, &changed] {
+        let o = verify(doc.as_bytes(), &["--no-cert-check"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+        assert!(stderr(&o).contains("Base64 transform"), "{}", stderr(&o));
+        let o = verify(
+            doc.as_bytes(),
+            &["--no-cert-check", "--allow-base64-transform", "--json"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let r = &json(&o)["signatures"][0]["references"][0];
+        assert_eq!(r["signed"], "decoded-text");
+        assert_eq!(r["element"]["path"], "/Doc[1]/Data[1]");
+        let human = stdout(&verify(
+            doc.as_bytes(),
+            &["--no-cert-check", "--allow-base64-transform"],
+        ));
+        assert!(
+            human.contains("ONLY the base64-decoded text of <Data>"),
+            "{human}"
+        );
+    }
+}
+
+/// Item 8: an OCSP responder and CRL server that accept the connection and never answer
+/// stall a verdict for the one online deadline (`--online-deadline`), not 30 s per
+/// request in turn (92 s before the fix); the status is then unavailable and the
+/// certificate refused under hard-fail.
+#[test]
+fn a_silent_revocation_server_costs_one_deadline() {
+    use std::net::TcpListener;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn); // accepted, never answered
+        }
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let own = |rel: &str| tanba_testdata::own(rel).to_str().unwrap().to_owned();
+    let rewrite = format!("http://pki.tanba.test=http://127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    let o = tanba_io(
+        &[
+            "cert",
+            "check",
+            &own("pki/certs/individual.pem"),
+            "--trust",
+            &own("pki/certs/root.pem"),
+            "--intermediate",
+            &own("pki/certs/ca.pem"),
+            "--at",
+            "2026-06-01T00:00:00Z",
+            "--allow-test-identifiers",
+            "--online",
+            "--online-deadline",
+            "2",
+            "--rewrite-url",
+            &rewrite,
+            "--cache-dir",
+            cache.path().to_str().unwrap(),
+        ],
+        &[],
+        None,
+    );
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("deadline"), "{}", stderr(&o));
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+}
+
+/// Item 10: `--out` writes regular files atomically with the usual permissions, follows
+/// symbolic links to their target, writes into devices and FIFOs without replacing them,
+/// and clears temporary files a killed run left behind.
+#[cfg(unix)]
+#[test]
+fn out_respects_special_files_links_and_modes() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.xml");
+    std::fs::write(&input, "<a  b='1'/>").unwrap();
+    let canonical = "<a b=\"1\"></a>";
+    let c14n = |out: &std::path::Path| {
+        tanba_io(
+            &[
+                "c14n",
+                input.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &[],
+            None,
+        )
+    };
+
+    // /dev/null stays the device it is
+    let o = c14n(std::path::Path::new("/dev/null"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+
+    // a FIFO is written into, and stays a FIFO
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let o = c14n(&fifo);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(reader.join().unwrap(), canonical);
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    // a symbolic link: its target is replaced, the link stays a link
+    let target = dir.path().join("target.xml");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.xml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = c14n(&link);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), canonical);
+    // the replaced file kept its mode
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+
+    // a dangling link: its target is created
+    let missing = dir.path().join("missing.xml");
+    let dangling = dir.path().join("dangling.xml");
+    std::os::unix::fs::symlink(&missing, &dangling).unwrap();
+    assert_eq!(c14n(&dangling).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&missing).unwrap(), canonical);
+
+    // a new file gets 0666 minus the umask (tempfile's private 0600 before the fix)
+    let umask = std::process::Command::new("sh")
+        .args(["-c", "umask"])
+        .output()
+        .unwrap();
+    let umask = u32::from_str_radix(String::from_utf8_lossy(&umask.stdout).trim(), 8).unwrap();
+    let fresh = dir.path().join("fresh.xml");
+    assert_eq!(c14n(&fresh).status.code(), Some(0));
+    let mode = std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o666 & !umask);
+
+    // a folder is refused
+    let o = c14n(dir.path());
+    assert_eq!(o.status.code(), Some(2));
+
+    // a temporary file of a dead run is removed; one of a live process is kept
+    let stale = dir.path().join(".tanba-4194303-dead.tmp");
+    let live = dir
+        .path()
+        .join(format!(".tanba-{}-live.tmp", std::process::id()));
+    std::fs::write(&stale, "x").unwrap();
+    std::fs::write(&live, "x").unwrap();
+    assert_eq!(c14n(&fresh).status.code(), Some(0));
+    assert!(!stale.exists(), "stale temporary file left");
+    assert!(
+        live.exists(),
+        "a running process's temporary file was removed"
+    );
+    // and nothing else of ours is left behind
+    let ours: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tanba-"))
+        .collect();
+    assert_eq!(ours.len(), 1);
+}

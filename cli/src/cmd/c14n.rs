@@ -1,6 +1,5 @@
 //! `tanba c14n` — canonical form of an XML document or of one element's subtree.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use tanba_xml::c14n::{canonicalize, C14nOptions, NodeSet};

@@ -781,3 +781,65 @@ fn gost_2004_legacy_key_uses_the_kalkan_uris() {
     );
     assert!(is_invalid(text.replace("1000", "1001").as_bytes()));
 }
+
+/// Issue 12, item 4: with the Base64 transform allowed, the report names only the decoded
+/// character data: the element, its attributes and any child element are not signed.
+#[test]
+fn base64_transform_is_refused_by_default_and_reports_only_the_text() {
+    let key = tanba_testdata::own("pki/keys/individual.key.pem");
+    let template = "<Doc><Data Id=\"d\" kind=\"invoice\">SGVsbG8sIHdvcmxk</Data><Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo><CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/><Reference URI=\"#d\"><Transforms><Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#base64\"/></Transforms><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><KeyValue/></KeyInfo></Signature></Doc>";
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t.xml");
+    std::fs::write(&t, template).unwrap();
+    let out = common::run(
+        "xmlsec1",
+        &[
+            "--sign",
+            "--id-attr:Id",
+            "Data",
+            "--privkey-pem",
+            key.to_str().unwrap(),
+            t.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // an attribute changed and a child injected after signing
+    let xml = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace("kind=\"invoice\"", "kind=\"refund\"")
+        .replace("SGVsbG8sIHdvcmxk<", "SGVsbG8sIHdvcmxk<Injected/><");
+
+    let r = verify(xml.as_bytes(), &VerifyOptions::default()).unwrap();
+    assert!(matches!(
+        r.signatures[0].result,
+        Err(DsigError::Base64TransformRefused {
+            signature: 0,
+            reference: 0
+        })
+    ));
+
+    let allow = VerifyOptions {
+        allow_base64_transform: true,
+        ..VerifyOptions::default()
+    };
+    let r = verify(xml.as_bytes(), &allow).unwrap();
+    assert!(r.all_valid());
+    let v = r.signatures[0].result.as_ref().unwrap();
+    let doc = r.document();
+    let data = doc.find_element("", "Data").unwrap();
+    let injected = doc.find_element("", "Injected").unwrap();
+    assert_eq!(v.references[0].signed_node, SignedNode::DecodedText(data));
+    assert_eq!(
+        v.references[0].digested.as_deref(),
+        Some(&b"Hello, world"[..])
+    );
+    assert!(!r.is_signed(data), "the element is not signed");
+    assert!(!r.is_signed(injected), "an injected child is not signed");
+    let text = doc.children(data).next().unwrap();
+    assert!(r.is_signed(text), "its text is");
+}
