@@ -22,6 +22,49 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))
 }
 
+/// Read an input of at most `limit` bytes (`-` reads stdin); a larger one is refused with
+/// `what` and the limit named, before it is read into memory (a CRL costs several times
+/// its size once parsed).
+pub fn read_input_capped(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, CliError> {
+    let too_large = || {
+        CliError::input(format!(
+            "{}: the {what} is larger than the {} MiB limit",
+            display_name(path),
+            limit >> 20
+        ))
+    };
+    let mut buf = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::input(format!("cannot read stdin: {e}")))?;
+    } else {
+        let f = std::fs::File::open(path)
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+        if f.metadata().is_ok_and(|m| m.len() > limit) {
+            return Err(too_large());
+        }
+        f.take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+    }
+    if buf.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(buf)
+}
+
+/// The largest local CRL accepted (`--crl`): the fetcher's cap for downloaded CRLs.
+pub fn max_crl_bytes() -> u64 {
+    tanba_pki::FetchConfig::default().max_crl_bytes
+}
+
+/// The largest local OCSP response accepted (`--ocsp-response`): the fetcher's cap.
+pub fn max_ocsp_bytes() -> u64 {
+    tanba_pki::FetchConfig::default().max_ocsp_bytes
+}
+
 /// The name to use for an input in messages (`<stdin>` for `-`).
 pub fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {

@@ -24,6 +24,10 @@ pub struct KeyArgs {
     pub alias: Option<String>,
     #[command(flatten)]
     pub password: PasswordArgs,
+    /// Open a PKCS#12 file that has no integrity MAC (refused by default: nothing shows
+    /// it was not altered).
+    #[arg(long)]
+    pub allow_no_mac: bool,
 }
 
 impl KeyArgs {
@@ -31,7 +35,7 @@ impl KeyArgs {
     pub fn signer(&self) -> Result<KeySigner, CliError> {
         let (name, bytes) = read_key(&self.key)?;
         if !bytes.starts_with(b"-----BEGIN") {
-            let store = open_pkcs12(&name, &bytes, &self.password)?;
+            let store = open_pkcs12(&name, &bytes, &self.password, self.allow_no_mac)?;
             return select_signer(&name, &store, self.alias.as_deref());
         }
         let cert_path = self.cert.as_ref().ok_or_else(|| {
@@ -66,6 +70,10 @@ pub struct Pkcs12Args {
     /// Key alias in the keystore (default: its signing key, or its only key).
     #[arg(long)]
     pub alias: Option<String>,
+    /// Open a PKCS#12 file that has no integrity MAC (refused by default: nothing shows
+    /// it was not altered).
+    #[arg(long)]
+    pub allow_no_mac: bool,
 }
 
 impl Pkcs12Args {
@@ -73,7 +81,7 @@ impl Pkcs12Args {
     /// signing key); errors name the file.
     pub fn signer(&self) -> Result<KeySigner, CliError> {
         let (name, bytes) = read_key(&self.key)?;
-        let store = open_pkcs12(&name, &bytes, &self.password)?;
+        let store = open_pkcs12(&name, &bytes, &self.password, self.allow_no_mac)?;
         select_signer(&name, &store, self.alias.as_deref())
     }
 }
@@ -86,11 +94,29 @@ fn read_key(key: &Path) -> Result<(String, Vec<u8>), CliError> {
     Ok((name, bytes))
 }
 
-/// Open PKCS#12 `bytes` with the password asked for `name`.
-fn open_pkcs12(name: &str, bytes: &[u8], password: &PasswordArgs) -> Result<Keystore, CliError> {
+/// Open PKCS#12 `bytes` with the password asked for `name`; a file without an integrity
+/// MAC only with `allow_no_mac`, and then with a warning on stderr.
+pub fn open_pkcs12(
+    name: &str,
+    bytes: &[u8],
+    password: &PasswordArgs,
+    allow_no_mac: bool,
+) -> Result<Keystore, CliError> {
     let pw = password.read(name)?;
-    Keystore::open_pkcs12(bytes, &Password::new(pw.as_str()))
-        .map_err(|e| CliError::input(format!("{name}: {e}")))
+    let opts = tanba_keys::Pkcs12Options {
+        allow_missing_mac: allow_no_mac,
+        ..Default::default()
+    };
+    let store = Keystore::open_pkcs12_with(bytes, &Password::new(pw.as_str()), &opts)
+        .map_err(|e| CliError::input(format!("{name}: {e}")))?;
+    if store.integrity() == tanba_keys::Integrity::None {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "tanba: WARNING: {name} has no integrity MAC: nothing shows it was not altered (opened because of --allow-no-mac)"
+        );
+    }
+    Ok(store)
 }
 
 /// The key named by `alias`, else the store's only key, else its signing key.

@@ -934,3 +934,174 @@ fn out_respects_special_files_links_and_modes() {
         .collect();
     assert_eq!(ours.len(), 1);
 }
+
+/// Item 13: a PKCS#12 without an integrity MAC is refused by default (it opened silently
+/// before); `--allow-no-mac` opens it and `key info` says its integrity was not checked.
+#[test]
+fn a_pkcs12_without_mac_is_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p12 = dir.path().join("nomac.p12");
+    let own = |rel: &str| tanba_testdata::own(rel).to_str().unwrap().to_owned();
+    let made = std::process::Command::new("openssl")
+        .args([
+            "pkcs12",
+            "-export",
+            "-nomac",
+            "-inkey",
+            &own("pki/keys/individual.key.pem"),
+            "-in",
+            &own("pki/certs/individual.pem"),
+            "-passout",
+            "pass:pw",
+            "-out",
+            p12.to_str().unwrap(),
+        ])
+        .output()
+        .expect("openssl");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let p = p12.to_str().unwrap();
+    let env = [("PW", "pw")];
+    let o = tanba_io(&["key", "info", p, "--password-env", "PW"], &env, None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no integrity MAC"), "{}", stderr(&o));
+    let o = tanba_io(
+        &[
+            "key",
+            "info",
+            p,
+            "--password-env",
+            "PW",
+            "--allow-no-mac",
+            "--json",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["integrity"], "none");
+    assert!(stderr(&o).contains("WARNING"), "{}", stderr(&o));
+    let o = tanba_io(
+        &["key", "info", p, "--password-env", "PW", "--allow-no-mac"],
+        &env,
+        None,
+    );
+    assert!(
+        stdout(&o).contains("INTEGRITY NOT CHECKED"),
+        "{}",
+        stdout(&o)
+    );
+    // signing with it: refused, unless allowed
+    let o = tanba_io(
+        &["sign", "-", "--key", p, "--password-env", "PW"],
+        &env,
+        Some(b"<a/>"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no integrity MAC"), "{}", stderr(&o));
+    let o = tanba_io(
+        &[
+            "sign",
+            "-",
+            "--key",
+            p,
+            "--password-env",
+            "PW",
+            "--allow-no-mac",
+        ],
+        &env,
+        Some(b"<a/>"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Item 13: `licence verify FILE --report R` writes the report for a single file too, and
+/// a report that cannot be written never hides the verdict (invalid stays exit 1).
+#[test]
+fn licence_report_for_one_file_and_a_failed_report_keeps_the_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    assert_eq!(
+        tanba_io(&["demo", "--out", demo.to_str().unwrap()], &[], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let licence = demo.join("licence.xml");
+    let trust = demo.join("trust.pem");
+    let report = tmp.path().join("one.json");
+    let args = |file: &str, report: &str| {
+        tanba_io(
+            &[
+                "licence",
+                "verify",
+                file,
+                "--trust",
+                trust.to_str().unwrap(),
+                "--no-revocation",
+                "--report",
+                report,
+            ],
+            &[],
+            None,
+        )
+    };
+    let o = args(licence.to_str().unwrap(), report.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(j["valid"], true);
+
+    // an altered licence with a report that cannot be written (its folder does not exist)
+    let altered = tmp.path().join("altered.xml");
+    let good = std::fs::read_to_string(&licence).unwrap();
+    std::fs::write(&altered, good.replace("31.12.2026", "31.12.2027")).unwrap();
+    let unwritable = tmp.path().join("no-such-folder").join("r.json");
+    let o = args(altered.to_str().unwrap(), unwritable.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("report was not written"),
+        "{}",
+        stderr(&o)
+    );
+    // a valid one with the same unwritable report: the write error, exit 2
+    let o = args(licence.to_str().unwrap(), unwritable.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("report was not written"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Item 13: a local `--crl` larger than the fetcher's 64 MiB cap is refused before it is
+/// read (a parsed CRL costs several times its size).
+#[test]
+fn a_local_crl_over_the_cap_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.crl");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len((64 << 20) + 1).unwrap(); // sparse: no disk used
+    let o = tanba_io(
+        &[
+            "cert",
+            "check",
+            &nca("certs/individual_valid_sign_2004_rsa.cer"),
+            "--trust",
+            &nca("ca/nca_rsa_test.crt"),
+            "--crl",
+            big.to_str().unwrap(),
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("larger than the 64 MiB limit"),
+        "{}",
+        stderr(&o)
+    );
+}

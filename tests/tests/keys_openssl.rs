@@ -776,15 +776,26 @@ fn openssl_pkcs12_variants() {
     )
     .to_string();
     assert!(!info.contains("MAC: sha"), "{info}");
-    assert!(Keystore::open_pkcs12(&data, &Password::new("pw")).is_ok());
+    // refused by default (issue 12, item 13): nothing shows the file was not altered
     assert_eq!(
-        Keystore::open_pkcs12(&data, &Password::new("nope")).unwrap_err(),
+        Keystore::open_pkcs12(&data, &Password::new("pw")).unwrap_err(),
+        KeyError::NoMac
+    );
+    let allow = tanba_keys::Pkcs12Options {
+        allow_missing_mac: true,
+        ..Default::default()
+    };
+    let ks = Keystore::open_pkcs12_with(&data, &Password::new("pw"), &allow).unwrap();
+    assert_eq!(ks.integrity(), tanba_keys::Integrity::None);
+    assert_eq!(
+        Keystore::open_pkcs12_with(&data, &Password::new("nope"), &allow).unwrap_err(),
         KeyError::WrongPassword
     );
 
     // Key and certificates not encrypted at all (keyBag), MAC still present.
     let data = export("plain.p12", &["-keypbe", "NONE", "-certpbe", "NONE"], "pw");
     let ks = Keystore::open_pkcs12(&data, &Password::new("pw")).unwrap();
+    assert_eq!(ks.integrity(), tanba_keys::Integrity::Mac);
     assert_eq!(ks.entries()[0].chain().len(), 1);
     assert_eq!(
         Keystore::open_pkcs12(&data, &Password::new("nope")).unwrap_err(),

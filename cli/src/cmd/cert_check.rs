@@ -26,7 +26,7 @@ pub struct ValidationArgs {
     /// Extra intermediate CA certificate(s) (file or folder); repeatable.
     #[arg(long, value_name = "CERT|DIR")]
     pub intermediate: Vec<PathBuf>,
-    /// A CRL (full or delta, DER or PEM); repeatable.
+    /// A CRL (full or delta, DER or PEM; at most 64 MiB); repeatable.
     #[arg(long, value_name = "FILE")]
     pub crl: Vec<PathBuf>,
     /// A stored OCSP response (DER); repeatable.
@@ -271,12 +271,14 @@ pub fn make_validator<'f>(
 /// Add the `--crl` / `--ocsp-response` evidence to a validator.
 fn add_evidence(v: &mut Validator<'_>, a: &ValidationArgs) -> Result<(), CliError> {
     for p in &a.crl {
-        let crl = Crl::from_bytes(&read_input(p)?)
+        let bytes = crate::io::read_input_capped(p, crate::io::max_crl_bytes(), "CRL")?;
+        let crl = Crl::from_bytes(&bytes)
             .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?;
         v.add_crl(crl);
     }
     for p in &a.ocsp_response {
-        let r = OcspResponse::from_der(&read_input(p)?)
+        let bytes = crate::io::read_input_capped(p, crate::io::max_ocsp_bytes(), "OCSP response")?;
+        let r = OcspResponse::from_der(&bytes)
             .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?;
         v.add_ocsp_response(r);
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tanba_crypto::{KeyAlgorithm, KeyKind};
-use tanba_keys::{CertificateMatch, KeyEntry, KeyError, Keystore, Password};
+use tanba_keys::{CertificateMatch, KeyEntry, KeyError};
 use tanba_pki::{CertificateSummary, KzCertificate};
 
 use crate::error::CliError;
@@ -43,6 +43,8 @@ malformed keystore, unknown alias (the message says which).
 
 JSON fields (--json; one object, stable names; absent values are null):
   file                 the input as given
+  integrity            mac (the integrity MAC matched) | none (no MAC: opened only
+                       with --allow-no-mac, nothing shows the file was not altered)
   certificates         how many certificates the keystore holds
   keys                 one object per private key (only the --alias one if given):
     alias              friendlyName, else localKeyId hex, else key-N
@@ -80,6 +82,10 @@ pub struct InfoArgs {
     /// Print one JSON object instead of the human report.
     #[arg(long)]
     pub json: bool,
+    /// Open a keystore that has no integrity MAC (refused by default); the report then
+    /// says its integrity was not checked.
+    #[arg(long)]
+    pub allow_no_mac: bool,
 }
 
 /// Run `tanba key …`.
@@ -118,6 +124,8 @@ struct KeyReport {
 #[derive(Debug, Serialize)]
 struct InfoReport {
     file: String,
+    /// `mac` (the integrity MAC matched) or `none` (no MAC, opened with --allow-no-mac).
+    integrity: &'static str,
     certificates: usize,
     keys: Vec<KeyReport>,
 }
@@ -190,8 +198,7 @@ fn open_error(file: &str, e: KeyError) -> CliError {
 fn run_info(a: &InfoArgs) -> Result<(), CliError> {
     let file = display_name(&a.p12);
     let data = read_input(&a.p12)?;
-    let password = Password::new(a.password.read(&file)?.as_str());
-    let store = Keystore::open_pkcs12(&data, &password).map_err(|e| open_error(&file, e))?;
+    let store = crate::keyarg::open_pkcs12(&file, &data, &a.password, a.allow_no_mac)?;
     let entries: Vec<&KeyEntry> = match &a.alias {
         Some(alias) => vec![store
             .select(&tanba_keys::KeySelector::Alias(alias.clone()))
@@ -200,6 +207,10 @@ fn run_info(a: &InfoArgs) -> Result<(), CliError> {
     };
     let report = InfoReport {
         file: file.clone(),
+        integrity: match store.integrity() {
+            tanba_keys::Integrity::None => "none",
+            _ => "mac",
+        },
         certificates: store.certificates().len(),
         keys: entries
             .into_iter()
@@ -230,6 +241,12 @@ fn human(r: &InfoReport) -> String {
         r.keys.len(),
         r.certificates
     );
+    if r.integrity == "none" {
+        let _ = writeln!(
+            o,
+            "INTEGRITY NOT CHECKED: the file has no MAC; nothing shows it was not altered"
+        );
+    }
     for k in &r.keys {
         o.push('\n');
         line(&mut o, "Alias", &k.alias);

@@ -90,11 +90,14 @@ impl CheckArgs {
             }
         }
         for f in &self.crl {
-            c.add_crl(&read_named(f, "CRL")?)
+            let bytes = crate::io::read_input_capped(f, crate::io::max_crl_bytes(), "CRL")?;
+            c.add_crl(&bytes)
                 .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
         }
         for f in &self.ocsp_response {
-            c.add_ocsp_response(&read_named(f, "OCSP response")?)
+            let bytes =
+                crate::io::read_input_capped(f, crate::io::max_ocsp_bytes(), "OCSP response")?;
+            c.add_ocsp_response(&bytes)
                 .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
         }
         if self.no_revocation {
@@ -151,7 +154,8 @@ JSON (--json, one object per document; JSON lines for a folder): {\"file\", \"va
 \"decision\"} | null, \"signer\": {\"subject\", \"common_name\", \"iin\", \"bin\",
 \"organization\", \"roles\", \"key_usage\", \"serial\"} | null, \"revocation_checked\"}
 A folder: every *.xml file; a progress bar on a terminal, then a summary table (valid /
-invalid by failed check); --report FILE writes the JSON lines there.
+invalid by failed check); --report FILE writes the JSON lines there (for one file, its
+JSON object).
 Exit codes: 0 valid (every document), 1 a check failed, 2 unreadable or malformed input.")]
 pub struct VerifyArgs {
     /// The result document, or a folder of them (`-` for stdin).
@@ -167,7 +171,9 @@ pub struct VerifyArgs {
     /// Print JSON (one object; JSON lines for a folder) instead of a human report.
     #[arg(long)]
     pub json: bool,
-    /// Folder mode: also write the JSON lines report to this file (atomically).
+    /// Also write the JSON report to this file (atomically): the object of a single file,
+    /// or the JSON lines of a folder. A failed write is said on stderr and never hides the
+    /// verdict: invalid documents still exit 1.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 }
@@ -257,12 +263,13 @@ fn verify(a: &VerifyArgs) -> Result<(), CliError> {
     let name = display_name(&a.path);
     let xml = read_input(&a.path)?;
     let v = verify_result(&xml, &checker, &opts).map_err(|e| egov_error(&name, e))?;
+    let object = report_json(&name, &v, &checker);
     if a.json {
-        crate::io::outln!("{}", report_json(&name, &v, &checker));
+        crate::io::outln!("{object}");
     } else {
         crate::io::print_text(&report_human(&name, &v, &checker));
     }
-    if v.valid {
+    let verdict = if v.valid {
         Ok(())
     } else {
         let failed: Vec<String> = v.failures().map(|c| c.name.clone()).collect();
@@ -270,6 +277,33 @@ fn verify(a: &VerifyArgs) -> Result<(), CliError> {
             "{name}: failed check(s): {}",
             failed.join(", ")
         )))
+    };
+    with_report(
+        verdict,
+        a.report.as_deref(),
+        format!("{object}\n").as_bytes(),
+    )
+}
+
+/// Writes the `--report` file, if asked, without letting a failed write hide the verdict:
+/// an invalid verdict keeps its exit code 1 (the write error joins its message); a valid
+/// one becomes the write error (exit 2).
+fn with_report(
+    verdict: Result<(), CliError>,
+    report: Option<&Path>,
+    bytes: &[u8],
+) -> Result<(), CliError> {
+    let Some(path) = report else {
+        return verdict;
+    };
+    match (verdict, write_file_atomic(path, bytes)) {
+        (v, Ok(())) => v,
+        (Ok(()), Err(w)) => Err(CliError::input(format!(
+            "every document verified, but the report was not written: {w}"
+        ))),
+        (Err(v), Err(w)) => Err(CliError::check_failed(format!(
+            "{v} (and the report was not written: {w})"
+        ))),
     }
 }
 
@@ -342,9 +376,6 @@ fn verify_dir(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if let Some(r) = &a.report {
-        write_file_atomic(r, lines.as_bytes())?;
-    }
     let invalid = files.len() - valid;
     if a.json {
         crate::io::print_text(&lines);
@@ -357,7 +388,7 @@ fn verify_dir(
             let _ = writeln!(out, "  {:<22} {:>6}", reason, n);
         }
     }
-    if invalid == 0 {
+    let verdict = if invalid == 0 {
         Ok(())
     } else {
         Err(CliError::check_failed(format!(
@@ -365,5 +396,6 @@ fn verify_dir(
             a.path.display(),
             files.len()
         )))
-    }
+    };
+    with_report(verdict, a.report.as_deref(), lines.as_bytes())
 }

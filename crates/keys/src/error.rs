@@ -64,6 +64,10 @@ pub enum KeyError {
         /// Which object could not be decrypted.
         what: &'static str,
     },
+    /// The PKCS#12 file carries no integrity MAC (`MacData`): nothing shows it was not
+    /// altered. Refused unless [`crate::Pkcs12Options::allow_missing_mac`] is set.
+    #[error("the PKCS#12 file has no integrity MAC (MacData): it may have been altered without anyone noticing; refused (opening it anyway needs the explicit switch, e.g. --allow-no-mac)")]
+    NoMac,
     /// An encrypted PKCS#8 key or keystore needs a password and none was given.
     #[error("{what} is encrypted and no password was given")]
     PasswordRequired {

@@ -135,6 +135,20 @@ pub enum KeySelector {
 pub struct Keystore {
     entries: Vec<KeyEntry>,
     certificates: Vec<Certificate>,
+    integrity: Integrity,
+}
+
+/// Whether the keystore's integrity was checked when it was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Integrity {
+    /// The PKCS#12 integrity MAC matched the password.
+    #[default]
+    Mac,
+    /// The PKCS#12 file had no MAC (opened with
+    /// [`crate::Pkcs12Options::allow_missing_mac`]): nothing shows it was not altered.
+    None,
+    /// Not a PKCS#12 container (a loose PKCS#8 / PEM key): no container MAC applies.
+    NotApplicable,
 }
 
 impl Keystore {
@@ -143,14 +157,40 @@ impl Keystore {
         Self::open_pkcs12_with_limits(data, password, &Limits::default())
     }
 
-    /// Open a PKCS#12 file with explicit limits.
+    /// Open a PKCS#12 file with explicit limits (a file without an integrity MAC is
+    /// refused, [`KeyError::NoMac`]).
     pub fn open_pkcs12_with_limits(
         data: &[u8],
         password: &Password,
         limits: &Limits,
     ) -> Result<Self, KeyError> {
-        let contents = pfx::read(data, password, limits)?;
-        Self::assemble(contents.keys, contents.certs)
+        Self::open_pkcs12_with(
+            data,
+            password,
+            &crate::Pkcs12Options {
+                limits: *limits,
+                allow_missing_mac: false,
+            },
+        )
+    }
+
+    /// Open a PKCS#12 file with explicit [`crate::Pkcs12Options`] (limits, and whether
+    /// a file without an integrity MAC may be opened; [`Keystore::integrity`] then says
+    /// so).
+    pub fn open_pkcs12_with(
+        data: &[u8],
+        password: &Password,
+        options: &crate::Pkcs12Options,
+    ) -> Result<Self, KeyError> {
+        let contents = pfx::read(data, password, options)?;
+        let mut store = Self::assemble(contents.keys, contents.certs)?;
+        store.integrity = contents.integrity;
+        Ok(store)
+    }
+
+    /// Whether the keystore's integrity MAC was checked when it was opened.
+    pub fn integrity(&self) -> Integrity {
+        self.integrity
     }
 
     /// A keystore of one loose private key — PKCS#8 DER or PEM (`PRIVATE KEY`,
@@ -259,6 +299,7 @@ impl Keystore {
         Ok(Keystore {
             entries,
             certificates,
+            integrity: Integrity::NotApplicable,
         })
     }
 

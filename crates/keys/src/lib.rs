@@ -39,6 +39,6 @@ mod secret;
 
 pub use cert::{Certificate, KeyPurpose, KeyUsageBits};
 pub use error::KeyError;
-pub use keystore::{CertificateMatch, KeyEntry, KeySelector, Keystore};
-pub use limits::Limits;
+pub use keystore::{CertificateMatch, Integrity, KeyEntry, KeySelector, Keystore};
+pub use limits::{Limits, Pkcs12Options};
 pub use secret::Password;

@@ -97,3 +97,14 @@ impl Budget {
         Ok(())
     }
 }
+
+/// How to open a PKCS#12 file: the work [`Limits`] and the integrity policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pkcs12Options {
+    /// Caps on the work the file may ask for.
+    pub limits: Limits,
+    /// Open a file without an integrity MAC (`MacData`). Off by default: such a file is
+    /// refused with [`crate::KeyError::NoMac`]; when allowed, the keystore says so
+    /// ([`crate::Keystore::integrity`]).
+    pub allow_missing_mac: bool,
+}

@@ -48,6 +48,8 @@ pub(crate) struct RawCert {
 pub(crate) struct Contents {
     pub keys: Vec<RawKey>,
     pub certs: Vec<RawCert>,
+    /// Whether the file carried a MAC (it then matched).
+    pub integrity: crate::keystore::Integrity,
 }
 
 /// One ContentInfo of the authenticated safe, before decryption.
@@ -77,8 +79,9 @@ const W_ENC: &str = "PKCS#12 encrypted safe contents";
 pub(crate) fn read(
     data: &[u8],
     password: &Password,
-    limits: &Limits,
+    options: &crate::limits::Pkcs12Options,
 ) -> Result<Contents, KeyError> {
+    let limits = &options.limits;
     let mut top = Reader::new(data, W_PFX, limits.max_nesting);
     let pfx = top.read_tag(tag::SEQUENCE)?;
     top.finish()?;
@@ -97,6 +100,9 @@ pub(crate) fn read(
         Some(read_mac_data(r.read_tag(tag::SEQUENCE)?)?)
     };
     r.finish()?;
+    if mac.is_none() && !options.allow_missing_mac {
+        return Err(KeyError::NoMac);
+    }
 
     // authSafe ContentInfo: only password integrity mode (id-data) is supported.
     let mut ci = auth_safe.children(W_PFX);
@@ -127,7 +133,10 @@ pub(crate) fn read(
         None => None,
     };
     match mac_ok {
-        Some(true) => decrypt_items(&items, password, &mut budget, limits),
+        Some(true) => decrypt_items(&items, password, &mut budget, limits).map(|mut c| {
+            c.integrity = crate::keystore::Integrity::Mac;
+            c
+        }),
         // The MAC did not match: if the password nevertheless opens some encrypted part of
         // the file, the file was altered; if it opens nothing, the password is wrong.
         Some(false) => {
@@ -140,7 +149,10 @@ pub(crate) fn read(
         // No MAC: a decryption failure is most likely the password.
         None => match decrypt_items(&items, password, &mut budget, limits) {
             Err(KeyError::DecryptionFailed { .. }) => Err(KeyError::WrongPassword),
-            other => other,
+            other => other.map(|mut c| {
+                c.integrity = crate::keystore::Integrity::None;
+                c
+            }),
         },
     }
 }
