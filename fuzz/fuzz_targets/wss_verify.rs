@@ -6,7 +6,6 @@ use libfuzzer_sys::fuzz_target;
 use tanba_wss::*;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = is_ws_security_envelope(data);
     if let Ok(v) = verify(data, &VerifyOptions::default()) {
         let _ = v.body_source();
         let _ = v.send_message();

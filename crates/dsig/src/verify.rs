@@ -863,7 +863,14 @@ fn check_references(
                 hasher: &mut hasher,
                 keep: (!opts.discard_digested_bytes).then_some(&mut kept),
             };
-            process_reference(doc, sigs, index, ri, r, removed, Some(meter), &mut tee)?
+            process_reference(
+                &SignatureAt { doc, sigs, index },
+                ri,
+                r,
+                removed,
+                Some(meter),
+                &mut tee,
+            )?
         };
         let digest = hasher.finalize();
         if digest != r.digest_value {
@@ -895,16 +902,22 @@ struct Resolved {
 
 /// Dereferences reference `ri` of signature `index`, applies its transforms and writes the
 /// octets to be digested into `sink`.
-fn process_reference(
-    doc: &Doc,
-    sigs: &[Node],
+/// The signature a reference belongs to: the document, its signatures, and which one.
+struct SignatureAt<'a> {
+    doc: &'a Doc,
+    sigs: &'a [Node],
     index: usize,
+}
+
+fn process_reference(
+    at: &SignatureAt<'_>,
     ri: usize,
     r: &ParsedReference,
     removed: &[Node],
     meter: Option<&Meter>,
     sink: &mut dyn Write,
 ) -> Result<Resolved, DsigError> {
+    let SignatureAt { doc, sigs, index } = *at;
     let sig = sigs[index];
     let (signed_node, apex) = match &r.uri {
         ReferenceUri::Document { .. } => (SignedNode::Document, None),
@@ -1035,16 +1048,12 @@ pub fn reference_digest_input(
         &WorkBudget::default(),
     )?;
     let mut out = Vec::new();
-    process_reference(
-        &doc,
-        &sigs,
-        signature,
-        reference,
-        &parsed,
-        &[],
-        None,
-        &mut out,
-    )?;
+    let at = SignatureAt {
+        doc: &doc,
+        sigs: &sigs,
+        index: signature,
+    };
+    process_reference(&at, reference, &parsed, &[], None, &mut out)?;
     Ok(out)
 }
 

@@ -4,8 +4,8 @@
 //!
 //! ```
 //! use tanba_pki::{ExpectedIdentity, IdKind, KzCertificate};
-//! let cert = KzCertificate::from_der(&tanba_testdata::read_nca(
-//!     "certs/individual_valid_sign_2004_rsa.cer")).unwrap();
+//! let cert = KzCertificate::from_pem_or_der(&tanba_testdata::read_nca(
+//!     "certs/individual_valid_sign_2004_rsa.cer")).unwrap().remove(0);
 //! let want = ExpectedIdentity { iin: Some("123456789012".into()), bin: None };
 //! let checks = want.check(Some(&cert));
 //! assert_eq!(checks[0].kind, IdKind::Iin);

@@ -271,7 +271,7 @@ fn bytes_of<'a>(bytes: &'a [u8], doc: &'a Document) -> &'a [u8] {
 /// What a `data` element's document gave.
 enum PayloadResult {
     /// Parsed on its own and verified.
-    Verified(VerifiedDocument),
+    Verified(Box<VerifiedDocument>),
     /// It looks like a signed XML document but cannot be verified.
     Unreadable {
         /// Why.
@@ -333,7 +333,7 @@ fn payload(
     }
     handled.extend(inline_sigs);
     match tanba_dsig::verify_selected(parsed, &opts.dsig, &|_, _| true) {
-        Ok(v) => Ok(Some((location, PayloadResult::Verified(v)))),
+        Ok(v) => Ok(Some((location, PayloadResult::Verified(Box::new(v))))),
         Err(tanba_dsig::DsigError::WorkLimit(w)) => Err(DocumentError::WorkLimit(w)),
         Err(e) => Ok(Some((
             location.clone(),

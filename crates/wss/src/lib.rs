@@ -53,6 +53,6 @@ pub use envelope::{
 pub use error::{EnvelopeError, WrappingAttack, WssError};
 pub use secret::Secret;
 pub use security::{
-    is_ws_security_envelope, sign, verify, KeyInfoForm, SignOptions, SignedPart, TimestampInfo,
-    TokenReference, VerifiedEnvelope, VerifyOptions,
+    sign, verify, KeyInfoForm, SignOptions, SignedPart, TimestampInfo, TokenReference,
+    VerifiedEnvelope, VerifyOptions,
 };

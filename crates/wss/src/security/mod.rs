@@ -15,9 +15,7 @@ mod verify;
 
 pub use sign::{sign, KeyInfoForm, SignOptions};
 pub use token::TokenReference;
-pub use verify::{
-    is_ws_security_envelope, verify, SignedPart, TimestampInfo, VerifiedEnvelope, VerifyOptions,
-};
+pub use verify::{verify, SignedPart, TimestampInfo, VerifiedEnvelope, VerifyOptions};
 
 /// An `io::Write` that feeds a digest.
 pub(crate) struct HashWriter<'a>(pub &'a mut tanba_crypto::Hasher);

@@ -225,31 +225,12 @@ struct Ref {
     value: Vec<u8>,
 }
 
-/// Does `xml` look like a SOAP envelope carrying a `wsse:Security` header with a
-/// `ds:Signature` (so that a general `verify` command can hand it to [`verify`])? Cheap
-/// structural test; malformed XML is `false`.
-///
-/// ```
-/// assert!(!tanba_wss::is_ws_security_envelope(b"<a/>"));
-/// ```
-pub fn is_ws_security_envelope(xml: &[u8]) -> bool {
-    let Ok(doc) = Document::parse(xml, &ParseOptions::default()) else {
-        return false;
-    };
-    let root = doc.root_element();
-    let Ok(version) = SoapVersion::of_document(&doc) else {
-        return false;
-    };
-    let found = doc
-        .child_elements(root)
-        .filter(|&h| doc.name(h).is(version.namespace(), "Header"))
-        .flat_map(|h| doc.child_elements(h))
-        .filter(|&s| doc.name(s).is(ns::WSSE, "Security"))
-        .any(|s| children_named(&doc, s, ns::DS, "Signature").0.is_some());
-    found
-}
-
 /// Verifies the WS-Security transport signature of `envelope`.
+///
+/// This judges the transport signature only. To verify a document whatever it holds —
+/// and never to let a `wsse:Security` element elsewhere fall through to plain XMLDSig —
+/// use `tanba_validate::verify_document`, which routes any document with a
+/// `wsse:Security` element to this profile and verifies every other signature too.
 ///
 /// Checks, in order: well-formed XML without DTD; no duplicated or relocated Body
 /// (wrapping); exactly one `wsse:Security` header (mustUnderstand) with exactly one
