@@ -461,17 +461,21 @@ fn xmlsec1_signed_with_references(n: usize) -> String {
         "x".repeat(20_000),
         reference.repeat(n)
     );
+    xmlsec1_sign(&template, &[])
+}
+
+/// `template` signed by xmlsec1 with the generated test PKI's key (`extra`: more xmlsec1
+/// options, e.g. `--id-attr:Id Data`).
+fn xmlsec1_sign(template: &str, extra: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let t = dir.path().join("t.xml");
     std::fs::write(&t, template).unwrap();
     let key = tanba_testdata::own("pki/keys/individual.key.pem");
+    let mut args = vec!["--sign"];
+    args.extend_from_slice(extra);
+    args.extend(["--privkey-pem", key.to_str().unwrap(), t.to_str().unwrap()]);
     let o = std::process::Command::new("xmlsec1")
-        .args([
-            "--sign",
-            "--privkey-pem",
-            key.to_str().unwrap(),
-            t.to_str().unwrap(),
-        ])
+        .args(&args)
         .output()
         .expect("xmlsec1 (apt-get install xmlsec1)");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -719,23 +723,7 @@ fn malformed_xml_declarations_are_refused() {
 /// through the Base64 transform: only the decoded text is digested.
 fn xmlsec1_base64_signed() -> String {
     let template = "<Doc><Data Id=\"d\" kind=\"invoice\">SGVsbG8sIHdvcmxk</Data><Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo><CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/><Reference URI=\"#d\"><Transforms><Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#base64\"/></Transforms><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><KeyValue/></KeyInfo></Signature></Doc>";
-    let dir = tempfile::tempdir().unwrap();
-    let t = dir.path().join("t.xml");
-    std::fs::write(&t, template).unwrap();
-    let key = tanba_testdata::own("pki/keys/individual.key.pem");
-    let o = std::process::Command::new("xmlsec1")
-        .args([
-            "--sign",
-            "--id-attr:Id",
-            "Data",
-            "--privkey-pem",
-            key.to_str().unwrap(),
-            t.to_str().unwrap(),
-        ])
-        .output()
-        .expect("xmlsec1 (apt-get install xmlsec1)");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
+    xmlsec1_sign(template, &["--id-attr:Id", "Data"])
 }
 
 /// Item 4: the Base64 transform digests only the decoded text, so an attribute changed
