@@ -54,8 +54,13 @@ fn human(report: &DocumentReport) {
                 "SOAP envelope WITHOUT a transport signature (no wsse:Security)",
         }
     );
-    let total = report.signatures.len();
     for s in &report.signatures {
+        // signing order counts within the signature's own document and layer
+        let total = report
+            .signatures
+            .iter()
+            .filter(|o| o.layer == s.layer && o.payload == s.payload)
+            .count();
         signature(s, total);
     }
     for n in &report.notes {

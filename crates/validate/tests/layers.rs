@@ -1,0 +1,197 @@
+//! `verify_document` through its public API: format recognition, every layer, identity
+//! expectations without certificates, certificate validation with the NCA RK test PKI,
+//! and the errors that are never a pass.
+
+use tanba_pki::{
+    CertPool, ChainCert, ExpectedIdentity, OcspResponse, Policy, RequiredUsage, ValidationTime,
+    Validator, Verdict,
+};
+use tanba_validate::{
+    verify_document, CertificateValidation, DocumentError, DocumentFormat, DocumentOptions, Layer,
+    Scope, SignedKind, Validators,
+};
+
+fn signer() -> tanba_crypto::KeySigner {
+    let name = "individual_valid_sign_rsa_2004.p12";
+    let p12 = tanba_testdata::read_nca(&format!("keys/{name}"));
+    tanba_keys::Keystore::open_pkcs12(
+        &p12,
+        &tanba_keys::Password::new(tanba_testdata::nca_password(name)),
+    )
+    .unwrap()
+    .signer(&tanba_keys::KeySelector::Single)
+    .unwrap()
+}
+
+const ENV: &[u8] = b"<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Header/><soap:Body><x:Order xmlns:x=\"urn:x\"><x:Amount>100</x:Amount></x:Order></soap:Body></soap:Envelope>";
+
+fn transport_signed() -> String {
+    String::from_utf8(tanba_wss::sign(ENV, &signer(), &tanba_wss::SignOptions::new()).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn a_wrapped_security_header_is_judged_by_the_profile_and_refused() {
+    let signed = transport_signed();
+    let r = verify_document(signed.as_bytes(), &DocumentOptions::default()).unwrap();
+    assert!(r.is_valid(), "{:?}", r.problems);
+    assert_eq!(r.format, DocumentFormat::WsSecurity);
+    assert_eq!(r.signatures.len(), 1);
+    assert_eq!(r.signatures[0].layer, Layer::Transport);
+    assert_eq!(
+        r.signatures[0].element.as_ref().unwrap().path,
+        "/Envelope[1]/Header[1]/Security[1]/Signature[1]"
+    );
+
+    let wrapped = signed
+        .replacen("<wsse:Security", "<x:W xmlns:x=\"urn:x\"><wsse:Security", 1)
+        .replacen("</wsse:Security>", "</wsse:Security></x:W>", 1);
+    let r = verify_document(wrapped.as_bytes(), &DocumentOptions::default()).unwrap();
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert_eq!(r.format, DocumentFormat::WsSecurity);
+    assert!(!r.signatures[0].valid);
+    assert!(r.problems[0].contains("transport"), "{:?}", r.problems);
+}
+
+#[test]
+fn a_payload_document_is_verified_on_its_own() {
+    let app = tanba_dsig::sign(
+        b"<app><iin>123456789011</iin></app>",
+        &signer(),
+        &Default::default(),
+    )
+    .unwrap();
+    for data in [
+        tanba_wss::Data::inline_document(&app).unwrap(),
+        tanba_wss::Data::escaped_document(&app).unwrap(),
+    ] {
+        let env = tanba_wss::SendMessage::new("S", tanba_wss::Sender::new("portal"))
+            .with_data(data)
+            .to_xml(tanba_wss::SoapVersion::Soap11)
+            .unwrap();
+        let r = verify_document(env.as_bytes(), &DocumentOptions::default()).unwrap();
+        assert!(r.is_valid(), "{:?}", r.problems);
+        assert_eq!(r.format, DocumentFormat::SoapWithoutTransportSignature);
+        assert!(r.notes[0].contains("no transport signature"));
+        let p = &r.signatures[0];
+        assert_eq!(p.layer, Layer::Payload);
+        assert!(p
+            .payload
+            .as_ref()
+            .unwrap()
+            .path
+            .ends_with("/requestData[1]/data[1]"));
+        assert_eq!(p.references[0].signed, SignedKind::Document);
+        assert_eq!(p.references[0].excluded[0].path, "/app[1]/Signature[1]");
+    }
+}
+
+#[test]
+fn identity_expectations_hold_without_certificate_validation() {
+    let signed = transport_signed();
+    let opts = |iin: &str| DocumentOptions {
+        expected: ExpectedIdentity {
+            iin: Some(iin.into()),
+            bin: None,
+        },
+        ..DocumentOptions::default()
+    };
+    let r = verify_document(signed.as_bytes(), &opts("123456789011")).unwrap();
+    assert!(r.is_valid());
+    assert_eq!(
+        r.certificate_validation,
+        CertificateValidation::NotPerformed
+    );
+    assert!(r.signatures[0].identity[0].passed);
+    let r = verify_document(signed.as_bytes(), &opts("123456789099")).unwrap();
+    assert!(!r.is_valid());
+    assert!(!r.signatures[0].identity[0].passed);
+    assert_eq!(
+        r.signatures[0].identity[0].found.as_deref(),
+        Some("123456789011")
+    );
+}
+
+#[test]
+fn certificates_are_judged_with_the_validators_given() {
+    let signed = transport_signed();
+    let validator = |at: &str| {
+        let mut pool = CertPool::new();
+        pool.add_anchor(
+            ChainCert::from_bytes(&tanba_testdata::read_nca("ca/nca_rsa_test.crt")).unwrap(),
+        );
+        let policy = Policy::builder()
+            .time(ValidationTime::At(
+                time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+                    .unwrap(),
+            ))
+            .required_usage(RequiredUsage::Any)
+            .id_policy(tanba_pki::IdPolicy::AcceptTestIds)
+            .build();
+        let mut v = Validator::new(pool, policy);
+        v.add_ocsp_response(
+            OcspResponse::from_der(&tanba_testdata::read_nca(
+                "ocsp/ocsp_response_individual_sign_2004.bin",
+            ))
+            .unwrap(),
+        );
+        v
+    };
+    for (at, valid) in [
+        ("2021-06-01T00:00:00Z", true),
+        ("2030-01-01T00:00:00Z", false),
+    ] {
+        let v = validator(at);
+        let opts = DocumentOptions {
+            validators: Some(Validators {
+                signer: &v,
+                transport: &v,
+            }),
+            ..DocumentOptions::default()
+        };
+        let r = verify_document(signed.as_bytes(), &opts).unwrap();
+        assert_eq!(r.is_valid(), valid, "{at}: {:?}", r.problems);
+        assert_eq!(r.certificate_validation, CertificateValidation::Performed);
+        let c = r.signatures[0].certificate.as_ref().unwrap();
+        assert_eq!(c.verdict == Verdict::Valid, valid);
+        if !valid {
+            assert!(c.refusal.as_ref().unwrap().contains("validity"), "{c:?}");
+        }
+    }
+}
+
+#[test]
+fn nothing_to_verify_and_hostile_work_are_errors() {
+    assert!(matches!(
+        verify_document(ENV, &DocumentOptions::default()),
+        Err(DocumentError::NoSignature)
+    ));
+    assert!(matches!(
+        verify_document(b"<a><b>", &DocumentOptions::default()),
+        Err(DocumentError::Xml(_))
+    ));
+    let transport_only = DocumentOptions {
+        scope: Scope::TransportOnly,
+        ..DocumentOptions::default()
+    };
+    assert!(matches!(
+        verify_document(b"<a/>", &transport_only),
+        Err(DocumentError::NotAnEnvelope(_))
+    ));
+    let signed = String::from_utf8(
+        tanba_dsig::sign(b"<a><b>1</b></a>", &signer(), &Default::default()).unwrap(),
+    )
+    .unwrap();
+    let a = signed.find("<ds:Signature").unwrap();
+    let b = signed.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    let many = format!(
+        "{}{}{}",
+        &signed[..a],
+        signed[a..b].repeat(17),
+        &signed[b..]
+    );
+    match verify_document(many.as_bytes(), &DocumentOptions::default()) {
+        Err(DocumentError::WorkLimit(w)) => assert!(w.to_string().contains("17")),
+        other => panic!("expected a work limit, got {other:?}"),
+    }
+}
