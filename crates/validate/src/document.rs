@@ -6,7 +6,7 @@ use tanba_pki::{ChainCert, ExpectedIdentity, KzCertificate, SignerInfo, Validato
 use tanba_wss::{Data, SignedPart, SoapVersion, TokenReference, VerifiedEnvelope};
 use tanba_xml::{Document, NodeId, ParseOptions};
 
-use crate::location::Location;
+use crate::location::{Location, Locator};
 use crate::report::{
     CertificateCheck, CertificateValidation, CheckMode, DocumentFormat, DocumentReport, KeySource,
     Layer, ReferenceReport, SignatureReport, SignedKind, SignedPartReport, TimestampReport,
@@ -221,9 +221,19 @@ fn verify_parsed(
         // Documents carried in SmartBridge `data` elements, each verified on its own.
         let mut handled: Vec<NodeId> = transport_sigs.clone();
         let mut payload_reports = Vec::new();
+        // the signature budget counts every layer: those of escaped payload documents too
+        let mut total = all_sigs.len();
         if soap.is_some() {
+            let mut locator = Locator::new(&doc);
             for data in Data::elements_in(&doc) {
-                payload_reports.extend(payload(&doc, data, &all_sigs, &mut handled, opts)?);
+                payload_reports.extend(payload(
+                    &mut locator,
+                    data,
+                    &all_sigs,
+                    &mut handled,
+                    &mut total,
+                    opts,
+                )?);
             }
         }
         // The document's own signatures, in the document.
@@ -286,12 +296,26 @@ enum PayloadResult {
 /// payload that is not a document on its own (it uses a prefix declared outside it) is
 /// left to the envelope-level verification.
 fn payload(
-    doc: &Document,
+    locator: &mut Locator<'_>,
     data: NodeId,
     all_sigs: &[NodeId],
     handled: &mut Vec<NodeId>,
+    total: &mut usize,
     opts: &DocumentOptions<'_>,
 ) -> Result<Option<(Location, PayloadResult)>, DocumentError> {
+    let doc = locator.document();
+    // every payload that yields a report entry counts against the signature budget
+    let mut count = |n: usize| {
+        *total += n;
+        let max = opts.dsig.budget.max_signatures;
+        if *total > max {
+            return Err(DocumentError::WorkLimit(WorkLimit::Signatures {
+                found: *total,
+                max,
+            }));
+        }
+        Ok(())
+    };
     let inline_sigs: Vec<NodeId> = all_sigs
         .iter()
         .copied()
@@ -303,7 +327,6 @@ fn payload(
     if !inline && !text.trim_start().starts_with('<') {
         return Ok(None); // plain character data, not a document
     }
-    let location = Location::of(doc, data);
     let parsed = match Document::parse(text.as_bytes(), &ParseOptions::default()) {
         Ok(p) => p,
         // not a standalone document: its signatures (if any) are verified in the
@@ -313,6 +336,8 @@ fn payload(
             if !text.contains("Signature") {
                 return Ok(None);
             }
+            count(1)?;
+            let location = locator.locate(data);
             return Ok(Some((
                 location.clone(),
                 PayloadResult::Unreadable {
@@ -324,13 +349,19 @@ fn payload(
             )));
         }
     };
-    let has_signature = parsed
+    let signatures = parsed
         .descendants(NodeId::DOCUMENT)
-        .any(|n| parsed.is_element(n) && parsed.name(n).is(DS, "Signature"));
-    if !has_signature {
+        .filter(|&n| parsed.is_element(n) && parsed.name(n).is(DS, "Signature"))
+        .count();
+    if signatures == 0 {
         // (an inline payload's signatures, if the parse disagreed, stay with the envelope)
         return Ok(None);
     }
+    if !inline {
+        // an escaped document's signatures are not in the envelope's count yet
+        count(signatures)?;
+    }
+    let location = locator.locate(data);
     handled.extend(inline_sigs);
     match tanba_dsig::verify_selected(parsed, &opts.dsig, &|_, _| true) {
         Ok(v) => Ok(Some((location, PayloadResult::Verified(Box::new(v))))),
@@ -384,10 +415,11 @@ impl Builder<'_, '_> {
         sigs: &[NodeId],
         result: Result<VerifiedEnvelope, tanba_wss::WssError>,
     ) {
+        let mut locator = Locator::new(doc);
         let elements: Vec<Option<Location>> = if sigs.is_empty() {
             vec![None]
         } else {
-            sigs.iter().map(|&s| Some(Location::of(doc, s))).collect()
+            sigs.iter().map(|&s| Some(locator.locate(s))).collect()
         };
         for element in elements {
             let mut r = empty_report(Layer::Transport, None, element);
@@ -416,10 +448,11 @@ impl Builder<'_, '_> {
     /// One entry per verified (or failed) XMLDSig signature, in document order.
     fn xmldsig(&mut self, v: &VerifiedDocument, layer: Layer, payload: Option<&Location>) {
         let doc = v.document();
+        let mut locator = Locator::new(doc);
         for s in &v.signatures {
-            let element = Some(Location::of(doc, s.element));
+            let element = Some(locator.locate(s.element));
             let mut r = empty_report(layer, payload.cloned(), element);
-            let cert = self.outcome(doc, s, &mut r);
+            let cert = self.outcome(doc, &mut locator, s, &mut r);
             self.push(r, cert);
         }
     }
@@ -428,6 +461,7 @@ impl Builder<'_, '_> {
     fn outcome(
         &self,
         doc: &Document,
+        locator: &mut Locator<'_>,
         s: &SignatureOutcome,
         r: &mut SignatureReport,
     ) -> Option<Vec<u8>> {
@@ -465,10 +499,10 @@ impl Builder<'_, '_> {
                 ReferenceReport {
                     uri: rf.uri.to_uri_string(),
                     signed,
-                    element: element.map(|e| Location::of(doc, e)),
+                    element: element.map(|e| locator.locate(e)),
                     id: element.and_then(|e| doc.ids(e).next().map(str::to_owned)),
                     inside_own_signature: rf.inside_own_signature,
-                    excluded: rf.excluded.iter().map(|&x| Location::of(doc, x)).collect(),
+                    excluded: rf.excluded.iter().map(|&x| locator.locate(x)).collect(),
                 }
             })
             .collect();

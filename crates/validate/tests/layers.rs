@@ -195,3 +195,27 @@ fn nothing_to_verify_and_hostile_work_are_errors() {
         other => panic!("expected a work limit, got {other:?}"),
     }
 }
+
+/// The signature budget counts every layer: an envelope carrying many signed documents as
+/// escaped strings cannot multiply the work by the number of `data` elements.
+#[test]
+fn the_signature_budget_counts_payload_documents() {
+    let app = tanba_dsig::sign(b"<app/>", &signer(), &Default::default()).unwrap();
+    let one = tanba_wss::SendMessage::new("S", tanba_wss::Sender::new("portal"))
+        .with_data(tanba_wss::Data::escaped_document(&app).unwrap())
+        .to_xml(tanba_wss::SoapVersion::Soap11)
+        .unwrap();
+    assert!(verify_document(one.as_bytes(), &DocumentOptions::default())
+        .unwrap()
+        .is_valid());
+    // 20 data elements, one signed document each
+    let a = one.find("<data").unwrap();
+    let b = one.find("</data>").unwrap() + "</data>".len();
+    let many = format!("{}{}{}", &one[..a], one[a..b].repeat(20), &one[b..]);
+    match verify_document(many.as_bytes(), &DocumentOptions::default()) {
+        Err(DocumentError::WorkLimit(w)) => {
+            assert!(w.to_string().contains("17 ds:Signature"), "{w}")
+        }
+        other => panic!("expected a work limit, got {other:?}"),
+    }
+}

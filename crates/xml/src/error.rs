@@ -37,6 +37,100 @@ impl Position {
     }
 }
 
+/// Positions of many offsets in one text without rescanning it from the start each time:
+/// one pass records the line and column at every [`PositionIndex::BLOCK`]-byte checkpoint,
+/// then each lookup scans at most one block. Built on first use by
+/// [`crate::Document::position`].
+#[derive(Debug)]
+pub(crate) struct PositionIndex {
+    /// For checkpoint `k` (offset `k * BLOCK`): its line and the characters before it on
+    /// that line.
+    marks: Vec<(usize, usize)>,
+}
+
+impl PositionIndex {
+    const BLOCK: usize = 4096;
+
+    pub(crate) fn new(text: &str) -> PositionIndex {
+        let bytes = text.as_bytes();
+        let mut marks = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
+        let (mut line, mut column) = (1usize, 0usize);
+        for chunk in bytes.chunks(Self::BLOCK) {
+            marks.push((line, column));
+            match memchr::memrchr(b'\n', chunk) {
+                Some(last) => {
+                    line += memchr::memchr_iter(b'\n', chunk).count();
+                    column = count_chars(&chunk[last + 1..]);
+                }
+                None => column += count_chars(chunk),
+            }
+        }
+        if marks.is_empty() {
+            marks.push((1, 0));
+        }
+        PositionIndex { marks }
+    }
+
+    /// The position of byte `offset` in `text` (the text the index was built over), as
+    /// [`Position::in_text`] computes it.
+    pub(crate) fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let k = (offset / Self::BLOCK).min(self.marks.len() - 1);
+        let (line0, column0) = self.marks[k];
+        let rest = &text.as_bytes()[k * Self::BLOCK..offset];
+        let (line, column) = match memchr::memrchr(b'\n', rest) {
+            Some(last) => (
+                line0 + memchr::memchr_iter(b'\n', rest).count(),
+                1 + count_chars(&rest[last + 1..]),
+            ),
+            None => (line0, 1 + column0 + count_chars(rest)),
+        };
+        Position {
+            offset,
+            line,
+            column,
+        }
+    }
+}
+
+/// Characters in UTF-8 `bytes`: every byte that does not continue a sequence.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index agrees with the direct scan at every offset of texts with long lines,
+    /// many lines, multi-byte characters across block boundaries, and none of either.
+    #[test]
+    fn the_index_agrees_with_the_direct_scan_everywhere() {
+        let mut texts = vec![
+            String::new(),
+            "a".repeat(10_000),
+            "ж\n".repeat(5_000),
+            "x\n".repeat(3),
+        ];
+        let mut mixed = String::new();
+        for i in 0..3_000 {
+            mixed.push_str(if i % 7 == 0 { "\n" } else { "жa€😀" });
+        }
+        texts.push(mixed);
+        for t in &texts {
+            let index = PositionIndex::new(t);
+            for offset in (0..=t.len() + 2).step_by(1 + t.len() / 5_000) {
+                assert_eq!(
+                    index.position(t, offset),
+                    Position::in_text(t, offset),
+                    "offset {offset} of a {}-byte text",
+                    t.len()
+                );
+            }
+        }
+    }
+}
+
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.line, self.column)

@@ -188,6 +188,7 @@ pub(crate) fn build(text: String, opts: &ParseOptions) -> Result<Document, XmlEr
         owned,
         names,
         root,
+        positions: std::sync::OnceLock::new(),
     })
 }
 

@@ -143,6 +143,8 @@ pub struct Document {
     pub(crate) owned: String,
     pub(crate) names: Names,
     pub(crate) root: u32,
+    /// Line:column lookups, built on the first [`Document::position`] call.
+    pub(crate) positions: std::sync::OnceLock<crate::error::PositionIndex>,
 }
 
 impl Document {
@@ -491,9 +493,13 @@ impl Document {
         s
     }
 
-    /// Where node `n` starts in the source (line:column computed on demand).
+    /// Where node `n` starts in the source. The first call indexes the text in one pass;
+    /// every call then costs at most a few kilobytes of scanning, however large the
+    /// document and however many positions are asked for.
     pub fn position(&self, n: NodeId) -> Position {
-        Position::in_text(&self.text, self.node(n).start as usize)
+        self.positions
+            .get_or_init(|| crate::error::PositionIndex::new(&self.text))
+            .position(&self.text, self.node(n).start as usize)
     }
 
     /// The byte range of node `n` in [`Document::source`] (for an element: from `<` of the
