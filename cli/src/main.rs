@@ -56,7 +56,9 @@ enum Command {
     /// Trust store: `update` downloads the NCA RK roots and issuing CAs into the cache.
     #[command(subcommand_required = true)]
     Trust(cmd::trust::Args),
-    /// Verify every XML signature of a document; report signers and what was signed.
+    /// Verify every signature of a document at every layer (XMLDSig, the WS-Security
+    /// transport signature, the business document inside an envelope); report signers and
+    /// exactly what was signed.
     Verify(cmd::verify::Args),
     /// WS-Security transport signature: `sign` an envelope, `verify` one.
     #[command(subcommand_required = true)]
