@@ -140,10 +140,13 @@ fn sign_countersign_verify() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["signers"][0]["role"], "applicant");
     assert_eq!(v["signers"][1]["role"], "operator");
-    assert_eq!(
-        v["signers"][1]["signer"]["roles"],
-        serde_json::json!(["legal_entity", "employee"])
-    );
+    let codes: Vec<&str> = v["signers"][1]["signer"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["legal_entity", "employee"]);
 }
 
 #[test]

@@ -179,7 +179,7 @@ fn ws_security_cannot_be_bypassed_by_wrapping_the_header_or_the_envelope() {
     // the genuine message verifies, fully checked
     let o = verify_checked(signed.as_bytes(), &["--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(json(&o)["format"], "ws-security");
+    assert_eq!(json(&o)["format"], "wss");
 
     let (sa, sb) = cut(&signed, "wsse:Security");
     let security = &signed[sa..sb];
@@ -202,10 +202,11 @@ fn ws_security_cannot_be_bypassed_by_wrapping_the_header_or_the_envelope() {
         let o = verify_checked(doc.as_bytes(), &["--json"]);
         assert_eq!(o.status.code(), Some(1), "{what}: {}", stdout(&o));
         let j = json(&o);
-        assert_eq!(j["format"], "ws-security", "{what}");
-        assert_eq!(j["valid"], false, "{what}");
-        assert_eq!(j["signatures"][0]["layer"], "transport", "{what}");
-        assert_eq!(j["signatures"][0]["valid"], false, "{what}");
+        assert_eq!(j["format"], "wss", "{what}");
+        assert_eq!(j["indication"], "total_failed", "{what}");
+        assert_eq!(j["sub_indication"], "format_failure", "{what}");
+        assert_eq!(j["signers"][0]["layer"], "transport", "{what}");
+        assert_eq!(j["signers"][0]["indication"], "total_failed", "{what}");
         let o = run(&["wss", "verify", "-", "--no-cert-check"], doc.as_bytes());
         assert_ne!(o.status.code(), Some(0), "wss verify, {what}");
         assert!(o.status.code().is_some(), "wss verify, {what}: no crash");
@@ -249,10 +250,10 @@ fn an_envelope_without_security_is_reported_as_having_no_transport_signature() {
     let o = verify(&env, &["--no-cert-check", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let j = json(&o);
-    assert_eq!(j["format"], "soap-without-transport-signature");
-    let sigs = j["signatures"].as_array().unwrap();
+    assert_eq!(j["format"], "soap");
+    let sigs = j["signers"].as_array().unwrap();
     assert_eq!(sigs.len(), 1);
-    assert_eq!(sigs[0]["layer"], "payload");
+    assert_eq!(sigs[0]["layer"], "inner");
     assert!(j["notes"][0]
         .as_str()
         .unwrap()
@@ -287,12 +288,14 @@ fn an_altered_business_signature_inside_a_valid_envelope_fails_the_document() {
         let o = verify_checked(&env, &["--json"]);
         assert_eq!(o.status.code(), Some(0), "{mode}: {}", stderr(&o));
         let j = json(&o);
-        let sigs = j["signatures"].as_array().unwrap();
+        assert_eq!(j["format"], "submission");
+        assert_eq!(j["indication"], "total_passed");
+        let sigs = j["signers"].as_array().unwrap();
         assert_eq!(sigs.len(), 2, "{mode}");
         assert_eq!(sigs[0]["layer"], "transport");
-        assert_eq!(sigs[1]["layer"], "payload");
-        assert_eq!(sigs[1]["valid"], true);
-        assert_eq!(sigs[1]["signer"]["iin"], IIN);
+        assert_eq!(sigs[1]["layer"], "inner");
+        assert_eq!(sigs[1]["indication"], "total_passed");
+        assert_eq!(sigs[1]["identity"]["iin"], IIN);
         assert_eq!(sigs[1]["certificate"]["verdict"], "valid");
         assert!(sigs[1]["payload"]["path"]
             .as_str()
@@ -304,18 +307,24 @@ fn an_altered_business_signature_inside_a_valid_envelope_fails_the_document() {
         let o = verify_checked(&env, &["--json"]);
         assert_eq!(o.status.code(), Some(1), "{mode}: {}", stdout(&o));
         let j = json(&o);
-        assert_eq!(j["signatures"][0]["valid"], true, "{mode}");
-        assert_eq!(j["signatures"][1]["valid"], false, "{mode}");
+        assert_eq!(j["signers"][0]["indication"], "total_passed", "{mode}");
+        assert_eq!(j["signers"][1]["indication"], "total_failed", "{mode}");
+        assert_eq!(j["signers"][1]["sub_indication"], "hash_failure", "{mode}");
+        assert_eq!(j["sub_indication"], "hash_failure", "{mode}");
         assert!(
-            j["signatures"][1]["error"]
+            j["signers"][1]["error"]
                 .as_str()
                 .unwrap()
                 .contains("digest mismatch"),
             "{mode}: {}",
-            j["signatures"][1]
+            j["signers"][1]
         );
         let o = verify_checked(&env, &[]);
-        assert!(stdout(&o).contains("INVALID"), "{}", stdout(&o));
+        assert!(
+            stdout(&o).contains("verdict: TOTAL_FAILED (hash_failure)"),
+            "{}",
+            stdout(&o)
+        );
         assert!(stderr(&o).contains("digest mismatch"), "{}", stderr(&o));
     }
 
@@ -331,9 +340,9 @@ fn an_altered_business_signature_inside_a_valid_envelope_fails_the_document() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let j = json(&o);
-    assert_eq!(j["signatures"][1]["layer"], "document");
+    assert_eq!(j["signers"][1]["layer"], "document");
     assert_eq!(
-        j["signatures"][1]["references"][0]["element"]["path"],
+        j["signers"][1]["references"][0]["element"]["path"],
         "/Envelope[1]/Body[1]/Order[1]"
     );
     let o = verify(&wss_sign(altered.as_bytes(), &[]), &["--no-cert-check"]);
@@ -542,7 +551,7 @@ fn hostile_amounts_of_work_are_refused_by_name() {
     let o = verify(&three, &["--no-cert-check", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let j = json(&o);
-    let modes: Vec<&str> = j["signatures"]
+    let modes: Vec<&str> = j["signers"]
         .as_array()
         .unwrap()
         .iter()
@@ -585,7 +594,7 @@ fn wrapping_layouts_show_which_element_was_signed() {
         let o = verify(doc.as_bytes(), &["--no-cert-check", "--json"]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let j = json(&o);
-        let r = &j["signatures"][0]["references"][0];
+        let r = &j["signers"][0]["references"][0];
         assert_eq!(r["element"]["path"], *path, "{doc}");
         assert_ne!(r["element"]["path"], "/Doc[1]/Order[1]");
         let line_col = (
@@ -632,7 +641,7 @@ fn wrapping_layouts_show_which_element_was_signed() {
     );
     let o = verify(enveloping.as_bytes(), &["--no-cert-check", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let r = &json(&o)["signatures"][0]["references"][0];
+    let r = &json(&o)["signers"][0]["references"][0];
     assert_eq!(r["inside_own_signature"], true, "{r}");
     assert!(stdout(&verify(enveloping.as_bytes(), &["--no-cert-check"]))
         .contains("inside this signature's own ds:Object"));
@@ -641,7 +650,7 @@ fn wrapping_layouts_show_which_element_was_signed() {
         &sign(b"<Doc><Order/></Doc>", &[]),
         &["--no-cert-check", "--json"],
     );
-    let ex = &json(&o)["signatures"][0]["references"][0]["excluded"];
+    let ex = &json(&o)["signers"][0]["references"][0]["excluded"];
     assert_eq!(ex[0]["path"], "/Doc[1]/Signature[1]");
 }
 
@@ -749,8 +758,8 @@ fn the_base64_transform_is_refused_by_default_and_never_over_claims() {
             &["--no-cert-check", "--allow-base64-transform", "--json"],
         );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let r = &json(&o)["signatures"][0]["references"][0];
-        assert_eq!(r["signed"], "decoded-text");
+        let r = &json(&o)["signers"][0]["references"][0];
+        assert_eq!(r["kind"], "content");
         assert_eq!(r["element"]["path"], "/Doc[1]/Data[1]");
         let human = stdout(&verify(
             doc.as_bytes(),

@@ -59,13 +59,13 @@ fn sign_then_verify_with_json_report() {
     );
     assert_exit(&o, 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["valid"], true);
+    assert_eq!(v["indication"], "total_passed");
     assert_eq!(v["certificate_validation"], "not-performed");
-    assert!(v["signatures"][0]["certificate"].is_null());
-    assert_eq!(v["signatures"][0]["signer"]["iin"], "123456789011");
-    assert_eq!(v["signatures"][0]["references"][0]["signed"], "document");
+    assert!(v["signers"][0]["certificate"].is_null());
+    assert_eq!(v["signers"][0]["identity"]["iin"], "123456789011");
+    assert_eq!(v["signers"][0]["references"][0]["kind"], "document");
     assert_eq!(
-        v["signatures"][0]["signature_method"],
+        v["signers"][0]["algorithm"]["id"],
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
     );
 
@@ -82,9 +82,9 @@ fn sign_then_verify_with_json_report() {
         Some(&o.stdout),
     );
     let v: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
-    assert_eq!(v["signatures"].as_array().unwrap().len(), 2);
-    assert_eq!(v["signatures"][0]["mode"], "peeled");
-    assert_eq!(v["signatures"][1]["signing_order"], 1);
+    assert_eq!(v["signers"].as_array().unwrap().len(), 2);
+    assert_eq!(v["signers"][0]["mode"], "peeled");
+    assert_eq!(v["signers"][1]["signing_order"], 1);
 
     // expectation on the signer fails -> exit 1
     let o = tanba(
@@ -234,7 +234,7 @@ fn signer_certificate_is_validated_with_tanba_pki() {
     assert_exit(&ok, 0);
     let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
     assert_eq!(v["certificate_validation"], "performed");
-    assert_eq!(v["signatures"][0]["certificate"]["verdict"], "valid");
+    assert_eq!(v["signers"][0]["certificate"]["verdict"], "valid");
     // now: the test certificate has expired -> exit 1 naming it
     let expired = tanba(
         &[
@@ -306,12 +306,12 @@ fn verify_reads_a_ws_security_transport_signature() {
     assert_exit(&v, 0);
     // recognised as WS-Security: reported as a transport signature over the Body
     let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
-    assert_eq!(j["valid"], true);
-    assert_eq!(j["format"], "ws-security");
-    let t = &j["signatures"][0];
+    assert_eq!(j["indication"], "total_passed");
+    assert_eq!(j["format"], "wss");
+    let t = &j["signers"][0];
     assert_eq!(t["layer"], "transport");
-    assert_eq!(t["transport"]["signed_parts"][0]["part"], "body");
-    assert_eq!(t["signer"]["iin"], "123456789011");
+    assert_eq!(t["references"][0]["part"], "body");
+    assert_eq!(t["identity"]["iin"], "123456789011");
     assert!(t["certificate"].is_null());
     assert_eq!(j["certificate_validation"], "not-performed");
 
@@ -366,8 +366,8 @@ fn a_bare_key_from_key_info_is_reported_and_never_trusted() {
     let v = tanba(&["verify", file, "--json", "--no-cert-check"], &[], None);
     assert_exit(&v, 0);
     let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
-    assert_eq!(j["signatures"][0]["key_source"], "der-encoded-key-value");
-    assert!(j["signatures"][0]["signer"].is_null());
+    assert_eq!(j["signers"][0]["key_source"], "der_encoded_key_value");
+    assert!(j["signers"][0]["identity"].is_null());
     // with certificate validation asked for, a signature without a certificate fails
     let v = tanba(
         &[

@@ -17,16 +17,16 @@ fuzz_target!(|data: &[u8]| {
         };
         let a = verify_document(data, &opts);
         if let Ok(r) = &a {
-            if r.is_valid() {
-                assert!(!r.signatures.is_empty());
-                assert!(r.signatures.iter().all(|s| s.passes()));
+            if r.is_passed() {
+                assert!(!r.signers.is_empty());
+                assert!(r.signers.iter().all(|s| s.is_passed()));
                 assert!(r.problems.is_empty());
             }
         }
         let b = verify_document_vec(data.to_vec(), &opts);
         assert_eq!(
-            a.as_ref().map(|r| r.is_valid()).ok(),
-            b.as_ref().map(|r| r.is_valid()).ok(),
+            a.as_ref().map(|r| r.indication).ok(),
+            b.as_ref().map(|r| r.indication).ok(),
             "the in-place and copying entries must agree"
         );
     }

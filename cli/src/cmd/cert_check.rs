@@ -50,6 +50,12 @@ pub struct ValidationArgs {
     /// Accept IIN/BIN values that fail the national checksum (NCA test certificates).
     #[arg(long)]
     pub allow_test_identifiers: bool,
+    /// The validation policy: kz-2026 (the 2026 Kazakh rules: hard-fail revocation, SIGN
+    /// key usage for document signers) or ncanode-compat (NCANode 3.x judgements: key
+    /// usage not checked, revocation only with --crl/--ocsp-response/--online; none of its
+    /// fail-open behaviours).
+    #[arg(long, value_name = "NAME", default_value = "kz-2026", value_parser = parse_policy)]
+    pub policy: tanba_validate::PolicyName,
     /// Cache folder (trust store from `tanba trust update`, downloaded CRLs). Default:
     /// $TANBA_CACHE_DIR, else $XDG_CACHE_HOME/tanba, else ~/.cache/tanba.
     #[arg(long, value_name = "DIR")]
@@ -140,6 +146,16 @@ JSON fields (--json; one object):
                  outcome: pass | fail | unknown | skipped
   refusal        \"EDS authenticity not confirmed — …\" naming the failed checks, or null";
 
+fn parse_policy(s: &str) -> Result<tanba_validate::PolicyName, String> {
+    tanba_validate::PolicyName::parse(s)
+        .ok_or_else(|| format!("unknown policy {s:?}: kz-2026 or ncanode-compat"))
+}
+
+/// `--at` as an instant (`None`: now).
+pub fn at(a: &ValidationArgs) -> Result<Option<time::OffsetDateTime>, CliError> {
+    a.at.as_deref().map(parse_at).transpose()
+}
+
 fn parse_at(s: &str) -> Result<time::OffsetDateTime, CliError> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .map_err(|e| CliError::input(format!("--at {s:?} is not an RFC 3339 instant: {e}")))
@@ -216,27 +232,38 @@ pub fn make_policy(
     iin: Option<&str>,
     bin: Option<&str>,
 ) -> Result<Policy, CliError> {
+    use tanba_validate::PolicyName;
+    let asked = a.online || !a.crl.is_empty() || !a.ocsp_response.is_empty();
+    let named = a
+        .policy
+        .certificate_policy(tanba_validate::Layer::Document, asked)
+        .build();
     let mut b = Policy::builder()
         .time(match &a.at {
             Some(s) => ValidationTime::At(parse_at(s)?),
             None => ValidationTime::Now,
         })
-        .revocation_sources(if a.no_revocation {
-            RevocationSources::None
-        } else {
-            match a.revocation {
-                RevocationArg::OcspThenCrl => RevocationSources::OcspThenCrl,
-                RevocationArg::CrlThenOcsp => RevocationSources::CrlThenOcsp,
-                RevocationArg::Ocsp => RevocationSources::OcspOnly,
-                RevocationArg::Crl => RevocationSources::CrlOnly,
-            }
-        })
+        .revocation_sources(
+            if a.no_revocation || named.sources() == RevocationSources::None {
+                RevocationSources::None
+            } else {
+                match a.revocation {
+                    RevocationArg::OcspThenCrl => RevocationSources::OcspThenCrl,
+                    RevocationArg::CrlThenOcsp => RevocationSources::CrlThenOcsp,
+                    RevocationArg::Ocsp => RevocationSources::OcspOnly,
+                    RevocationArg::Crl => RevocationSources::CrlOnly,
+                }
+            },
+        )
         .unknown_status(if a.soft_fail {
             UnknownStatus::Allow
         } else {
             UnknownStatus::Deny
         })
-        .required_usage(usage)
+        .required_usage(match a.policy {
+            PolicyName::Kz2026 => usage,
+            PolicyName::NcanodeCompat => named.required_usage(),
+        })
         .online_deadline(std::time::Duration::from_secs(a.online_deadline))
         .id_policy(if a.allow_test_identifiers {
             IdPolicy::AcceptTestIds

@@ -1,30 +1,46 @@
 //! Rendering of `tanba_validate::DocumentReport` (`tanba verify`, `tanba wss verify`): the
-//! JSON is the report itself plus `file` and `valid`; the human form says, per signature,
-//! its layer, whether it verified, who signed, what exactly was signed (path and
-//! line:column) and the certificate verdict.
+//! JSON is the report itself plus `file`; the human form says, per signer, its layer, the
+//! indication, who signed, what exactly was signed (path and line:column) and each check.
 
 use tanba_validate::{
-    CertificateValidation, CheckMode, DocumentError, DocumentFormat, DocumentReport, Layer,
-    SignatureReport, SignedKind,
+    CertificateValidation, CheckMode, CheckOutcome, DocumentError, DocumentFormat, DocumentReport,
+    Layer, SignedKind, SignerReport,
 };
 
 use crate::error::CliError;
 use crate::io::outln;
 
+/// The JSON of one verified file: the report with the file's name.
+#[derive(serde::Serialize)]
+struct FileReport<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    report: &'a DocumentReport,
+}
+
+/// The JSON of a file that could not be verified.
+#[derive(serde::Serialize)]
+struct ErrorReport<'a> {
+    error: ErrorBody<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ErrorBody<'a> {
+    kind: &'static str,
+    message: String,
+    file: &'a str,
+}
+
 /// Print the report (`json`: one object) and turn the verdict into the exit status.
 pub fn finish(name: &str, report: &DocumentReport, json: bool) -> Result<(), CliError> {
     if json {
-        let mut v = serde_json::to_value(report)
+        let text = serde_json::to_string(&FileReport { file: name, report })
             .map_err(|e| CliError::input(format!("cannot render the report: {e}")))?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("file".into(), name.into());
-            o.insert("valid".into(), report.is_valid().into());
-        }
-        outln!("{v}");
+        outln!("{text}");
     } else {
         human(report);
     }
-    if report.is_valid() {
+    if report.is_passed() {
         Ok(())
     } else {
         Err(CliError::check_failed(format!(
@@ -35,12 +51,32 @@ pub fn finish(name: &str, report: &DocumentReport, json: bool) -> Result<(), Cli
 }
 
 /// The exit status of a document that could not be verified at all: a refusal by the
-/// work budget is a failed check (1), anything else unreadable input (2).
-pub fn error(name: &str, e: &DocumentError) -> CliError {
-    match e {
-        DocumentError::WorkLimit(_) => CliError::check_failed(format!("{name}: {e}")),
-        _ => CliError::input(format!("{name}: {e}")),
+/// work budget is a failed check (1), anything else unreadable input (2). Under `--json`
+/// the error is also printed as `{"error": {"kind", "message", "file"}}`.
+pub fn error(name: &str, e: &DocumentError, json: bool) -> CliError {
+    let (kind, err) = match e {
+        DocumentError::WorkLimit(_) => {
+            ("work_limit", CliError::check_failed(format!("{name}: {e}")))
+        }
+        DocumentError::NoSignature => ("no_signature", CliError::input(format!("{name}: {e}"))),
+        DocumentError::Xml(_) => ("malformed_xml", CliError::input(format!("{name}: {e}"))),
+        DocumentError::NotAnEnvelope(_) => {
+            ("not_an_envelope", CliError::input(format!("{name}: {e}")))
+        }
+    };
+    if json {
+        let body = ErrorReport {
+            error: ErrorBody {
+                kind,
+                message: e.to_string(),
+                file: name,
+            },
+        };
+        if let Ok(text) = serde_json::to_string(&body) {
+            outln!("{text}");
+        }
     }
+    err
 }
 
 fn human(report: &DocumentReport) {
@@ -48,20 +84,31 @@ fn human(report: &DocumentReport) {
         "format: {}",
         match report.format {
             DocumentFormat::Xmldsig => "XML document with XMLDSig signatures",
-            DocumentFormat::WsSecurity =>
+            DocumentFormat::Wss =>
                 "WS-Security message (transport signature judged by the WS-Security profile)",
-            DocumentFormat::SoapWithoutTransportSignature =>
+            DocumentFormat::Submission =>
+                "WS-Security message carrying a signed document (both layers verified)",
+            DocumentFormat::Soap =>
                 "SOAP envelope WITHOUT a transport signature (no wsse:Security)",
         }
     );
-    for s in &report.signatures {
-        // signing order counts within the signature's own document and layer
+    outln!(
+        "policy: {}; validation time {} ({})",
+        report.policy.as_str(),
+        report.validation_time,
+        match report.validation_time_source {
+            tanba_validate::TimeSource::Request => "--at",
+            tanba_validate::TimeSource::Now => "now",
+        }
+    );
+    for s in &report.signers {
+        // signing order counts within the signer's own document and layer
         let total = report
-            .signatures
+            .signers
             .iter()
             .filter(|o| o.layer == s.layer && o.payload == s.payload)
             .count();
-        signature(s, total);
+        signer(s, total);
     }
     for n in &report.notes {
         outln!("note: {n}");
@@ -71,72 +118,64 @@ fn human(report: &DocumentReport) {
             "certificate: not checked (--no-cert-check): signatures and identities only, not trust"
         );
     }
-    outln!(
-        "verdict: {}",
-        if report.is_valid() {
-            "VALID"
-        } else {
-            "INVALID"
-        }
-    );
+    outln!("verdict: {}", verdict(report.indication));
 }
 
-fn signature(s: &SignatureReport, total: usize) {
+fn verdict(i: tanba_validate::Indication) -> String {
+    match serde_json::to_value(i) {
+        Ok(v) => match v["sub_indication"].as_str() {
+            Some(sub) => format!("{} ({sub})", i.name().to_ascii_uppercase()),
+            None => i.name().to_ascii_uppercase(),
+        },
+        Err(_) => i.name().to_ascii_uppercase(),
+    }
+}
+
+fn signer(s: &SignerReport, total: usize) {
     let layer = match (s.layer, &s.payload) {
         (Layer::Transport, _) => "transport".to_owned(),
         (Layer::Document, _) => "document".to_owned(),
-        (Layer::Payload, Some(p)) => format!("in the document carried in {p}"),
-        (Layer::Payload, None) => "payload".to_owned(),
+        (Layer::Inner, Some(p)) => format!("in the document carried in {p}"),
+        (Layer::Inner, None) => "inner".to_owned(),
     };
     let at = s
         .element
         .as_ref()
         .map(|e| format!(" at {}:{}", e.line, e.column))
         .unwrap_or_default();
-    if !s.valid {
-        outln!(
-            "signature #{} ({layer}){at}: INVALID: {}",
-            s.index,
-            s.error.as_deref().unwrap_or("not verified")
-        );
-        return;
-    }
     let order = match (s.signing_order, s.mode) {
         (Some(o), Some(CheckMode::Peeled)) => format!(", signer {} of {total}, peeled", o + 1),
         (Some(o), Some(CheckMode::Standard)) => format!(", signer {} of {total}", o + 1),
         _ => String::new(),
     };
     outln!(
-        "signature #{} ({layer}){at}: valid{order}, {}",
+        "signer #{} ({layer}){at}: {}{order}{}",
         s.index,
-        s.signature_method.as_deref().unwrap_or("?")
+        verdict(s.indication),
+        s.algorithm
+            .as_ref()
+            .map(|a| format!(", {}", a.name))
+            .unwrap_or_default()
     );
     if let Some(t) = &s.transport {
-        let parts: Vec<String> = t
-            .signed_parts
-            .iter()
-            .map(|p| match (p.part, &p.name) {
-                ("body", _) => format!("the envelope's Body (#{})", p.id),
-                ("timestamp", _) => format!("Timestamp (#{})", p.id),
-                ("token", _) => format!("BinarySecurityToken (#{})", p.id),
-                (_, Some(n)) => format!("header {n} (#{})", p.id),
-                (other, None) => format!("{other} (#{})", p.id),
-            })
-            .collect();
-        outln!("  token {}; signed: {}", t.token, parts.join(", "));
-        if let Some(ts) = &t.timestamp {
-            outln!(
-                "  timestamp: created {}{}",
-                ts.created,
-                ts.expires
-                    .as_deref()
-                    .map(|e| format!(", expires {e}"))
-                    .unwrap_or_default()
-            );
-        }
+        outln!(
+            "  token {}{}",
+            t.token,
+            t.timestamp
+                .as_ref()
+                .map(|ts| format!(
+                    "; timestamp created {}{}",
+                    ts.created,
+                    ts.expires
+                        .as_deref()
+                        .map(|e| format!(", expires {e}"))
+                        .unwrap_or_default()
+                ))
+                .unwrap_or_default()
+        );
     }
     for r in &s.references {
-        let what = match (r.signed, &r.element) {
+        let what = match (r.kind, &r.element) {
             (SignedKind::Document, _) => "the whole document".to_owned(),
             (SignedKind::Element, Some(e)) => format!(
                 "element <{}> {} at {}:{}{}",
@@ -146,13 +185,16 @@ fn signature(s: &SignatureReport, total: usize) {
                 e.column,
                 r.id.as_deref().map(|i| format!(" (Id {i})")).unwrap_or_default()
             ),
-            (SignedKind::DecodedText, Some(e)) => format!(
+            (SignedKind::Content, Some(e)) => format!(
                 "ONLY the base64-decoded text of <{}> {} at {}:{} (not the element, its attributes or children)",
                 e.name, e.path, e.line, e.column
             ),
             (_, None) => "?".to_owned(),
         };
-        outln!("  signed ({}): {what}", display_uri(&r.uri));
+        let label = r
+            .part
+            .unwrap_or(if r.uri.is_empty() { "URI=\"\"" } else { &r.uri });
+        outln!("  signed ({label}): {what}");
         if r.inside_own_signature {
             outln!("    WARNING: the signed element sits inside this signature's own ds:Object/KeyInfo, not in the document proper");
         }
@@ -167,7 +209,7 @@ fn signature(s: &SignatureReport, total: usize) {
             );
         }
     }
-    match &s.signer {
+    match &s.identity {
         Some(who) => outln!("  signer: {}", who.describe()),
         None if matches!(
             s.key_source,
@@ -177,31 +219,23 @@ fn signature(s: &SignatureReport, total: usize) {
         {
             outln!("  signer: unknown (a bare key from KeyInfo, whose owner cannot be established)")
         }
-        None => outln!("  signer: unknown (no readable certificate)"),
+        None if s.error.is_none() => outln!("  signer: unknown (no readable certificate)"),
+        None => {}
     }
-    for c in &s.identity {
-        outln!(
-            "  expected {}: {}",
-            c.kind,
-            if c.passed {
-                c.detail.clone()
-            } else {
-                format!("FAILED: {}", c.detail)
-            }
-        );
-    }
-    if let Some(c) = &s.certificate {
-        match &c.refusal {
-            None => outln!("  certificate: VALID"),
-            Some(r) => outln!("  certificate: INVALID ({r})"),
+    for c in &s.checks {
+        if c.outcome == CheckOutcome::NotChecked && c.name == "certificate" {
+            continue; // said once for the document
         }
-    }
-}
-
-fn display_uri(uri: &str) -> &str {
-    if uri.is_empty() {
-        "URI=\"\""
-    } else {
-        uri
+        outln!(
+            "  [{}] {}: {}",
+            match c.outcome {
+                CheckOutcome::Passed => "ok",
+                CheckOutcome::Failed => "FAILED",
+                CheckOutcome::Indeterminate => "UNDECIDED",
+                CheckOutcome::NotChecked => "not checked",
+            },
+            c.name.replace('_', " "),
+            c.reason
+        );
     }
 }

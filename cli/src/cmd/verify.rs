@@ -130,6 +130,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         },
         validators: None,
         scope: Scope::EveryLayer,
+        policy: args.validation.policy,
+        at: crate::cmd::cert_check::at(&args.validation)?,
     };
     verify_with_certificates(
         &name,
@@ -179,6 +181,6 @@ pub fn verify_with_certificates(
         .as_ref()
         .map(|(signer, transport)| Validators { signer, transport });
     let report =
-        verify_document_vec(xml, &opts).map_err(|e| crate::cmd::report::error(name, &e))?;
+        verify_document_vec(xml, &opts).map_err(|e| crate::cmd::report::error(name, &e, json))?;
     crate::cmd::report::finish(name, &report, json)
 }

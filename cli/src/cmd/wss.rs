@@ -189,6 +189,8 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
         },
         validators: None,
         scope: Scope::TransportOnly,
+        policy: args.validation.policy,
+        at: super::cert_check::at(&args.validation)?,
     };
     crate::cmd::verify::verify_with_certificates(
         &name,

@@ -50,6 +50,8 @@ pub enum SignatureAlgorithm {
 
 struct SigEntry {
     alg: SignatureAlgorithm,
+    /// The stable name reports use.
+    name: &'static str,
     oids: &'static [&'static str],
     uris: &'static [&'static str],
     digest: DigestAlgorithm,
@@ -59,6 +61,7 @@ struct SigEntry {
 const SIGNATURES: &[SigEntry] = &[
     SigEntry {
         alg: SignatureAlgorithm::RsaPkcs1Sha1,
+        name: "rsa-sha1",
         oids: &["1.2.840.113549.1.1.5"],
         uris: &[
             "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
@@ -69,6 +72,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::RsaPkcs1Sha256,
+        name: "rsa-sha256",
         oids: &["1.2.840.113549.1.1.11"],
         uris: &["http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"],
         digest: DigestAlgorithm::Sha256,
@@ -76,6 +80,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::RsaPkcs1Sha384,
+        name: "rsa-sha384",
         oids: &["1.2.840.113549.1.1.12"],
         uris: &["http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"],
         digest: DigestAlgorithm::Sha384,
@@ -83,6 +88,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::RsaPkcs1Sha512,
+        name: "rsa-sha512",
         oids: &["1.2.840.113549.1.1.13"],
         uris: &["http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"],
         digest: DigestAlgorithm::Sha512,
@@ -92,6 +98,7 @@ const SIGNATURES: &[SigEntry] = &[
     // (OID 1.2.840.113549.1.1.10); only the XMLDSig URIs name the hash directly.
     SigEntry {
         alg: SignatureAlgorithm::RsaPssSha256,
+        name: "rsa-pss-sha256",
         oids: &[],
         uris: &["http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1"],
         digest: DigestAlgorithm::Sha256,
@@ -99,6 +106,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::RsaPssSha384,
+        name: "rsa-pss-sha384",
         oids: &[],
         uris: &["http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1"],
         digest: DigestAlgorithm::Sha384,
@@ -106,6 +114,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::RsaPssSha512,
+        name: "rsa-pss-sha512",
         oids: &[],
         uris: &["http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1"],
         digest: DigestAlgorithm::Sha512,
@@ -113,6 +122,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::EcdsaSha256,
+        name: "ecdsa-sha256",
         oids: &["1.2.840.10045.4.3.2"],
         uris: &["http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"],
         digest: DigestAlgorithm::Sha256,
@@ -120,6 +130,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::EcdsaSha384,
+        name: "ecdsa-sha384",
         oids: &["1.2.840.10045.4.3.3"],
         uris: &["http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384"],
         digest: DigestAlgorithm::Sha384,
@@ -127,6 +138,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::EcdsaSha512,
+        name: "ecdsa-sha512",
         oids: &["1.2.840.10045.4.3.4"],
         uris: &["http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512"],
         digest: DigestAlgorithm::Sha512,
@@ -134,6 +146,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::Gost2015_256,
+        name: "gost34102015-256",
         oids: &["1.2.398.3.10.1.1.2.3.1", "1.2.643.7.1.1.3.2"],
         uris: &[
             "urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34102015-gostr34112015-256",
@@ -143,6 +156,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::Gost2015_512,
+        name: "gost34102015-512",
         oids: &["1.2.398.3.10.1.1.2.3.2", "1.2.643.7.1.1.3.3"],
         uris: &[
             "urn:ietf:params:xml:ns:pkigovkz:xmlsec:algorithms:gostr34102015-gostr34112015-512",
@@ -152,6 +166,7 @@ const SIGNATURES: &[SigEntry] = &[
     },
     SigEntry {
         alg: SignatureAlgorithm::Gost2004,
+        name: "gost34310-2004",
         oids: &["1.2.398.3.10.1.1.1.2"],
         uris: &["http://www.w3.org/2001/04/xmldsig-more#gost34310-gost34311"],
         digest: DigestAlgorithm::Gost34311,
@@ -216,6 +231,17 @@ impl SignatureAlgorithm {
     /// The XMLDSig URI tanba writes.
     pub fn xml_uri(self) -> &'static str {
         self.entry().uris[0]
+    }
+
+    /// A stable, human-readable name for reports: `rsa-sha256`, `ecdsa-sha384`,
+    /// `gost34102015-512`, `gost34310-2004`, …
+    ///
+    /// ```
+    /// use tanba_crypto::SignatureAlgorithm;
+    /// assert_eq!(SignatureAlgorithm::Gost2015_512.name(), "gost34102015-512");
+    /// ```
+    pub fn name(self) -> &'static str {
+        self.entry().name
     }
 
     /// All XMLDSig URIs accepted for this algorithm.

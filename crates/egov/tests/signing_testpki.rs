@@ -158,7 +158,11 @@ fn operator_countersignature_reports_both_signers() {
     assert_eq!(v.signers[1].role, SignerRole::Operator);
     assert_eq!(v.signers[1].signer.bin.as_deref(), Some("050440000012"));
     assert!(
-        v.signers[1].signer.roles.iter().any(|r| r == "employee"),
+        v.signers[1]
+            .signer
+            .roles
+            .iter()
+            .any(|r| r.code == "employee"),
         "{:?}",
         v.signers[1].signer.roles
     );

@@ -82,4 +82,4 @@ pub use policy::{
     Policy, PolicyBuilder, RequiredUsage, RevocationDepth, RevocationSources, RevokedLater,
     UnknownStatus, ValidationTime,
 };
-pub use validate::{Check, CheckKind, Outcome, Report, Validator, Verdict};
+pub use validate::{Cause, Check, CheckKind, Outcome, Report, Validator, Verdict};

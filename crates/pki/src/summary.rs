@@ -69,7 +69,7 @@ pub struct EkuSummary {
 }
 
 /// One role.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleSummary {
     /// Stable code (`first_head`...).
     pub code: &'static str,
@@ -281,12 +281,14 @@ pub struct SignerInfo {
     pub bin: Option<String>,
     /// Organisation (`O`).
     pub organization: Option<String>,
-    /// Role codes from EKU (`INDIVIDUAL`, `ORGANIZATION`, `CEO`, `EMPLOYEE`, …).
-    pub roles: Vec<String>,
+    /// Roles from EKU: stable code, OID and the registry's name.
+    pub roles: Vec<RoleSummary>,
     /// SIGN / AUTH / … from key usage.
     pub key_usage: String,
-    /// Certificate serial (hex).
+    /// Certificate serial (lowercase hex, no leading zero bytes).
     pub serial: String,
+    /// Issuer DN.
+    pub issuer: String,
     /// Start of the validity period (RFC 3339; empty for [`SignerInfo::unknown`]).
     pub not_before: String,
     /// End of the validity period (RFC 3339; empty for [`SignerInfo::unknown`]).
@@ -308,9 +310,10 @@ impl SignerInfo {
             iin: c.iin().map(|i| i.as_str().to_string()),
             bin: c.bin().map(|b| b.as_str().to_string()),
             organization: c.organization().map(str::to_string),
-            roles: c.roles().iter().map(|r| r.code().to_string()).collect(),
+            roles: c.roles().iter().map(role_summary).collect(),
             key_usage: c.key_usage_class().to_string(),
-            serial: c.serial_hex(),
+            serial: c.serial_hex().to_ascii_lowercase(),
+            issuer: c.issuer_string(),
             not_before: rfc3339(c.not_before()),
             not_after: rfc3339(c.not_after()),
         }
@@ -327,6 +330,7 @@ impl SignerInfo {
             roles: Vec::new(),
             key_usage: String::new(),
             serial: String::new(),
+            issuer: String::new(),
             not_before: String::new(),
             not_after: String::new(),
         }
@@ -348,7 +352,8 @@ impl SignerInfo {
             s.push_str(&format!(" ({o})"));
         }
         if !self.roles.is_empty() {
-            s.push_str(&format!(", roles {}", self.roles.join("/")));
+            let codes: Vec<&str> = self.roles.iter().map(|r| r.code).collect();
+            s.push_str(&format!(", roles {}", codes.join("/")));
         }
         s
     }

@@ -82,6 +82,27 @@ pub struct Check {
     pub subject: Option<String>,
     /// Human-readable reason.
     pub detail: String,
+    /// Why it did not pass, where more precise than the kind (not yet valid or expired,
+    /// revoked or "not issued", status unavailable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+}
+
+/// Why a check did not pass, where its [`CheckKind`] alone does not say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The certificate's validity starts after the validation instant.
+    NotYetValid,
+    /// The certificate's validity ended before the validation instant.
+    Expired,
+    /// Revoked at or before the validation instant.
+    Revoked,
+    /// The OCSP responder says the certificate was never issued.
+    NotIssued,
+    /// No source could decide the revocation status (none available, unreachable, past
+    /// the deadline, stale, or "unknown").
+    RevocationUnavailable,
 }
 
 /// The overall verdict.
@@ -219,6 +240,7 @@ impl<'f> Validator<'f> {
             Err(e) => {
                 checks.push(Check {
                     kind: CheckKind::Parse,
+                    cause: None,
                     outcome: Outcome::Fail,
                     subject: None,
                     detail: e.to_string(),
@@ -249,6 +271,7 @@ impl<'f> Validator<'f> {
             Ok(p) => {
                 checks.push(Check {
                     kind: CheckKind::Path,
+                    cause: None,
                     outcome: Outcome::Pass,
                     subject: Some(subject.clone()),
                     detail: format!(
@@ -262,6 +285,7 @@ impl<'f> Validator<'f> {
             Err(e) => {
                 checks.push(Check {
                     kind: CheckKind::Path,
+                    cause: None,
                     outcome: Outcome::Fail,
                     subject: Some(subject.clone()),
                     detail: e.to_string(),
@@ -276,7 +300,7 @@ impl<'f> Validator<'f> {
             None => vec![&ee],
         };
         for c in &certs {
-            let (outcome, detail) = if at < c.not_before() {
+            let (outcome, detail, cause) = if at < c.not_before() {
                 (
                     Outcome::Fail,
                     format!(
@@ -284,11 +308,13 @@ impl<'f> Validator<'f> {
                         ts(at),
                         ts(c.not_before())
                     ),
+                    Some(Cause::NotYetValid),
                 )
             } else if at > c.not_after() {
                 (
                     Outcome::Fail,
                     format!("expired at {} (notAfter {})", ts(at), ts(c.not_after())),
+                    Some(Cause::Expired),
                 )
             } else {
                 (
@@ -299,10 +325,12 @@ impl<'f> Validator<'f> {
                         ts(c.not_before()),
                         ts(c.not_after())
                     ),
+                    None,
                 )
             };
             checks.push(Check {
                 kind: CheckKind::Validity,
+                cause,
                 outcome,
                 subject: Some(c.subject().to_string()),
                 detail,
@@ -320,6 +348,7 @@ impl<'f> Validator<'f> {
             }
             Err(e) => checks.push(Check {
                 kind: CheckKind::Identifier,
+                cause: None,
                 outcome: Outcome::Fail,
                 subject: Some(subject.clone()),
                 detail: format!("certificate profile: {e}"),
@@ -330,12 +359,14 @@ impl<'f> Validator<'f> {
         match (&path, self.policy.sources) {
             (_, RevocationSources::None) => checks.push(Check {
                 kind: CheckKind::Revocation,
+                cause: None,
                 outcome: Outcome::Skipped,
                 subject: Some(subject.clone()),
                 detail: "revocation not checked (disabled by policy)".into(),
             }),
             (None, _) => checks.push(Check {
                 kind: CheckKind::Revocation,
+                cause: None,
                 outcome: Outcome::Unknown,
                 subject: Some(subject.clone()),
                 detail: "revocation not checked: no path to a trust anchor (issuer unknown)".into(),
@@ -365,6 +396,7 @@ impl<'f> Validator<'f> {
         let ok = bits == 0 || ee.key_usage().is_some_and(|k| k & bits == bits);
         checks.push(Check {
             kind: CheckKind::KeyUsage,
+            cause: None,
             outcome: if ok { Outcome::Pass } else { Outcome::Fail },
             subject: Some(ee.subject().to_string()),
             detail: if ok {
@@ -380,6 +412,7 @@ impl<'f> Validator<'f> {
         if !ee.unknown_critical_extensions().is_empty() {
             checks.push(Check {
                 kind: CheckKind::KeyUsage,
+                cause: None,
                 outcome: Outcome::Fail,
                 subject: Some(ee.subject().to_string()),
                 detail: format!(
@@ -398,6 +431,7 @@ impl<'f> Validator<'f> {
         let wanted: Vec<String> = self.policy.roles.iter().map(|r| format!("{r:?}")).collect();
         checks.push(Check {
             kind: CheckKind::Role,
+            cause: None,
             outcome: if found.is_some() {
                 Outcome::Pass
             } else {
@@ -416,6 +450,7 @@ impl<'f> Validator<'f> {
         let mut push = |outcome, detail: String| {
             checks.push(Check {
                 kind: CheckKind::Identifier,
+                cause: None,
                 outcome,
                 subject: subject.clone(),
                 detail,
@@ -467,6 +502,7 @@ impl<'f> Validator<'f> {
         if n == 1 {
             checks.push(Check {
                 kind: CheckKind::Revocation,
+                cause: None,
                 outcome: Outcome::Pass,
                 subject: Some(path.end_entity().subject().to_string()),
                 detail: "the certificate is itself a trust anchor".into(),
@@ -475,9 +511,10 @@ impl<'f> Validator<'f> {
         for i in 0..last {
             let cert = &path.certs()[i];
             let issuer = path.issuer_of(i).expect("not the anchor");
-            let (outcome, detail) = self.revocation_of(cert, issuer, at, deadline);
+            let (outcome, detail, cause) = self.revocation_of(cert, issuer, at, deadline);
             checks.push(Check {
                 kind: CheckKind::Revocation,
+                cause,
                 outcome,
                 subject: Some(cert.subject().to_string()),
                 detail,
@@ -492,7 +529,7 @@ impl<'f> Validator<'f> {
         issuer: &ChainCert,
         at: OffsetDateTime,
         deadline: std::time::Instant,
-    ) -> (Outcome, String) {
+    ) -> (Outcome, String, Option<Cause>) {
         let order: &[bool] = match self.policy.sources {
             RevocationSources::OcspThenCrl => &[true, false],
             RevocationSources::CrlThenOcsp => &[false, true],
@@ -508,14 +545,16 @@ impl<'f> Validator<'f> {
                 self.by_crl(cert, issuer, at, deadline)
             };
             match r {
-                Decision::Good(d) => return (Outcome::Pass, d),
-                Decision::Revoked(d) => return (Outcome::Fail, d),
+                Decision::Good(d) => return (Outcome::Pass, d, None),
+                Decision::Revoked(d) => return (Outcome::Fail, d, Some(Cause::Revoked)),
+                Decision::NotIssued(d) => return (Outcome::Fail, d, Some(Cause::NotIssued)),
                 Decision::Unknown(d) => unknown.push(d),
             }
         }
         (
             Outcome::Unknown,
             format!("revocation status unknown: {}", unknown.join("; ")),
+            Some(Cause::RevocationUnavailable),
         )
     }
 
@@ -714,7 +753,7 @@ impl<'f> Validator<'f> {
             OcspStatus::RevokedLater { revoked_at, reason } => self.later(revoked_at, reason, from),
             OcspStatus::Unknown { reason } => Decision::Unknown(format!("{from}: {reason}")),
             // negative under every policy: never "unknown", so soft-fail cannot accept it
-            OcspStatus::NotIssued { reason } => Decision::Revoked(format!("{from}: {reason}")),
+            OcspStatus::NotIssued { reason } => Decision::NotIssued(format!("{from}: {reason}")),
         }
     }
 }
@@ -722,6 +761,7 @@ impl<'f> Validator<'f> {
 enum Decision {
     Good(String),
     Revoked(String),
+    NotIssued(String),
     Unknown(String),
 }
 

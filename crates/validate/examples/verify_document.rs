@@ -35,7 +35,7 @@ fn main() {
         }
         Ok(report) => {
             println!("{}", serde_json::to_string_pretty(&report).unwrap());
-            std::process::exit(if report.is_valid() { 0 } else { 1 });
+            std::process::exit(if report.is_passed() { 0 } else { 1 });
         }
     }
 }

@@ -1,17 +1,19 @@
 //! [`verify_document`]: recognise the format, verify every signature of every layer, judge
 //! identities and certificates, and return one fail-closed report.
 
-use tanba_dsig::{SignatureOutcome, SignedNode, VerifiedDocument, WorkLimit};
-use tanba_pki::{ChainCert, ExpectedIdentity, KzCertificate, SignerInfo, Validator, Verdict};
-use tanba_wss::{Data, SignedPart, SoapVersion, TokenReference, VerifiedEnvelope};
+use tanba_dsig::{VerifiedDocument, WorkLimit};
+use tanba_pki::{ChainCert, ExpectedIdentity, Validator};
+use tanba_wss::{Data, SoapVersion, VerifiedEnvelope};
 use tanba_xml::{Document, NodeId, ParseOptions};
+use time::OffsetDateTime;
 
+use crate::indication::{Failed, Indication};
 use crate::location::{Location, Locator};
+use crate::policy::PolicyName;
 use crate::report::{
-    CertificateCheck, CertificateValidation, CheckMode, DocumentFormat, DocumentReport, KeySource,
-    Layer, ReferenceReport, SignatureReport, SignedKind, SignedPartReport, TimestampReport,
-    TransportReport,
+    CertificateValidation, DocumentFormat, DocumentReport, Layer, SignerReport, TimeSource,
 };
+use crate::signer;
 
 const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
 const WSSE: &str =
@@ -54,6 +56,13 @@ pub struct DocumentOptions<'a> {
     pub validators: Option<Validators<'a>>,
     /// Which layers.
     pub scope: Scope,
+    /// The named policy the certificate validators were built for (reported; see
+    /// [`PolicyName::certificate_policy`]).
+    pub policy: PolicyName,
+    /// The validation time (`None`: now). It is reported, and it judges the WS-Security
+    /// Timestamp window (it overrides [`tanba_wss::VerifyOptions::at`]); the validators
+    /// must be built for the same instant.
+    pub at: Option<OffsetDateTime>,
 }
 
 /// Why a document could not be verified at all (anything else is a verdict in the
@@ -107,17 +116,17 @@ pub enum DocumentError {
 ///     ..Default::default()
 /// };
 /// let report = verify_document(&signed, &opts).unwrap();
-/// assert!(report.is_valid());
+/// assert!(report.is_passed());
 /// assert_eq!(report.format, DocumentFormat::Xmldsig);
-/// let amount = report.signatures[0].references[0].excluded[0].path.clone();
-/// assert_eq!(amount, "/order[1]/Signature[1]"); // the enveloped signature itself
+/// let what = report.signers[0].signed.as_ref().unwrap();
+/// assert_eq!(what.excluded[0].path, "/order[1]/Signature[1]"); // the signature itself
 ///
 /// let other = DocumentOptions {
 ///     expected: tanba_pki::ExpectedIdentity { iin: Some("123456789012".into()), bin: None },
 ///     ..Default::default()
 /// };
 /// let report = verify_document(&signed, &other).unwrap();
-/// assert!(!report.is_valid()); // not the expected signer, even without trust checks
+/// assert!(!report.is_passed()); // not the expected signer, even without trust checks
 /// ```
 pub fn verify_document(
     xml: &[u8],
@@ -152,11 +161,15 @@ pub fn verify_document_vec(
 /// Collects the report as the layers are verified.
 struct Builder<'o, 'a> {
     opts: &'o DocumentOptions<'a>,
-    signatures: Vec<SignatureReport>,
-    /// The certificate (DER) that verified each signature, parallel to `signatures`.
+    signers: Vec<SignerReport>,
+    /// The certificate (DER) that verified each signature, parallel to `signers`.
     signer_certs: Vec<Option<Vec<u8>>>,
+    /// The other certificates each signature carried (chain candidates), parallel.
+    chain_candidates: Vec<Vec<ChainCert>>,
     problems: Vec<String>,
     notes: Vec<String>,
+    /// A problem outside any signer (the document's signatures could not be read).
+    document_failed: bool,
 }
 
 fn verify_parsed(
@@ -164,6 +177,7 @@ fn verify_parsed(
     doc: Document,
     opts: &DocumentOptions<'_>,
 ) -> Result<DocumentReport, DocumentError> {
+    let at = opts.at.unwrap_or_else(OffsetDateTime::now_utc);
     let all_sigs: Vec<NodeId> = doc
         .descendants(NodeId::DOCUMENT)
         .filter(|&n| doc.is_element(n) && doc.name(n).is(DS, "Signature"))
@@ -180,19 +194,21 @@ fn verify_parsed(
         .filter(|&n| doc.is_element(n) && doc.name(n).is(WSSE, "Security"))
         .collect();
     let soap = SoapVersion::of_root(&doc);
-    let format = if !securities.is_empty() {
-        DocumentFormat::WsSecurity
+    let mut format = if !securities.is_empty() {
+        DocumentFormat::Wss
     } else if soap.is_some() {
-        DocumentFormat::SoapWithoutTransportSignature
+        DocumentFormat::Soap
     } else {
         DocumentFormat::Xmldsig
     };
     let mut b = Builder {
         opts,
-        signatures: Vec::new(),
+        signers: Vec::new(),
         signer_certs: Vec::new(),
+        chain_candidates: Vec::new(),
         problems: Vec::new(),
         notes: Vec::new(),
+        document_failed: false,
     };
 
     // The transport layer: every ds:Signature directly inside a wsse:Security element.
@@ -201,15 +217,19 @@ fn verify_parsed(
         .copied()
         .filter(|&s| doc.parent(s).is_some_and(|p| securities.contains(&p)))
         .collect();
-    if opts.scope == Scope::TransportOnly || format == DocumentFormat::WsSecurity {
-        let result = tanba_wss::verify(bytes_of(bytes, &doc), &opts.wss);
+    if opts.scope == Scope::TransportOnly || format == DocumentFormat::Wss {
+        let wss_opts = tanba_wss::VerifyOptions {
+            at: Some(at),
+            ..opts.wss.clone()
+        };
+        let result = tanba_wss::verify(bytes_of(bytes, &doc), &wss_opts);
         if opts.scope == Scope::TransportOnly {
             if let Err(tanba_wss::WssError::Envelope(e)) = result {
                 return Err(DocumentError::NotAnEnvelope(e));
             }
         }
         b.transport(&doc, &transport_sigs, result);
-    } else if format == DocumentFormat::SoapWithoutTransportSignature {
+    } else if format == DocumentFormat::Soap {
         b.notes.push(
             "a SOAP envelope without wsse:Security: it carries no transport signature; only \
              the signatures inside it were verified"
@@ -244,28 +264,35 @@ fn verify_parsed(
                 Err(tanba_dsig::DsigError::WorkLimit(w)) => {
                     return Err(DocumentError::WorkLimit(w))
                 }
-                Err(e) => b.problems.push(format!("XML signatures: {e}")),
+                Err(e) => {
+                    b.problems.push(format!("XML signatures: {e}"));
+                    b.document_failed = true;
+                }
             }
+        }
+        if format == DocumentFormat::Wss && !payload_reports.is_empty() {
+            format = DocumentFormat::Submission;
         }
         for (location, result) in payload_reports {
             match result {
-                PayloadResult::Verified(v) => b.xmldsig(&v, Layer::Payload, Some(&location)),
+                PayloadResult::Verified(v) => b.xmldsig(&v, Layer::Inner, Some(&location)),
                 PayloadResult::Unreadable { error, signatures } => {
                     for element in signatures {
-                        let mut r = empty_report(Layer::Payload, Some(location.clone()), element);
+                        let mut r = signer::empty(Layer::Inner, Some(location.clone()), element);
+                        r.indication = Indication::TotalFailed(Failed::FormatFailure);
                         r.error = Some(error.clone());
-                        b.push(r, None);
+                        b.push(r, None, Vec::new());
                     }
                 }
             }
         }
     }
 
-    if b.signatures.is_empty() && b.problems.is_empty() {
+    if b.signers.is_empty() && b.problems.is_empty() {
         return Err(DocumentError::NoSignature);
     }
     b.judge();
-    Ok(b.finish(format))
+    Ok(b.finish(format, at))
 }
 
 /// The bytes to give the WS-Security verifier: the input, or — for a document parsed in
@@ -376,35 +403,12 @@ fn payload(
     }
 }
 
-fn empty_report(
-    layer: Layer,
-    payload: Option<Location>,
-    element: Option<Location>,
-) -> SignatureReport {
-    SignatureReport {
-        index: 0,
-        layer,
-        payload,
-        element,
-        valid: false,
-        error: None,
-        signing_order: None,
-        mode: None,
-        signature_method: None,
-        key_source: None,
-        signer: None,
-        references: Vec::new(),
-        transport: None,
-        identity: Vec::new(),
-        certificate: None,
-    }
-}
-
 impl Builder<'_, '_> {
-    fn push(&mut self, mut r: SignatureReport, cert: Option<Vec<u8>>) {
-        r.index = self.signatures.len();
-        self.signatures.push(r);
+    fn push(&mut self, mut r: SignerReport, cert: Option<Vec<u8>>, chain: Vec<ChainCert>) {
+        r.index = self.signers.len();
+        self.signers.push(r);
         self.signer_certs.push(cert);
+        self.chain_candidates.push(chain);
     }
 
     /// The transport signature entries: one per ds:Signature of a wsse:Security element
@@ -422,26 +426,9 @@ impl Builder<'_, '_> {
             sigs.iter().map(|&s| Some(locator.locate(s))).collect()
         };
         for element in elements {
-            let mut r = empty_report(Layer::Transport, None, element);
-            r.mode = Some(CheckMode::WsSecurity);
-            match &result {
-                Ok(v) => {
-                    r.valid = true;
-                    r.signing_order = Some(0);
-                    r.signature_method = Some(v.signature_algorithm.xml_uri().to_owned());
-                    r.key_source = Some(KeySource::Certificate);
-                    r.signer = SignerInfo::from_der(&v.signer_certificate);
-                    r.transport = Some(transport_details(v));
-                    r.certificate = self.opts.validators.map(|val| {
-                        certificate_check(val.transport, Some(&v.signer_certificate), &[])
-                    });
-                    self.push(r, Some(v.signer_certificate.clone()));
-                }
-                Err(e) => {
-                    r.error = Some(format!("transport signature: {e}"));
-                    self.push(r, None);
-                }
-            }
+            let mut r = signer::empty(Layer::Transport, None, element);
+            let cert = signer::transport(&mut r, &result);
+            self.push(r, cert, Vec::new());
         }
     }
 
@@ -451,216 +438,114 @@ impl Builder<'_, '_> {
         let mut locator = Locator::new(doc);
         for s in &v.signatures {
             let element = Some(locator.locate(s.element));
-            let mut r = empty_report(layer, payload.cloned(), element);
-            let cert = self.outcome(doc, &mut locator, s, &mut r);
-            self.push(r, cert);
+            let mut r = signer::empty(layer, payload.cloned(), element);
+            let cert = signer::xmldsig(&mut r, doc, s, &mut locator);
+            let chain = match &s.result {
+                Ok(v) => v
+                    .certificates
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| Some(*i) != v.signer_certificate)
+                    .filter_map(|(_, d)| ChainCert::from_der(d).ok())
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            self.push(r, cert, chain);
         }
-    }
-
-    /// Fills `r` from one dsig outcome; returns the signer's certificate.
-    fn outcome(
-        &self,
-        doc: &Document,
-        locator: &mut Locator<'_>,
-        s: &SignatureOutcome,
-        r: &mut SignatureReport,
-    ) -> Option<Vec<u8>> {
-        let v = match &s.result {
-            Err(e) => {
-                r.error = Some(e.to_string());
-                return None;
-            }
-            Ok(v) => v,
-        };
-        r.valid = true;
-        r.signing_order = Some(v.signing_order);
-        r.mode = Some(match v.mode {
-            tanba_dsig::CheckMode::Standard => CheckMode::Standard,
-            tanba_dsig::CheckMode::Peeled { .. } => CheckMode::Peeled,
-        });
-        r.signature_method = Some(v.signature_algorithm.xml_uri().to_owned());
-        r.key_source = Some(match v.key_source {
-            tanba_dsig::KeySource::Supplied => KeySource::Supplied,
-            tanba_dsig::KeySource::Certificate(_) => KeySource::Certificate,
-            tanba_dsig::KeySource::KeyValue { .. } => KeySource::KeyValue,
-            tanba_dsig::KeySource::DerEncodedKeyValue { .. } => KeySource::DerEncodedKeyValue,
-        });
-        let cert = v.signer_certificate_der().map(<[u8]>::to_vec);
-        r.signer = cert.as_deref().and_then(SignerInfo::from_der);
-        r.references = v
-            .references
-            .iter()
-            .map(|rf| {
-                let (signed, element) = match rf.signed_node {
-                    SignedNode::Document => (SignedKind::Document, None),
-                    SignedNode::Element(e) => (SignedKind::Element, Some(e)),
-                    SignedNode::DecodedText(e) => (SignedKind::DecodedText, Some(e)),
-                };
-                ReferenceReport {
-                    uri: rf.uri.to_uri_string(),
-                    signed,
-                    element: element.map(|e| locator.locate(e)),
-                    id: element.and_then(|e| doc.ids(e).next().map(str::to_owned)),
-                    inside_own_signature: rf.inside_own_signature,
-                    excluded: rf.excluded.iter().map(|&x| locator.locate(x)).collect(),
-                }
-            })
-            .collect();
-        if let Some(val) = self.opts.validators {
-            let extra: Vec<ChainCert> = v
-                .certificates
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| Some(*i) != v.signer_certificate)
-                .filter_map(|(_, d)| ChainCert::from_der(d).ok())
-                .collect();
-            r.certificate = Some(certificate_check(val.signer, cert.as_deref(), &extra));
-        }
-        cert
     }
 
     /// Identity expectations (on the business signers, or the transport signer when
-    /// there is no other), then the verdict's problems.
+    /// there is no other), certificates, then the verdict's problems.
     fn judge(&mut self) {
         let expected = &self.opts.expected;
-        if !expected.is_empty() {
-            let business = self.signatures.iter().any(|r| r.layer != Layer::Transport);
-            for (r, cert) in self.signatures.iter_mut().zip(&self.signer_certs) {
-                let applies = if business {
-                    r.layer != Layer::Transport
-                } else {
-                    true
-                };
-                if applies && r.valid {
-                    let kz = cert
-                        .as_deref()
-                        .and_then(|d| KzCertificate::from_der(d).ok());
-                    r.identity = expected.check(kz.as_ref());
+        let business = self.signers.iter().any(|r| r.layer != Layer::Transport);
+        for (i, r) in self.signers.iter_mut().enumerate() {
+            if !r.signature_verified() {
+                continue;
+            }
+            let cert = self.signer_certs[i].as_deref();
+            let applies = if business {
+                r.layer != Layer::Transport
+            } else {
+                true
+            };
+            if applies && !expected.is_empty() {
+                signer::identity(r, expected, cert);
+            }
+            match self.opts.validators {
+                None => signer::not_checked(r),
+                Some(v) => {
+                    let validator: &Validator<'_> = match r.layer {
+                        Layer::Transport => v.transport,
+                        Layer::Document | Layer::Inner => v.signer,
+                    };
+                    signer::certificate(r, validator, cert, &self.chain_candidates[i]);
                 }
             }
         }
-        for r in &self.signatures {
+        for r in &self.signers {
             let what = describe(r);
             if let Some(e) = &r.error {
                 self.problems.push(format!("{what}: {e}"));
             }
-            for c in r.identity.iter().filter(|c| !c.passed) {
-                self.problems.push(format!("{what}: {}", c.detail));
-            }
-            if let Some(c) = r
-                .certificate
-                .as_ref()
-                .filter(|c| c.verdict != Verdict::Valid)
-            {
+            for c in r.checks.iter().filter(|c| {
+                r.error.is_none()
+                    && matches!(
+                        c.outcome,
+                        crate::report::CheckOutcome::Failed
+                            | crate::report::CheckOutcome::Indeterminate
+                    )
+            }) {
                 self.problems.push(format!(
-                    "{what}: signer certificate: {}",
-                    c.refusal.as_deref().unwrap_or("not valid")
+                    "{what}: {}: {}",
+                    c.name.replace('_', " "),
+                    c.reason
                 ));
             }
         }
     }
 
-    fn finish(self, format: DocumentFormat) -> DocumentReport {
-        let valid = self.problems.is_empty()
-            && !self.signatures.is_empty()
-            && self.signatures.iter().all(SignatureReport::passes);
+    fn finish(self, format: DocumentFormat, at: OffsetDateTime) -> DocumentReport {
+        // the worst signer speaks for the document; no signer, or a problem outside every
+        // signer, is a format failure — never a pass
+        let start = if self.signers.is_empty() || self.document_failed {
+            Indication::TotalFailed(Failed::FormatFailure)
+        } else {
+            Indication::TotalPassed
+        };
+        let indication = self
+            .signers
+            .iter()
+            .fold(start, |acc, r| acc.worst(r.indication));
         DocumentReport {
-            verdict: if valid {
-                Verdict::Valid
-            } else {
-                Verdict::Invalid
-            },
+            indication,
             format,
+            policy: self.opts.policy,
+            validation_time: at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            validation_time_source: if self.opts.at.is_some() {
+                TimeSource::Request
+            } else {
+                TimeSource::Now
+            },
             certificate_validation: if self.opts.validators.is_some() {
                 CertificateValidation::Performed
             } else {
                 CertificateValidation::NotPerformed
             },
-            signatures: self.signatures,
+            signers: self.signers,
             problems: self.problems,
             notes: self.notes,
         }
     }
 }
 
-/// "signature #2 (payload in /Envelope[1]/…)" for problem texts.
-fn describe(r: &SignatureReport) -> String {
+/// "signer #2 (in the document carried in /Envelope[1]/…)" for problem texts.
+fn describe(r: &SignerReport) -> String {
     match (r.layer, &r.payload) {
-        (Layer::Transport, _) => format!("signature #{} (transport)", r.index),
-        (Layer::Payload, Some(p)) => {
-            format!("signature #{} (in the document carried in {p})", r.index)
-        }
-        _ => format!("signature #{}", r.index),
-    }
-}
-
-fn certificate_check(
-    validator: &Validator<'_>,
-    cert: Option<&[u8]>,
-    extra: &[ChainCert],
-) -> CertificateCheck {
-    match cert {
-        None => CertificateCheck {
-            verdict: Verdict::Invalid,
-            refusal: Some(
-                "no certificate: the key came without one, so the signer cannot be established"
-                    .into(),
-            ),
-            report: None,
-        },
-        Some(der) => {
-            let report = validator.validate(der, extra);
-            CertificateCheck {
-                verdict: report.verdict,
-                refusal: report.refusal(),
-                report: Some(report),
-            }
-        }
-    }
-}
-
-fn transport_details(v: &VerifiedEnvelope) -> TransportReport {
-    TransportReport {
-        token: match &v.token {
-            TokenReference::KeyIdentifier => "KeyIdentifier".to_owned(),
-            TokenReference::BinarySecurityToken { id } => format!("BinarySecurityToken #{id}"),
-            TokenReference::X509Certificate => "X509Certificate".to_owned(),
-            TokenReference::IssuerSerial { .. } => "X509IssuerSerial (pinned)".to_owned(),
-            TokenReference::ThumbprintSha1 => "ThumbprintSHA1 (pinned)".to_owned(),
-        },
-        signed_parts: v
-            .signed_parts
-            .iter()
-            .map(|p| match p {
-                SignedPart::Body { id } => SignedPartReport {
-                    part: "body",
-                    id: id.clone(),
-                    name: None,
-                },
-                SignedPart::Timestamp { id } => SignedPartReport {
-                    part: "timestamp",
-                    id: id.clone(),
-                    name: None,
-                },
-                SignedPart::SecurityToken { id } => SignedPartReport {
-                    part: "token",
-                    id: id.clone(),
-                    name: None,
-                },
-                SignedPart::Header {
-                    namespace,
-                    local,
-                    id,
-                } => SignedPartReport {
-                    part: "header",
-                    id: id.clone(),
-                    name: Some(format!("{{{namespace}}}{local}")),
-                },
-            })
-            .collect(),
-        timestamp: v.timestamp.map(|t| TimestampReport {
-            created: tanba_wss::datetime::format(t.created),
-            expires: t.expires.map(tanba_wss::datetime::format),
-        }),
+        (Layer::Transport, _) => format!("signer #{} (transport)", r.index),
+        (Layer::Inner, Some(p)) => format!("signer #{} (in the document carried in {p})", r.index),
+        _ => format!("signer #{}", r.index),
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! A signed document in; its format recognised; every signature of every layer verified;
 //! every signer's identity and (on request) certificate judged; **one fail-closed report**
-//! out ([`DocumentReport`], `#[must_use]`, a [`tanba_pki::Verdict`] enum, never a bool
-//! that defaults to true).
+//! out ([`DocumentReport`], `#[must_use]`, with an ETSI EN 319 102-1 [`Indication`] for
+//! the document and for each signer — never a bool that defaults to true).
 //!
 //! * A document with a `wsse:Security` element anywhere is judged by the WS-Security
 //!   profile ([`tanba_wss::verify`]) or refused — never as plain XMLDSig, whatever
@@ -32,15 +32,20 @@
 #![deny(missing_docs)]
 
 mod document;
+mod indication;
 mod location;
+mod policy;
 mod report;
+mod signer;
 
 pub use document::{
     verify_document, verify_document_vec, DocumentError, DocumentOptions, Scope, Validators,
 };
+pub use indication::{Failed, Indication, Undetermined};
 pub use location::Location;
+pub use policy::PolicyName;
 pub use report::{
-    CertificateCheck, CertificateValidation, CheckMode, DocumentFormat, DocumentReport, KeySource,
-    Layer, ReferenceReport, SignatureReport, SignedKind, SignedPartReport, TimestampReport,
-    TransportReport,
+    Algorithm, CertificateValidation, CheckMode, CheckOutcome, CheckReport, Digest, DocumentFormat,
+    DocumentReport, KeySource, Layer, Signed, SignedKind, SignerReport, TimeSource,
+    TimestampReport, TransportReport,
 };

@@ -1,93 +1,129 @@
-//! The one report of a document verification: the format, every signature of every layer
-//! with what it signed, its signer, the identity and certificate checks, and one verdict.
+//! The one report of a document verification, in the stable JSON shape of the
+//! verification core: an ETSI indication for the document and for each signer, the format,
+//! the policy and the validation time, and per signer what was signed, the algorithm, the
+//! identity and every check with its outcome, reason and rule.
+//!
+//! Field names are a contract (`crates/validate/schema/report.schema.json`): fields may be
+//! added, never renamed or removed.
 
 use serde::Serialize;
-use tanba_pki::{IdentityCheck, SignerInfo, Verdict};
+use tanba_pki::SignerInfo;
 
+use crate::indication::Indication;
 use crate::location::Location;
+use crate::policy::PolicyName;
 
 /// What kind of document was recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum DocumentFormat {
     /// An XML document with enveloped or by-Id XMLDSig signatures.
     Xmldsig,
     /// A document holding a `wsse:Security` element: judged by the WS-Security profile
     /// (the transport signature over this envelope's Body), never as plain XMLDSig.
-    WsSecurity,
+    Wss,
+    /// A WS-Security message that also carries signed business content (a SmartBridge
+    /// submission): both layers reported.
+    Submission,
     /// A SOAP envelope without `wsse:Security`: it carries no transport signature; only
     /// the signatures inside it are verified.
-    SoapWithoutTransportSignature,
+    Soap,
 }
 
-/// Which layer of the document a signature belongs to.
+/// Which layer of the document a signer belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum Layer {
     /// The WS-Security transport signature of the envelope.
     Transport,
     /// A signature of the document itself (for an envelope: one outside the transport
     /// header and outside the business data).
     Document,
-    /// A signature of a document carried in a SmartBridge `data` element, verified in
-    /// that document parsed on its own (SMARTBRIDGE.md P7).
-    Payload,
+    /// A signature of a document carried inside an envelope's SmartBridge `data`
+    /// element, verified in that document parsed on its own (SMARTBRIDGE.md P7).
+    Inner,
 }
 
 /// What a reference signed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum SignedKind {
     /// The whole document (minus the excluded signatures).
     Document,
     /// One element with its subtree (minus the excluded signatures).
     Element,
-    /// Only the base64-decoded character data of an element (the Base64 transform): not
-    /// the element, its attributes or child elements.
-    DecodedText,
+    /// Only content of an element — the base64-decoded character data (the Base64
+    /// transform) — not the element, its attributes or child elements.
+    Content,
 }
 
-/// One verified reference.
+/// A digest of signed content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReferenceReport {
-    /// The `Reference/@URI` as written.
+pub struct Digest {
+    /// The digest algorithm's XMLDSig URI.
+    pub algorithm: String,
+    /// The digest value, base64.
+    pub value: String,
+}
+
+/// What one reference (or one signed part) covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signed {
+    /// Document, element or content.
+    pub kind: SignedKind,
+    /// The `Reference/@URI` as written (`#id` for a WS-Security part).
     pub uri: String,
-    /// What it signed.
-    pub signed: SignedKind,
-    /// The signed element (for [`SignedKind::Element`] and [`SignedKind::DecodedText`]).
+    /// The signed element (for an element or content): path, line:column, byte range.
     pub element: Option<Location>,
-    /// The signed element's Id, if it has one.
+    /// Its Id, if it has one.
     pub id: Option<String>,
+    /// The digest the signature commits to.
+    pub digest: Option<Digest>,
     /// The signed element sits inside this very signature's `ds:Object` / `ds:KeyInfo`
-    /// (an enveloping signature): it is not part of the document proper, and a consumer
-    /// reading the document would not normally look there.
+    /// (an enveloping signature): not part of the document proper.
     pub inside_own_signature: bool,
     /// The subtrees cut out of the signed content: the enveloped signature itself and,
     /// for a peeled check, the signatures added after this one.
     pub excluded: Vec<Location>,
+    /// For a WS-Security part: `body`, `timestamp`, `token` or `header`.
+    pub part: Option<&'static str>,
 }
 
-/// A part of an envelope covered by the transport signature.
+/// The signature algorithm: a stable name and the identifier the document used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SignedPartReport {
-    /// `body`, `timestamp`, `token` or `header`.
-    pub part: &'static str,
-    /// Its Id.
-    pub id: String,
-    /// For a header block: `{namespace}local`.
-    pub name: Option<String>,
+pub struct Algorithm {
+    /// `rsa-sha256`, `gost34102015-512`, `gost34310-2004`, …
+    pub name: &'static str,
+    /// The XMLDSig URI.
+    pub id: &'static str,
 }
 
-/// The WS-Security details of a transport signature.
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckOutcome {
+    /// It holds.
+    Passed,
+    /// It does not hold.
+    Failed,
+    /// It could not be decided (e.g. the revocation status is unavailable).
+    Indeterminate,
+    /// Not performed (not asked for, or a prerequisite failed); the reason says which.
+    NotChecked,
+}
+
+/// One check of a signer, with the rule it implements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TransportReport {
-    /// How KeyInfo designated the certificate (`KeyIdentifier`, `BinarySecurityToken
-    /// #id`, …).
-    pub token: String,
-    /// The signed parts, in Reference order (the Body always among them).
-    pub signed_parts: Vec<SignedPartReport>,
-    /// The `wsu:Timestamp` (signed and inside its window), if present.
-    pub timestamp: Option<TimestampReport>,
+pub struct CheckReport {
+    /// `signature`, `wss_profile`, `expected_iin`, `certificate_chain`,
+    /// `certificate_validity`, `certificate_revocation`, …
+    pub name: &'static str,
+    /// Passed, failed, indeterminate or not checked.
+    pub outcome: CheckOutcome,
+    /// What was found, in words.
+    pub reason: String,
+    /// The rule the check implements (the standard or order, and its point).
+    pub rule: &'static str,
 }
 
 /// A `wsu:Timestamp`.
@@ -99,20 +135,19 @@ pub struct TimestampReport {
     pub expires: Option<String>,
 }
 
-/// The result of validating a signer's certificate.
-#[derive(Debug, Clone, Serialize)]
-pub struct CertificateCheck {
-    /// Valid or invalid.
-    pub verdict: Verdict,
-    /// For an invalid certificate: the KZ refusal naming the failed checks.
-    pub refusal: Option<String>,
-    /// The full validation report (absent when there was no certificate to validate).
-    pub report: Option<tanba_pki::Report>,
+/// The WS-Security details of a transport signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransportReport {
+    /// How KeyInfo designated the certificate (`KeyIdentifier`, `BinarySecurityToken
+    /// #id`, …).
+    pub token: String,
+    /// The `wsu:Timestamp` (signed and inside its window), if present.
+    pub timestamp: Option<TimestampReport>,
 }
 
 /// How a signature was checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum CheckMode {
     /// On the document as it is.
     Standard,
@@ -124,7 +159,7 @@ pub enum CheckMode {
 
 /// Where the key that verified a signature came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum KeySource {
     /// A certificate in `KeyInfo` (or the WS-Security token).
     Certificate,
@@ -136,55 +171,58 @@ pub enum KeySource {
     Supplied,
 }
 
-/// One signature of the document, whatever its layer.
+/// One signer of the document, whatever its layer.
 #[derive(Debug, Clone, Serialize)]
-#[must_use = "a signature report carries a verdict"]
-pub struct SignatureReport {
-    /// Position in [`DocumentReport::signatures`].
+#[must_use = "a signer report carries a verdict"]
+pub struct SignerReport {
+    /// Position in [`DocumentReport::signers`].
     pub index: usize,
+    /// The verdict for this signer.
+    #[serde(flatten)]
+    pub indication: Indication,
     /// Its layer.
     pub layer: Layer,
-    /// For a [`Layer::Payload`] signature: the `data` element carrying the document.
+    /// What the signature covers: the first reference (for the transport signature, the
+    /// Body). `None` when the signature could not be verified.
+    pub signed: Option<Signed>,
+    /// Every reference (every signed part) in order.
+    pub references: Vec<Signed>,
+    /// The signature algorithm.
+    pub algorithm: Option<Algorithm>,
+    /// Who signed, from the certificate that verified the signature.
+    pub identity: Option<SignerInfo>,
+    /// Every check, in order: the signature, the identity expected, the certificate.
+    pub checks: Vec<CheckReport>,
+    /// For an [`Layer::Inner`] signer: the `data` element carrying its document.
     pub payload: Option<Location>,
-    /// The `ds:Signature` element (in the payload document for [`Layer::Payload`]);
-    /// `None` for a transport signature that could not be found.
+    /// The `ds:Signature` element (in the carried document for [`Layer::Inner`]); `None`
+    /// for a transport signature that could not be found.
     pub element: Option<Location>,
-    /// Whether the signature itself verified (digests, signature value, and for the
-    /// transport signature every WS-Security rule).
-    pub valid: bool,
-    /// Why it did not.
-    pub error: Option<String>,
-    /// Position in signing order within its layer (0 = first signer).
+    /// Position in signing order within its document (0 = first signer).
     pub signing_order: Option<usize>,
     /// How it was checked.
     pub mode: Option<CheckMode>,
-    /// The `SignatureMethod` URI.
-    pub signature_method: Option<String>,
     /// Where the verifying key came from.
     pub key_source: Option<KeySource>,
-    /// The signer, from the certificate that verified the signature.
-    pub signer: Option<SignerInfo>,
-    /// What each reference signed (XMLDSig signatures).
-    pub references: Vec<ReferenceReport>,
     /// The WS-Security details (transport signature).
     pub transport: Option<TransportReport>,
-    /// The expected IIN / BIN compared with the signer's certificate (empty when nothing
-    /// was expected of this signature).
-    pub identity: Vec<IdentityCheck>,
-    /// The certificate validation (`None`: not performed).
-    pub certificate: Option<CertificateCheck>,
+    /// The certificate validation in full (absent when not performed or when there was
+    /// no certificate).
+    pub certificate: Option<tanba_pki::Report>,
+    /// Why the signature itself did not verify.
+    pub error: Option<String>,
 }
 
-impl SignatureReport {
-    /// Whether this signature passes: it verified, every identity expectation holds, and
-    /// its certificate (when validated) is valid.
-    pub fn passes(&self) -> bool {
-        self.valid
-            && self.identity.iter().all(|c| c.passed)
-            && self
-                .certificate
-                .as_ref()
-                .is_none_or(|c| c.verdict == Verdict::Valid)
+impl SignerReport {
+    /// Whether this signer passed every check.
+    pub fn is_passed(&self) -> bool {
+        self.indication.is_passed()
+    }
+
+    /// Whether the signature itself verified (digests, signature value, and for the
+    /// transport signature every WS-Security rule) — whatever the certificate.
+    pub fn signature_verified(&self) -> bool {
+        self.error.is_none() && self.signed.is_some()
     }
 }
 
@@ -198,29 +236,46 @@ pub enum CertificateValidation {
     NotPerformed,
 }
 
+/// Where the validation time came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeSource {
+    /// Given by the caller (`--at`).
+    Request,
+    /// The moment of the verification.
+    Now,
+}
+
 /// The verification of a whole document.
 #[derive(Debug, Clone, Serialize)]
 #[must_use = "a document report carries a verdict"]
 pub struct DocumentReport {
-    /// [`Verdict::Valid`] only when there is at least one signature and every signature
-    /// of every layer passes ([`SignatureReport::passes`]).
-    pub verdict: Verdict,
+    /// The verdict: `TotalPassed` only when there is at least one signer and every signer
+    /// of every layer passed; otherwise the worst signer's indication.
+    #[serde(flatten)]
+    pub indication: Indication,
     /// The recognised format.
     pub format: DocumentFormat,
+    /// The validation policy.
+    pub policy: PolicyName,
+    /// The instant everything was judged at (RFC 3339, UTC).
+    pub validation_time: String,
+    /// Where that instant came from.
+    pub validation_time_source: TimeSource,
     /// Whether certificates were validated.
     pub certificate_validation: CertificateValidation,
-    /// Every signature, transport first, then in document order; payload signatures
-    /// after the envelope's own.
-    pub signatures: Vec<SignatureReport>,
-    /// Every reason the verdict is not valid, in words.
+    /// Every signer, transport first, then in document order; signers of carried
+    /// documents after the envelope's own.
+    pub signers: Vec<SignerReport>,
+    /// Every reason the verdict is not a pass, in words.
     pub problems: Vec<String>,
     /// Remarks that do not change the verdict (e.g. "no transport signature").
     pub notes: Vec<String>,
 }
 
 impl DocumentReport {
-    /// Whether the verdict is [`Verdict::Valid`].
-    pub fn is_valid(&self) -> bool {
-        self.verdict == Verdict::Valid
+    /// Whether the verdict is [`Indication::TotalPassed`].
+    pub fn is_passed(&self) -> bool {
+        self.indication.is_passed()
     }
 }

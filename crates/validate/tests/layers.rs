@@ -7,8 +7,8 @@ use tanba_pki::{
     Validator, Verdict,
 };
 use tanba_validate::{
-    verify_document, CertificateValidation, DocumentError, DocumentFormat, DocumentOptions, Layer,
-    Scope, SignedKind, Validators,
+    verify_document, CertificateValidation, CheckOutcome, DocumentError, DocumentFormat,
+    DocumentOptions, Failed, Indication, Layer, Scope, SignedKind, Undetermined, Validators,
 };
 
 fn signer() -> tanba_crypto::KeySigner {
@@ -34,22 +34,26 @@ fn transport_signed() -> String {
 fn a_wrapped_security_header_is_judged_by_the_profile_and_refused() {
     let signed = transport_signed();
     let r = verify_document(signed.as_bytes(), &DocumentOptions::default()).unwrap();
-    assert!(r.is_valid(), "{:?}", r.problems);
-    assert_eq!(r.format, DocumentFormat::WsSecurity);
-    assert_eq!(r.signatures.len(), 1);
-    assert_eq!(r.signatures[0].layer, Layer::Transport);
+    assert!(r.is_passed(), "{:?}", r.problems);
+    assert_eq!(r.format, DocumentFormat::Wss);
+    assert_eq!(r.signers.len(), 1);
+    assert_eq!(r.signers[0].layer, Layer::Transport);
     assert_eq!(
-        r.signatures[0].element.as_ref().unwrap().path,
+        r.signers[0].element.as_ref().unwrap().path,
         "/Envelope[1]/Header[1]/Security[1]/Signature[1]"
     );
+    let body = r.signers[0].signed.as_ref().unwrap();
+    assert_eq!(body.part, Some("body"));
+    assert_eq!(body.element.as_ref().unwrap().path, "/Envelope[1]/Body[1]");
+    assert_eq!(r.signers[0].algorithm.as_ref().unwrap().name, "rsa-sha256");
 
     let wrapped = signed
         .replacen("<wsse:Security", "<x:W xmlns:x=\"urn:x\"><wsse:Security", 1)
         .replacen("</wsse:Security>", "</wsse:Security></x:W>", 1);
     let r = verify_document(wrapped.as_bytes(), &DocumentOptions::default()).unwrap();
-    assert_eq!(r.verdict, Verdict::Invalid);
-    assert_eq!(r.format, DocumentFormat::WsSecurity);
-    assert!(!r.signatures[0].valid);
+    assert_eq!(r.indication, Indication::TotalFailed(Failed::FormatFailure));
+    assert_eq!(r.format, DocumentFormat::Wss);
+    assert!(!r.signers[0].signature_verified());
     assert!(r.problems[0].contains("transport"), "{:?}", r.problems);
 }
 
@@ -70,19 +74,20 @@ fn a_payload_document_is_verified_on_its_own() {
             .to_xml(tanba_wss::SoapVersion::Soap11)
             .unwrap();
         let r = verify_document(env.as_bytes(), &DocumentOptions::default()).unwrap();
-        assert!(r.is_valid(), "{:?}", r.problems);
-        assert_eq!(r.format, DocumentFormat::SoapWithoutTransportSignature);
+        assert!(r.is_passed(), "{:?}", r.problems);
+        assert_eq!(r.format, DocumentFormat::Soap);
         assert!(r.notes[0].contains("no transport signature"));
-        let p = &r.signatures[0];
-        assert_eq!(p.layer, Layer::Payload);
+        let p = &r.signers[0];
+        assert_eq!(p.layer, Layer::Inner);
         assert!(p
             .payload
             .as_ref()
             .unwrap()
             .path
             .ends_with("/requestData[1]/data[1]"));
-        assert_eq!(p.references[0].signed, SignedKind::Document);
+        assert_eq!(p.references[0].kind, SignedKind::Document);
         assert_eq!(p.references[0].excluded[0].path, "/app[1]/Signature[1]");
+        assert!(p.references[0].digest.is_some());
     }
 }
 
@@ -96,35 +101,46 @@ fn identity_expectations_hold_without_certificate_validation() {
         },
         ..DocumentOptions::default()
     };
+    let expected = |r: &tanba_validate::DocumentReport| {
+        r.signers[0]
+            .checks
+            .iter()
+            .find(|c| c.name == "expected_iin")
+            .cloned()
+            .unwrap()
+    };
     let r = verify_document(signed.as_bytes(), &opts("123456789011")).unwrap();
-    assert!(r.is_valid());
+    assert!(r.is_passed());
     assert_eq!(
         r.certificate_validation,
         CertificateValidation::NotPerformed
     );
-    assert!(r.signatures[0].identity[0].passed);
+    assert_eq!(expected(&r).outcome, CheckOutcome::Passed);
+    let cert = r.signers[0]
+        .checks
+        .iter()
+        .find(|c| c.name == "certificate")
+        .unwrap();
+    assert_eq!(cert.outcome, CheckOutcome::NotChecked);
     let r = verify_document(signed.as_bytes(), &opts("123456789099")).unwrap();
-    assert!(!r.is_valid());
-    assert!(!r.signatures[0].identity[0].passed);
     assert_eq!(
-        r.signatures[0].identity[0].found.as_deref(),
-        Some("123456789011")
+        r.indication,
+        Indication::Indeterminate(Undetermined::SigConstraintsFailure)
     );
+    assert_eq!(expected(&r).outcome, CheckOutcome::Failed);
+    assert!(expected(&r).reason.contains("certificate has 123456789011"));
 }
 
 #[test]
 fn certificates_are_judged_with_the_validators_given() {
     let signed = transport_signed();
-    let validator = |at: &str| {
+    let validator = |at: time::OffsetDateTime| {
         let mut pool = CertPool::new();
         pool.add_anchor(
             ChainCert::from_bytes(&tanba_testdata::read_nca("ca/nca_rsa_test.crt")).unwrap(),
         );
         let policy = Policy::builder()
-            .time(ValidationTime::At(
-                time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
-                    .unwrap(),
-            ))
+            .time(ValidationTime::At(at))
             .required_usage(RequiredUsage::Any)
             .id_policy(tanba_pki::IdPolicy::AcceptTestIds)
             .build();
@@ -137,26 +153,42 @@ fn certificates_are_judged_with_the_validators_given() {
         );
         v
     };
-    for (at, valid) in [
-        ("2021-06-01T00:00:00Z", true),
-        ("2030-01-01T00:00:00Z", false),
+    for (at, want) in [
+        ("2021-06-01T00:00:00Z", Indication::TotalPassed),
+        (
+            "2030-01-01T00:00:00Z",
+            Indication::Indeterminate(Undetermined::OutOfBoundsNoPoe),
+        ),
+        (
+            "2000-01-01T00:00:00Z",
+            Indication::TotalFailed(Failed::NotYetValid),
+        ),
     ] {
-        let v = validator(at);
+        let t = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+            .unwrap();
+        let v = validator(t);
         let opts = DocumentOptions {
             validators: Some(Validators {
                 signer: &v,
                 transport: &v,
             }),
+            at: Some(t),
             ..DocumentOptions::default()
         };
+        // the message has no Timestamp, so the time judges only the certificate
         let r = verify_document(signed.as_bytes(), &opts).unwrap();
-        assert_eq!(r.is_valid(), valid, "{at}: {:?}", r.problems);
+        assert_eq!(r.indication, want, "{at}: {:?}", r.problems);
         assert_eq!(r.certificate_validation, CertificateValidation::Performed);
-        let c = r.signatures[0].certificate.as_ref().unwrap();
-        assert_eq!(c.verdict == Verdict::Valid, valid);
-        if !valid {
-            assert!(c.refusal.as_ref().unwrap().contains("validity"), "{c:?}");
-        }
+        assert_eq!(r.validation_time, at);
+        let c = r.signers[0].certificate.as_ref().unwrap();
+        assert_eq!(c.verdict == Verdict::Valid, want.is_passed());
+        let validity = r.signers[0]
+            .checks
+            .iter()
+            .find(|c| c.name == "certificate_validity")
+            .unwrap();
+        assert_eq!(validity.outcome == CheckOutcome::Passed, want.is_passed());
+        assert!(validity.rule.contains("500/НҚ"));
     }
 }
 
@@ -207,7 +239,7 @@ fn the_signature_budget_counts_payload_documents() {
         .unwrap();
     assert!(verify_document(one.as_bytes(), &DocumentOptions::default())
         .unwrap()
-        .is_valid());
+        .is_passed());
     // 20 data elements, one signed document each
     let a = one.find("<data").unwrap();
     let b = one.find("</data>").unwrap() + "</data>".len();
