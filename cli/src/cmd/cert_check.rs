@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use tanba_pki::trust_update::{default_cache_dir, load_trust_dir};
 use tanba_pki::{
     CertPool, ChainCert, Crl, FetchConfig, Fetcher, IdPolicy, NetworkMode, OcspResponse, Outcome,
-    Policy, Report, RequiredUsage, RevocationSources, TrustRole, TrustStore, UnknownStatus,
-    ValidationTime, Validator, Verdict,
+    Report, RequiredUsage, RevocationSources, TrustRole, TrustStore, UnknownStatus, Verdict,
 };
 
 use crate::error::CliError;
@@ -225,26 +224,35 @@ pub fn make_fetcher(a: &ValidationArgs) -> Result<Option<Fetcher>, CliError> {
         .map_err(|e| CliError::input(e.to_string()))
 }
 
-/// The policy the flags describe (plus usage / identifiers).
-pub fn make_policy(
-    a: &ValidationArgs,
-    usage: RequiredUsage,
-    iin: Option<&str>,
-    bin: Option<&str>,
-) -> Result<Policy, CliError> {
-    use tanba_validate::PolicyName;
-    let asked = a.online || !a.crl.is_empty() || !a.ocsp_response.is_empty();
-    let named = a
-        .policy
-        .certificate_policy(tanba_validate::Layer::Document, asked)
-        .build();
-    let mut b = Policy::builder()
-        .time(match &a.at {
-            Some(s) => ValidationTime::At(parse_at(s)?),
-            None => ValidationTime::Now,
-        })
-        .revocation_sources(
-            if a.no_revocation || named.sources() == RevocationSources::None {
+/// The trust configuration the flags describe: anchors and intermediates, `--crl` /
+/// `--ocsp-response` evidence, the fetcher for `--online`, the named policy and the
+/// overrides (`--revocation`, `--no-revocation`, `--soft-fail`,
+/// `--allow-test-identifiers`, `--online-deadline`).
+pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, CliError> {
+    let mut crls = Vec::new();
+    for p in &a.crl {
+        let bytes = crate::io::read_input_capped(p, crate::io::max_crl_bytes(), "CRL")?;
+        crls.push(
+            Crl::from_bytes(&bytes)
+                .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?,
+        );
+    }
+    let mut ocsp_responses = Vec::new();
+    for p in &a.ocsp_response {
+        let bytes = crate::io::read_input_capped(p, crate::io::max_ocsp_bytes(), "OCSP response")?;
+        ocsp_responses.push(
+            OcspResponse::from_der(&bytes)
+                .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?,
+        );
+    }
+    Ok(tanba_validate::TrustConfig {
+        pool: load_pool(a)?,
+        crls,
+        ocsp_responses,
+        fetcher: make_fetcher(a)?,
+        policy: a.policy,
+        overrides: tanba_validate::Overrides {
+            revocation: Some(if a.no_revocation {
                 RevocationSources::None
             } else {
                 match a.revocation {
@@ -253,63 +261,20 @@ pub fn make_policy(
                     RevocationArg::Ocsp => RevocationSources::OcspOnly,
                     RevocationArg::Crl => RevocationSources::CrlOnly,
                 }
-            },
-        )
-        .unknown_status(if a.soft_fail {
-            UnknownStatus::Allow
-        } else {
-            UnknownStatus::Deny
-        })
-        .required_usage(match a.policy {
-            PolicyName::Kz2026 => usage,
-            PolicyName::NcanodeCompat => named.required_usage(),
-        })
-        .online_deadline(std::time::Duration::from_secs(a.online_deadline))
-        .id_policy(if a.allow_test_identifiers {
-            IdPolicy::AcceptTestIds
-        } else {
-            IdPolicy::ChecksumOnly
-        });
-    if let Some(i) = iin {
-        b = b.expected_iin(i);
-    }
-    if let Some(x) = bin {
-        b = b.expected_bin(x);
-    }
-    Ok(b.build())
-}
-
-/// A validator over `pool` with `policy`, the `--crl` / `--ocsp-response` evidence and,
-/// with `--online`, the `fetcher`.
-pub fn make_validator<'f>(
-    a: &ValidationArgs,
-    pool: CertPool,
-    policy: Policy,
-    fetcher: Option<&'f Fetcher>,
-) -> Result<Validator<'f>, CliError> {
-    let mut v = Validator::new(pool, policy);
-    add_evidence(&mut v, a)?;
-    if let Some(f) = fetcher {
-        v.with_fetcher(f);
-    }
-    Ok(v)
-}
-
-/// Add the `--crl` / `--ocsp-response` evidence to a validator.
-fn add_evidence(v: &mut Validator<'_>, a: &ValidationArgs) -> Result<(), CliError> {
-    for p in &a.crl {
-        let bytes = crate::io::read_input_capped(p, crate::io::max_crl_bytes(), "CRL")?;
-        let crl = Crl::from_bytes(&bytes)
-            .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?;
-        v.add_crl(crl);
-    }
-    for p in &a.ocsp_response {
-        let bytes = crate::io::read_input_capped(p, crate::io::max_ocsp_bytes(), "OCSP response")?;
-        let r = OcspResponse::from_der(&bytes)
-            .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?;
-        v.add_ocsp_response(r);
-    }
-    Ok(())
+            }),
+            unknown_status: Some(if a.soft_fail {
+                UnknownStatus::Allow
+            } else {
+                UnknownStatus::Deny
+            }),
+            id_policy: Some(if a.allow_test_identifiers {
+                IdPolicy::AcceptTestIds
+            } else {
+                IdPolicy::ChecksumOnly
+            }),
+            online_deadline: Some(std::time::Duration::from_secs(a.online_deadline)),
+        },
+    })
 }
 
 fn read_chain(path: &Path) -> Result<Vec<ChainCert>, CliError> {
@@ -332,21 +297,27 @@ pub fn run(a: &CheckArgs) -> Result<(), CliError> {
         UsageArg::Auth => RequiredUsage::Auth,
         UsageArg::Any => RequiredUsage::Any,
     };
-    let mut policy = make_policy(&a.validation, usage, a.iin.as_deref(), a.bin.as_deref())?;
-    if !a.role.is_empty() {
-        let mut b = policy.to_builder();
-        for r in &a.role {
-            let role: tanba_pki::Role = r
-                .parse()
-                .map_err(|e: String| CliError::input(format!("--role: {e}")))?;
-            b = b.require_any_role(role);
-        }
-        policy = b.build();
+    let v = tanba_validate::Validator::new(trust_config(&a.validation)?);
+    let mut b = v
+        .certificate_policy(tanba_validate::Layer::Document, at(&a.validation)?)
+        .to_builder();
+    if v.policy() == tanba_validate::PolicyName::Kz2026 {
+        // ncanode-compat does not judge key usage
+        b = b.required_usage(usage);
     }
-    let pool = load_pool(&a.validation)?;
-    let fetcher = make_fetcher(&a.validation)?;
-    let v = make_validator(&a.validation, pool, policy, fetcher.as_ref())?;
-    let report = v.validate(chain[0].der(), &chain[1..]);
+    if let Some(i) = &a.iin {
+        b = b.expected_iin(i);
+    }
+    if let Some(x) = &a.bin {
+        b = b.expected_bin(x);
+    }
+    for r in &a.role {
+        let role: tanba_pki::Role = r
+            .parse()
+            .map_err(|e: String| CliError::input(format!("--role: {e}")))?;
+        b = b.require_any_role(role);
+    }
+    let report = v.validate_certificate(chain[0].der(), &chain[1..], &b.build());
     let out = if a.json {
         json(&report)?
     } else {

@@ -4,12 +4,10 @@
 
 use std::path::PathBuf;
 
-use tanba_pki::{ExpectedIdentity, RequiredUsage};
-use tanba_validate::{verify_document_vec, DocumentOptions, Scope, Validators};
+use tanba_pki::ExpectedIdentity;
+use tanba_validate::{Request, Scope, Validator};
 
-use crate::cmd::cert_check::{
-    load_pool, make_fetcher, make_policy, make_validator, ValidationArgs,
-};
+use crate::cmd::cert_check::{trust_config, ValidationArgs};
 use crate::error::CliError;
 use crate::io::{display_name, read_input};
 
@@ -91,96 +89,69 @@ pub struct Args {
     pub validation: ValidationArgs,
 }
 
-/// The WS-Security options the trust / time flags give (the Timestamp is judged at --at).
-pub fn wss_options(
-    validation: &ValidationArgs,
-    allow_legacy: bool,
-) -> Result<tanba_wss::VerifyOptions, CliError> {
-    let at = match &validation.at {
-        Some(s) => Some(
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-                .map_err(|e| {
-                    CliError::input(format!("--at {s:?} is not an RFC 3339 instant: {e}"))
-                })?,
-        ),
-        None => None,
-    };
-    Ok(tanba_wss::VerifyOptions {
-        at,
+/// The WS-Security options of a verifying command (the validation time comes from the
+/// request).
+pub fn wss_options(allow_legacy: bool) -> tanba_wss::VerifyOptions {
+    tanba_wss::VerifyOptions {
         allow_legacy,
         ..tanba_wss::VerifyOptions::default()
-    })
+    }
 }
 
 /// Run the command.
 pub fn run(args: &Args) -> Result<(), CliError> {
     let name = display_name(&args.file);
     let xml = read_input(&args.file)?;
-    let opts = DocumentOptions {
+    let request = Request {
+        at: crate::cmd::cert_check::at(&args.validation)?,
+        expected: ExpectedIdentity {
+            iin: args.expect_iin.clone(),
+            bin: args.expect_bin.clone(),
+        },
+        skip_certificates: args.no_cert_check,
+        scope: Scope::EveryLayer,
         dsig: tanba_dsig::VerifyOptions {
             allow_legacy: args.allow_legacy,
             allow_base64_transform: args.allow_base64_transform,
             discard_digested_bytes: true,
             ..tanba_dsig::VerifyOptions::default()
         },
-        wss: wss_options(&args.validation, args.allow_legacy)?,
-        expected: ExpectedIdentity {
-            iin: args.expect_iin.clone(),
-            bin: args.expect_bin.clone(),
-        },
-        validators: None,
-        scope: Scope::EveryLayer,
-        policy: args.validation.policy,
-        at: crate::cmd::cert_check::at(&args.validation)?,
+        wss: wss_options(args.allow_legacy),
     };
     verify_with_certificates(
         &name,
         xml,
-        opts,
+        request,
         &args.validation,
         args.no_cert_check,
         args.json,
     )
 }
 
-/// Build the certificate validators the flags ask for (none with `no_cert_check`), verify
-/// the document with `opts`, print the report and return the verdict.
+/// Verify the document under the trust the flags describe (none with `no_cert_check`:
+/// signatures and identities only), print the report and return the verdict.
 pub fn verify_with_certificates(
     name: &str,
     xml: Vec<u8>,
-    opts: DocumentOptions<'static>,
+    request: Request,
     validation: &ValidationArgs,
     no_cert_check: bool,
     json: bool,
 ) -> Result<(), CliError> {
-    let fetcher = if no_cert_check {
-        None
+    let config = if no_cert_check {
+        tanba_validate::TrustConfig {
+            policy: validation.policy,
+            ..Default::default()
+        }
     } else {
-        make_fetcher(validation)?
+        trust_config(validation)?
     };
-    let validators = if no_cert_check {
-        None
-    } else {
-        let pool = load_pool(validation)?;
-        let signer = make_validator(
-            validation,
-            pool.clone(),
-            make_policy(validation, RequiredUsage::Sign, None, None)?,
-            fetcher.as_ref(),
-        )?;
-        let transport = make_validator(
-            validation,
-            pool,
-            make_policy(validation, RequiredUsage::Any, None, None)?,
-            fetcher.as_ref(),
-        )?;
-        Some((signer, transport))
+    let request = Request {
+        skip_certificates: no_cert_check,
+        ..request
     };
-    let mut opts: DocumentOptions<'_> = opts;
-    opts.validators = validators
-        .as_ref()
-        .map(|(signer, transport)| Validators { signer, transport });
-    let report =
-        verify_document_vec(xml, &opts).map_err(|e| crate::cmd::report::error(name, &e, json))?;
+    let report = Validator::new(config)
+        .validate_document_vec(xml, &request)
+        .map_err(|e| crate::cmd::report::error(name, &e, json))?;
     crate::cmd::report::finish(name, &report, json)
 }

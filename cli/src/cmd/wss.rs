@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use tanba_pki::ExpectedIdentity;
-use tanba_validate::{DocumentOptions, Scope};
+use tanba_validate::{Request, Scope};
 use tanba_wss::{KeyInfoForm, SignOptions};
 
 use super::cert_check::ValidationArgs;
@@ -163,7 +163,7 @@ fn parse_header(s: &str) -> Result<(String, String), CliError> {
 fn verify(args: &VerifyArgs) -> Result<(), CliError> {
     let name = display_name(&args.envelope);
     let xml = read_input(&args.envelope)?;
-    let mut wss = crate::cmd::verify::wss_options(&args.validation, args.allow_legacy)?;
+    let mut wss = crate::cmd::verify::wss_options(args.allow_legacy);
     for p in &args.pinned {
         let bytes = read_input(p)?;
         let ders = tanba_pki::chain_cert::certificates_from_pem_or_der(&bytes)
@@ -177,25 +177,24 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
         .iter()
         .map(|h| parse_header(h))
         .collect::<Result<_, _>>()?;
-    let opts = DocumentOptions {
+    let request = Request {
+        at: super::cert_check::at(&args.validation)?,
+        expected: ExpectedIdentity {
+            iin: args.expect_iin.clone(),
+            bin: args.expect_bin.clone(),
+        },
+        skip_certificates: args.no_cert_check,
+        scope: Scope::TransportOnly,
         dsig: tanba_dsig::VerifyOptions {
             allow_legacy: args.allow_legacy,
             ..tanba_dsig::VerifyOptions::default()
         },
         wss,
-        expected: ExpectedIdentity {
-            iin: args.expect_iin.clone(),
-            bin: args.expect_bin.clone(),
-        },
-        validators: None,
-        scope: Scope::TransportOnly,
-        policy: args.validation.policy,
-        at: super::cert_check::at(&args.validation)?,
     };
     crate::cmd::verify::verify_with_certificates(
         &name,
         xml,
-        opts,
+        request,
         &args.validation,
         args.no_cert_check,
         args.json,

@@ -141,8 +141,9 @@ pub enum Origin {
     CacheStale,
 }
 
-/// HTTP client for CRLs, certificates and OCSP.
-#[derive(Debug)]
+/// HTTP client for CRLs, certificates and OCSP. Cloning is cheap and shares the
+/// connection pool.
+#[derive(Debug, Clone)]
 pub struct Fetcher {
     cfg: FetchConfig,
     agent: ureq::Agent,

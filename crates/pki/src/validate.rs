@@ -182,15 +182,15 @@ fn kind_name(k: CheckKind) -> &'static str {
 /// revocation evidence given (CRLs, stored OCSP responses) or fetched (with a
 /// [`Fetcher`]).
 #[derive(Debug)]
-pub struct Validator<'f> {
+pub struct Validator {
     pool: CertPool,
     policy: Policy,
     crls: CrlSet,
     ocsp: Vec<OcspResponse>,
-    fetcher: Option<&'f Fetcher>,
+    fetcher: Option<Fetcher>,
 }
 
-impl<'f> Validator<'f> {
+impl Validator {
     /// A validator with no revocation evidence and no network.
     pub fn new(pool: CertPool, policy: Policy) -> Self {
         Validator {
@@ -214,8 +214,9 @@ impl<'f> Validator<'f> {
         self
     }
 
-    /// Allow fetching CRLs / asking OCSP responders at the URLs in the certificates.
-    pub fn with_fetcher(&mut self, f: &'f Fetcher) -> &mut Self {
+    /// Allow fetching CRLs / asking OCSP responders at the URLs in the certificates
+    /// (a clone of a [`Fetcher`] shares its connections and cache).
+    pub fn with_fetcher(&mut self, f: Fetcher) -> &mut Self {
         self.fetcher = Some(f);
         self
     }
@@ -230,9 +231,28 @@ impl<'f> Validator<'f> {
         &mut self.pool
     }
 
-    /// Validate one certificate (DER or PEM); `extra` are intermediates that came with it
-    /// (e.g. from the signed document).
+    /// Validate one certificate (DER or PEM) under the validator's policy; `extra` are
+    /// intermediates that came with it (e.g. from the signed document).
     pub fn validate(&self, cert: &[u8], extra: &[ChainCert]) -> Report {
+        self.validate_with(cert, extra, &self.policy)
+    }
+
+    /// Validate one certificate under another `policy` (a validation time, key usage or
+    /// revocation setting of one request), with this validator's anchors and revocation
+    /// evidence — nothing is copied, so one validator serves every request.
+    pub fn validate_with(&self, cert: &[u8], extra: &[ChainCert], policy: &Policy) -> Report {
+        Run { v: self, policy }.validate(cert, extra)
+    }
+}
+
+/// One validation: the validator's evidence under one policy.
+struct Run<'v> {
+    v: &'v Validator,
+    policy: &'v Policy,
+}
+
+impl Run<'_> {
+    fn validate(&self, cert: &[u8], extra: &[ChainCert]) -> Report {
         let at = self.policy.time.instant();
         let mut checks = Vec::new();
         let ee = match ChainCert::from_bytes(cert) {
@@ -245,7 +265,7 @@ impl<'f> Validator<'f> {
                     subject: None,
                     detail: e.to_string(),
                 });
-                return finish(at, String::new(), Vec::new(), checks, &self.policy);
+                return finish(at, String::new(), Vec::new(), checks, self.policy);
             }
         };
         let subject = ee.subject().to_string();
@@ -258,9 +278,9 @@ impl<'f> Validator<'f> {
         // Path.
         let pool_owned;
         let pool = if extra.is_empty() {
-            &self.pool
+            &self.v.pool
         } else {
-            let mut p = self.pool.clone();
+            let mut p = self.v.pool.clone();
             for c in extra {
                 p.add_intermediate(c.clone());
             }
@@ -378,7 +398,7 @@ impl<'f> Validator<'f> {
             .as_ref()
             .map(|p| p.certs().iter().map(|c| c.subject().to_string()).collect())
             .unwrap_or_default();
-        finish(at, subject, path_subjects, checks, &self.policy)
+        finish(at, subject, path_subjects, checks, self.policy)
     }
 
     fn check_usage(&self, ee: &ChainCert, checks: &mut Vec<Check>) {
@@ -576,6 +596,7 @@ impl<'f> Validator<'f> {
     ) -> Decision {
         let mut problems = Vec::new();
         for r in self
+            .v
             .ocsp
             .iter()
             .filter(|r| r.is_about(issuer, cert.serial()))
@@ -585,7 +606,7 @@ impl<'f> Validator<'f> {
                 Err(e) => problems.push(e),
             }
         }
-        if let Some(f) = self.fetcher {
+        if let Some(f) = &self.v.fetcher {
             for url in cert.ocsp_urls() {
                 let req = match OcspRequest::nca(issuer, cert.serial()) {
                     Ok(r) => r,
@@ -635,7 +656,7 @@ impl<'f> Validator<'f> {
             };
             let when = resp.produced_at().unwrap_or(at);
             match crate::crl::status_of(
-                self.crls.crls(),
+                self.v.crls.crls(),
                 responder.serial(),
                 &ci,
                 when,
@@ -672,7 +693,7 @@ impl<'f> Validator<'f> {
     ) -> Decision {
         let mut fetched: Vec<Crl> = Vec::new();
         let mut notes = Vec::new();
-        if let Some(f) = self.fetcher {
+        if let Some(f) = &self.v.fetcher {
             let now = OffsetDateTime::now_utc();
             for url in cert.crl_urls().iter().chain(cert.delta_crl_urls()) {
                 match f.crl_before(url, now, deadline) {
@@ -687,7 +708,7 @@ impl<'f> Validator<'f> {
             spki_der: issuer.spki_der(),
         };
         match crate::crl::status_of(
-            self.crls.crls().iter().chain(fetched.iter()),
+            self.v.crls.crls().iter().chain(fetched.iter()),
             cert.serial(),
             &ci,
             at,

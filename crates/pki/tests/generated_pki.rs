@@ -20,7 +20,7 @@ fn pool() -> CertPool {
     p
 }
 
-fn validator(policy: Policy, with_delta: bool) -> Validator<'static> {
+fn validator(policy: Policy, with_delta: bool) -> Validator {
     let mut v = Validator::new(pool(), policy);
     v.add_crl(Crl::from_bytes(&gen_file("crl/ca.crl")).unwrap());
     if with_delta {

@@ -54,7 +54,7 @@ fn online_validation_fetches_full_and_delta_crls_and_caches_them() {
     let cache = tempfile::tempdir().unwrap();
     let f = fetcher(&s, Some(cache.path()), NetworkMode::Online);
     let mut v = Validator::new(pool(), june());
-    v.with_fetcher(&f);
+    v.with_fetcher(f.clone());
     // held: certificateHold in the full CRL, removeFromCRL in the delta → valid.
     let r = v.validate(gen_cert("held").der(), &[]);
     assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
@@ -140,7 +140,7 @@ fn offline_mode_uses_only_the_cache() {
             .revocation_sources(RevocationSources::CrlOnly)
             .build(),
     );
-    v.with_fetcher(&off);
+    v.with_fetcher(off.clone());
     let r = v.validate(gen_cert("individual").der(), &[]);
     assert_eq!(r.verdict, Verdict::Invalid);
     let c = r
@@ -246,7 +246,7 @@ fn one_deadline_for_all_online_revocation_requests() {
         .online_deadline(std::time::Duration::from_millis(1500))
         .build();
     let mut v = Validator::new(pool(), policy);
-    v.with_fetcher(&f);
+    v.with_fetcher(f.clone());
     let started = std::time::Instant::now();
     let r = v.validate(gen_cert("individual").der(), &[]);
     let took = started.elapsed();

@@ -56,7 +56,7 @@ fn validator(
     ocsp_name: Option<&str>,
     when: &str,
     src: RevocationSources,
-) -> Validator<'static> {
+) -> Validator {
     let mut pool = CertPool::new();
     pool.add_anchor(nca_cert(ca));
     let policy = Policy::builder()

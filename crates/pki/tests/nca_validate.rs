@@ -23,7 +23,7 @@ fn base(when: &str) -> tanba_pki::PolicyBuilder {
         .id_policy(IdPolicy::AcceptTestIds)
 }
 
-fn with_rsa_evidence(policy: Policy) -> Validator<'static> {
+fn with_rsa_evidence(policy: Policy) -> Validator {
     let mut v = Validator::new(rsa_pool(), policy);
     v.add_crl(Crl::from_bytes(&tanba_testdata::read_nca("crl/nca_rsa_test.crl")).unwrap());
     v.add_ocsp_response(

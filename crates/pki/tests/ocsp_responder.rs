@@ -217,7 +217,7 @@ fn validator_online_and_responder_down() {
         .revocation_sources(RevocationSources::OcspOnly)
         .build();
     let mut v = Validator::new(pool(), policy.clone());
-    v.with_fetcher(&f);
+    v.with_fetcher(f.clone());
     let rep = v.validate(gen_cert("individual").der(), &[]);
     assert_eq!(rep.verdict, Verdict::Valid, "{rep:#?}");
     let rep = v.validate(gen_cert("revoked").der(), &[]);
@@ -246,7 +246,7 @@ fn validator_online_and_responder_down() {
         .unknown_status(UnknownStatus::Allow)
         .build();
     let mut v = Validator::new(pool(), soft);
-    v.with_fetcher(&f);
+    v.with_fetcher(f.clone());
     assert_eq!(
         v.validate(gen_cert("individual").der(), &[]).verdict,
         Verdict::Valid
@@ -315,7 +315,7 @@ fn responder_without_nocheck_gets_its_own_revocation_checked() {
     let leaf = gen_cert("individual");
     // No CRL to check the responder with: hard-fail says unknown, naming the reason.
     let mut v = Validator::new(pool(), policy.clone());
-    v.with_fetcher(&f);
+    v.with_fetcher(f.clone());
     let rep = v.validate(leaf.der(), &[]);
     assert_eq!(rep.verdict, Verdict::Invalid);
     assert!(
@@ -342,12 +342,12 @@ fn responder_without_nocheck_gets_its_own_revocation_checked() {
         .unwrap()
     };
     let mut v = Validator::new(pool(), policy.clone());
-    v.with_fetcher(&f);
+    v.with_fetcher(f.clone());
     v.add_crl(crl(&[]));
     assert_eq!(v.validate(leaf.der(), &[]).verdict, Verdict::Valid);
     // A CRL listing the responder: its answers are refused.
     let mut v = Validator::new(pool(), policy);
-    v.with_fetcher(&f);
+    v.with_fetcher(f.clone());
     v.add_crl(crl(&[crlgen::Entry {
         serial: responder.serial().to_vec(),
         revoked_at: now - time::Duration::minutes(30),

@@ -30,14 +30,17 @@ pub enum Scope {
     TransportOnly,
 }
 
-/// The certificate validators: one for document and payload signers, one for the
-/// transport signer (an information-system certificate, typically with another key usage).
+/// How certificates are validated: the anchors and revocation evidence, and the policy
+/// for document and inner signers and the one for the transport signer (an
+/// information-system certificate, typically with another key usage).
 #[derive(Debug, Clone, Copy)]
 pub struct Validators<'a> {
-    /// For document and payload signatures.
-    pub signer: &'a Validator<'a>,
-    /// For the WS-Security transport signature.
-    pub transport: &'a Validator<'a>,
+    /// The anchors, intermediates and revocation evidence.
+    pub validator: &'a Validator,
+    /// The policy for document and inner signatures.
+    pub signer: &'a tanba_pki::Policy,
+    /// The policy for the WS-Security transport signature.
+    pub transport: &'a tanba_pki::Policy,
 }
 
 /// How to verify a document.
@@ -475,11 +478,11 @@ impl Builder<'_, '_> {
             match self.opts.validators {
                 None => signer::not_checked(r),
                 Some(v) => {
-                    let validator: &Validator<'_> = match r.layer {
+                    let policy = match r.layer {
                         Layer::Transport => v.transport,
                         Layer::Document | Layer::Inner => v.signer,
                     };
-                    signer::certificate(r, validator, cert, &self.chain_candidates[i]);
+                    signer::certificate(r, v.validator, policy, cert, &self.chain_candidates[i]);
                 }
             }
         }

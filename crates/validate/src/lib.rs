@@ -37,6 +37,7 @@ mod location;
 mod policy;
 mod report;
 mod signer;
+mod validator;
 
 pub use document::{
     verify_document, verify_document_vec, DocumentError, DocumentOptions, Scope, Validators,
@@ -49,3 +50,4 @@ pub use report::{
     DocumentReport, KeySource, Layer, Signed, SignedKind, SignerReport, TimeSource,
     TimestampReport, TransportReport,
 };
+pub use validator::{Overrides, Request, TrustConfig, Validator};

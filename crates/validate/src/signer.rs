@@ -327,7 +327,8 @@ pub(crate) fn identity(r: &mut SignerReport, expected: &ExpectedIdentity, cert: 
 /// The signer's certificate validated (or the reason it could not be).
 pub(crate) fn certificate(
     r: &mut SignerReport,
-    validator: &Validator<'_>,
+    validator: &Validator,
+    policy: &tanba_pki::Policy,
     cert: Option<&[u8]>,
     extra: &[ChainCert],
 ) {
@@ -343,7 +344,7 @@ pub(crate) fn certificate(
         ));
         return;
     };
-    let report = validator.validate(der, extra);
+    let report = validator.validate_with(der, extra, policy);
     for c in &report.checks {
         let (name, rl) = match c.kind {
             CheckKind::Parse => ("certificate_parse", rule::PARSE),

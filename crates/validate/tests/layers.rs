@@ -2,13 +2,11 @@
 //! expectations without certificates, certificate validation with the NCA RK test PKI,
 //! and the errors that are never a pass.
 
-use tanba_pki::{
-    CertPool, ChainCert, ExpectedIdentity, OcspResponse, Policy, RequiredUsage, ValidationTime,
-    Validator, Verdict,
-};
+use tanba_pki::{CertPool, ChainCert, ExpectedIdentity, OcspResponse, RequiredUsage, Verdict};
 use tanba_validate::{
     verify_document, CertificateValidation, CheckOutcome, DocumentError, DocumentFormat,
-    DocumentOptions, Failed, Indication, Layer, Scope, SignedKind, Undetermined, Validators,
+    DocumentOptions, Failed, Indication, Layer, Overrides, Request, Scope, SignedKind, TrustConfig,
+    Undetermined, Validator,
 };
 
 fn signer() -> tanba_crypto::KeySigner {
@@ -134,25 +132,23 @@ fn identity_expectations_hold_without_certificate_validation() {
 #[test]
 fn certificates_are_judged_with_the_validators_given() {
     let signed = transport_signed();
-    let validator = |at: time::OffsetDateTime| {
-        let mut pool = CertPool::new();
-        pool.add_anchor(
-            ChainCert::from_bytes(&tanba_testdata::read_nca("ca/nca_rsa_test.crt")).unwrap(),
-        );
-        let policy = Policy::builder()
-            .time(ValidationTime::At(at))
-            .required_usage(RequiredUsage::Any)
-            .id_policy(tanba_pki::IdPolicy::AcceptTestIds)
-            .build();
-        let mut v = Validator::new(pool, policy);
-        v.add_ocsp_response(
-            OcspResponse::from_der(&tanba_testdata::read_nca(
-                "ocsp/ocsp_response_individual_sign_2004.bin",
-            ))
-            .unwrap(),
-        );
-        v
-    };
+    let mut pool = CertPool::new();
+    pool.add_anchor(
+        ChainCert::from_bytes(&tanba_testdata::read_nca("ca/nca_rsa_test.crt")).unwrap(),
+    );
+    // built once, asked at three instants
+    let validator = Validator::new(TrustConfig {
+        pool,
+        ocsp_responses: vec![OcspResponse::from_der(&tanba_testdata::read_nca(
+            "ocsp/ocsp_response_individual_sign_2004.bin",
+        ))
+        .unwrap()],
+        overrides: Overrides {
+            id_policy: Some(tanba_pki::IdPolicy::AcceptTestIds),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
     for (at, want) in [
         ("2021-06-01T00:00:00Z", Indication::TotalPassed),
         (
@@ -166,17 +162,14 @@ fn certificates_are_judged_with_the_validators_given() {
     ] {
         let t = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
             .unwrap();
-        let v = validator(t);
-        let opts = DocumentOptions {
-            validators: Some(Validators {
-                signer: &v,
-                transport: &v,
-            }),
+        let request = Request {
             at: Some(t),
-            ..DocumentOptions::default()
+            ..Request::default()
         };
         // the message has no Timestamp, so the time judges only the certificate
-        let r = verify_document(signed.as_bytes(), &opts).unwrap();
+        let r = validator
+            .validate_document(signed.as_bytes(), &request)
+            .unwrap();
         assert_eq!(r.indication, want, "{at}: {:?}", r.problems);
         assert_eq!(r.certificate_validation, CertificateValidation::Performed);
         assert_eq!(r.validation_time, at);
@@ -190,6 +183,23 @@ fn certificates_are_judged_with_the_validators_given() {
         assert_eq!(validity.outcome == CheckOutcome::Passed, want.is_passed());
         assert!(validity.rule.contains("500/НҚ"));
     }
+    // the low-level entry without certificates verifies the same signature
+    let t = time::macros::datetime!(2021-06-01 0:00 UTC);
+    let policy = validator.certificate_policy(Layer::Transport, Some(t));
+    let r = verify_document(
+        signed.as_bytes(),
+        &DocumentOptions {
+            at: Some(t),
+            ..DocumentOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(r.is_passed());
+    assert_eq!(
+        policy.required_usage(),
+        RequiredUsage::Any,
+        "the transport signer's policy accepts any key usage"
+    );
 }
 
 #[test]

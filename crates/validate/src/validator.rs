@@ -1,0 +1,272 @@
+//! [`Validator`]: the verification core's long-lived front. Built once from a
+//! [`TrustConfig`] (anchors and intermediates, revocation evidence and fetching, the named
+//! policy and its overrides), shared across threads, and asked per [`Request`] (validation
+//! time, expected identity, scope, algorithm switches).
+
+use std::time::Duration;
+
+use tanba_pki::{
+    CertPool, Crl, ExpectedIdentity, Fetcher, IdPolicy, OcspResponse, Policy, RevocationSources,
+    UnknownStatus, ValidationTime,
+};
+use time::OffsetDateTime;
+
+use crate::document::{verify_document, verify_document_vec, DocumentError, DocumentOptions};
+use crate::document::{Scope, Validators};
+use crate::policy::PolicyName;
+use crate::report::{DocumentReport, Layer};
+
+/// Knobs that override the named policy (`None`: the policy's own setting).
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Which revocation sources, in which order (`Some(RevocationSources::None)`: no
+    /// revocation check, and the report says so).
+    pub revocation: Option<RevocationSources>,
+    /// What an undecidable revocation status means (soft-fail is
+    /// `Some(UnknownStatus::Allow)`).
+    pub unknown_status: Option<UnknownStatus>,
+    /// How strictly identifiers in certificates are checked (NCA test identifiers).
+    pub id_policy: Option<IdPolicy>,
+    /// One deadline for the online revocation requests of a certificate's validation.
+    pub online_deadline: Option<Duration>,
+}
+
+/// What a [`Validator`] trusts and how it learns revocation status.
+#[derive(Debug, Default)]
+pub struct TrustConfig {
+    /// Trust anchors and intermediates.
+    pub pool: CertPool,
+    /// CRLs (full and delta) given as evidence.
+    pub crls: Vec<Crl>,
+    /// Stored OCSP responses given as evidence.
+    pub ocsp_responses: Vec<OcspResponse>,
+    /// Fetch CRLs and ask OCSP responders at the certificates' URLs (`None`: offline).
+    pub fetcher: Option<Fetcher>,
+    /// The named policy.
+    pub policy: PolicyName,
+    /// Its overridden knobs.
+    pub overrides: Overrides,
+}
+
+/// One question to a [`Validator`].
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// The validation time (`None`: now).
+    pub at: Option<OffsetDateTime>,
+    /// The IIN / BIN the document's signers must carry.
+    pub expected: ExpectedIdentity,
+    /// Skip certificate validation: signatures and identities only (the report says so).
+    pub skip_certificates: bool,
+    /// Which layers.
+    pub scope: Scope,
+    /// XMLDSig switches (legacy algorithms, the Base64 transform, the work budget).
+    pub dsig: tanba_dsig::VerifyOptions,
+    /// WS-Security knobs (clock skew, required Timestamp and headers, pinned tokens);
+    /// its `at` is replaced by [`Request::at`].
+    pub wss: tanba_wss::VerifyOptions,
+}
+
+/// The verification core, built once and shared: `Send + Sync`, cheap per call (the
+/// anchors and the revocation evidence are never copied per request).
+///
+/// ```
+/// use tanba_pki::{CertPool, ChainCert, IdPolicy};
+/// use tanba_validate::{Overrides, Request, TrustConfig, Validator};
+/// let mut pool = CertPool::new();
+/// pool.add_anchor(ChainCert::from_bytes(&tanba_testdata::read_nca("ca/nca_rsa_test.crt")).unwrap());
+/// let validator = Validator::new(TrustConfig {
+///     pool,
+///     ocsp_responses: vec![tanba_pki::OcspResponse::from_der(&tanba_testdata::read_nca(
+///         "ocsp/ocsp_response_individual_sign_2004.bin")).unwrap()],
+///     overrides: Overrides { id_policy: Some(IdPolicy::AcceptTestIds), ..Default::default() },
+///     ..Default::default()
+/// });
+/// # let name = "individual_valid_sign_rsa_2004.p12";
+/// # let p12 = tanba_testdata::read_nca(&format!("keys/{name}"));
+/// # let store = tanba_keys::Keystore::open_pkcs12(
+/// #     &p12, &tanba_keys::Password::new(tanba_testdata::nca_password(name))).unwrap();
+/// # let signer = store.signer(&tanba_keys::KeySelector::Single).unwrap();
+/// let signed = tanba_dsig::sign(b"<order/>", &signer, &Default::default()).unwrap();
+/// let request = Request {
+///     at: Some(time::macros::datetime!(2021-06-01 0:00 UTC)),
+///     ..Default::default()
+/// };
+/// let report = validator.validate_document(&signed, &request).unwrap();
+/// assert!(report.is_passed(), "{:?}", report.problems);
+/// ```
+#[derive(Debug)]
+pub struct Validator {
+    engine: tanba_pki::Validator,
+    policy: PolicyName,
+    overrides: Overrides,
+    revocation_asked: bool,
+}
+
+impl Validator {
+    /// A validator over `config`.
+    pub fn new(config: TrustConfig) -> Validator {
+        let revocation_asked = config.fetcher.is_some()
+            || !config.crls.is_empty()
+            || !config.ocsp_responses.is_empty();
+        let mut engine = tanba_pki::Validator::new(config.pool, Policy::default());
+        for c in config.crls {
+            engine.add_crl(c);
+        }
+        for r in config.ocsp_responses {
+            engine.add_ocsp_response(r);
+        }
+        if let Some(f) = config.fetcher {
+            engine.with_fetcher(f);
+        }
+        Validator {
+            engine,
+            policy: config.policy,
+            overrides: config.overrides,
+            revocation_asked,
+        }
+    }
+
+    /// The named policy.
+    pub fn policy(&self) -> PolicyName {
+        self.policy
+    }
+
+    /// The certificate policy for signers of `layer` at `at` (`None`: now): the named
+    /// policy, the overrides, the time. Callers with more requirements (a key usage, a
+    /// role, an expected IIN in the certificate check) continue from
+    /// [`Policy::to_builder`].
+    pub fn certificate_policy(&self, layer: Layer, at: Option<OffsetDateTime>) -> Policy {
+        let mut b = self
+            .policy
+            .certificate_policy(layer, self.revocation_asked)
+            .time(match at {
+                Some(t) => ValidationTime::At(t),
+                None => ValidationTime::Now,
+            });
+        let named = b.clone().build();
+        if let Some(r) = self.overrides.revocation {
+            // a policy that checks no revocation stays so; "none" always wins
+            if named.sources() != RevocationSources::None || r == RevocationSources::None {
+                b = b.revocation_sources(r);
+            }
+        }
+        if let Some(u) = self.overrides.unknown_status {
+            b = b.unknown_status(u);
+        }
+        if let Some(p) = self.overrides.id_policy {
+            b = b.id_policy(p);
+        }
+        if let Some(d) = self.overrides.online_deadline {
+            b = b.online_deadline(d);
+        }
+        b.build()
+    }
+
+    /// Validates one certificate (DER or PEM) with the anchors and evidence, under
+    /// `policy` (e.g. from [`Validator::certificate_policy`]).
+    pub fn validate_certificate(
+        &self,
+        cert: &[u8],
+        extra: &[tanba_pki::ChainCert],
+        policy: &Policy,
+    ) -> tanba_pki::Report {
+        self.engine.validate_with(cert, extra, policy)
+    }
+
+    /// Verifies every signature of a document at every layer and judges every signer
+    /// (see [`crate::verify_document`]) under this validator's trust and policy.
+    pub fn validate_document(
+        &self,
+        bytes: &[u8],
+        request: &Request,
+    ) -> Result<DocumentReport, DocumentError> {
+        let (signer, transport) = self.policies(request);
+        verify_document(bytes, &self.options(request, &signer, &transport))
+    }
+
+    /// [`Validator::validate_document`] taking ownership of the bytes (a large plain
+    /// XMLDSig document is parsed in place).
+    pub fn validate_document_vec(
+        &self,
+        bytes: Vec<u8>,
+        request: &Request,
+    ) -> Result<DocumentReport, DocumentError> {
+        let (signer, transport) = self.policies(request);
+        verify_document_vec(bytes, &self.options(request, &signer, &transport))
+    }
+
+    fn policies(&self, request: &Request) -> (Policy, Policy) {
+        (
+            self.certificate_policy(Layer::Document, request.at),
+            self.certificate_policy(Layer::Transport, request.at),
+        )
+    }
+
+    fn options<'a>(
+        &'a self,
+        request: &Request,
+        signer: &'a Policy,
+        transport: &'a Policy,
+    ) -> DocumentOptions<'a> {
+        DocumentOptions {
+            dsig: request.dsig.clone(),
+            wss: request.wss.clone(),
+            expected: request.expected.clone(),
+            validators: (!request.skip_certificates).then_some(Validators {
+                validator: &self.engine,
+                signer,
+                transport,
+            }),
+            scope: request.scope,
+            policy: self.policy,
+            at: request.at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tanba_pki::RequiredUsage;
+
+    #[test]
+    fn a_validator_is_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Validator>();
+        shared::<Request>();
+    }
+
+    #[test]
+    fn overrides_apply_over_the_named_policy() {
+        let v = Validator::new(TrustConfig {
+            overrides: Overrides {
+                unknown_status: Some(UnknownStatus::Allow),
+                revocation: Some(RevocationSources::CrlOnly),
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        let p = v.certificate_policy(Layer::Document, None);
+        assert_eq!(p.unknown_status(), UnknownStatus::Allow);
+        assert_eq!(p.sources(), RevocationSources::CrlOnly);
+        assert_eq!(p.required_usage(), RequiredUsage::Sign);
+        assert_eq!(
+            v.certificate_policy(Layer::Transport, None)
+                .required_usage(),
+            RequiredUsage::Any
+        );
+        // ncanode-compat without evidence checks no revocation, whatever the order asked
+        let v = Validator::new(TrustConfig {
+            policy: PolicyName::NcanodeCompat,
+            overrides: Overrides {
+                revocation: Some(RevocationSources::CrlOnly),
+                ..Default::default()
+            },
+            ..Default::default()
+        });
+        assert_eq!(
+            v.certificate_policy(Layer::Document, None).sources(),
+            RevocationSources::None
+        );
+    }
+}
