@@ -188,6 +188,15 @@ pub struct Validator {
     crls: CrlSet,
     ocsp: Vec<OcspResponse>,
     fetcher: Option<Fetcher>,
+    verdicts: Option<std::sync::Mutex<VerdictCache>>,
+}
+
+/// Validation reports already computed, keyed by the certificate, the chain candidates,
+/// the policy and the validation-time bucket. Emptied when full.
+#[derive(Debug)]
+struct VerdictCache {
+    map: std::collections::HashMap<Vec<u8>, Report>,
+    capacity: usize,
 }
 
 impl Validator {
@@ -199,7 +208,22 @@ impl Validator {
             crls: CrlSet::new(),
             ocsp: Vec::new(),
             fetcher: None,
+            verdicts: None,
         }
+    }
+
+    /// Remember up to `capacity` reports: a certificate validated again with the same
+    /// chain candidates, under the same policy and in the same validation-time bucket
+    /// (the exact instant for [`ValidationTime::At`], the minute for
+    /// [`ValidationTime::Now`]) gets the report computed the first time. Only used while
+    /// the validator has no [`Fetcher`]: its revocation evidence is then fixed, so a
+    /// remembered verdict never outlives a CRL update.
+    pub fn with_verdict_cache(&mut self, capacity: usize) -> &mut Self {
+        self.verdicts = Some(std::sync::Mutex::new(VerdictCache {
+            map: std::collections::HashMap::new(),
+            capacity,
+        }));
+        self
     }
 
     /// Add a CRL (full or delta) as evidence.
@@ -241,8 +265,50 @@ impl Validator {
     /// revocation setting of one request), with this validator's anchors and revocation
     /// evidence — nothing is copied, so one validator serves every request.
     pub fn validate_with(&self, cert: &[u8], extra: &[ChainCert], policy: &Policy) -> Report {
-        Run { v: self, policy }.validate(cert, extra)
+        let Some(cache) = self.verdicts.as_ref().filter(|_| self.fetcher.is_none()) else {
+            return Run { v: self, policy }.validate(cert, extra);
+        };
+        let key = verdict_key(cert, extra, policy);
+        if let Some(r) = cache.lock().ok().and_then(|c| c.map.get(&key).cloned()) {
+            return r;
+        }
+        let report = Run { v: self, policy }.validate(cert, extra);
+        if let Ok(mut c) = cache.lock() {
+            if c.map.len() >= c.capacity {
+                c.map.clear();
+            }
+            c.map.insert(key, report.clone());
+        }
+        report
     }
+}
+
+/// The cache key of one validation: SHA-256 of the certificate, the chain candidates and
+/// the policy with its time reduced to the bucket.
+fn verdict_key(cert: &[u8], extra: &[ChainCert], policy: &Policy) -> Vec<u8> {
+    let mut p = policy.clone();
+    p.time = match policy.time {
+        // a minute of "now" shares one verdict
+        ValidationTime::Now => {
+            let t = OffsetDateTime::now_utc();
+            ValidationTime::At(
+                t.replace_second(0)
+                    .unwrap_or(t)
+                    .replace_nanosecond(0)
+                    .unwrap_or(t),
+            )
+        }
+        other => other,
+    };
+    let mut h = tanba_crypto::DigestAlgorithm::Sha256.hasher();
+    h.update(&(cert.len() as u64).to_be_bytes());
+    h.update(cert);
+    for c in extra {
+        h.update(&(c.der().len() as u64).to_be_bytes());
+        h.update(c.der());
+    }
+    h.update(format!("{p:?}").as_bytes());
+    h.finalize()
 }
 
 /// One validation: the validator's evidence under one policy.

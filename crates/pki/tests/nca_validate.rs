@@ -330,3 +330,47 @@ fn revoked_after_the_signing_time_for_a_benign_reason_is_accepted() {
         c.detail
     );
 }
+
+/// The verdict cache answers a repeated validation with the same report, and never one
+/// of another instant, policy or certificate.
+#[test]
+fn the_verdict_cache_keys_on_certificate_policy_and_instant() {
+    let leaf = p12_cert("individual_valid_sign_rsa_2004.p12");
+    let revoked = p12_cert("individual_sign_revoked_rsa_2004.p12");
+    let mut cached = with_rsa_evidence(base("2021-06-01T00:00:00Z").build());
+    cached.with_verdict_cache(16);
+    let plain = with_rsa_evidence(base("2021-06-01T00:00:00Z").build());
+    let policies = [
+        base("2021-06-01T00:00:00Z").build(),
+        base("2023-06-01T00:00:00Z").build(),
+        base("2021-06-01T00:00:00Z")
+            .required_usage(RequiredUsage::Auth)
+            .build(),
+    ];
+    for _ in 0..2 {
+        for p in &policies {
+            for c in [&leaf, &revoked] {
+                let a = cached.validate_with(c.der(), &[], p);
+                let b = plain.validate_with(c.der(), &[], p);
+                assert_eq!(a.verdict, b.verdict, "{p:?}");
+                assert_eq!(a.validated_at, b.validated_at);
+                assert_eq!(a.refusal(), b.refusal());
+            }
+        }
+    }
+    assert_eq!(
+        cached.validate_with(leaf.der(), &[], &policies[0]).verdict,
+        Verdict::Valid
+    );
+    assert_eq!(
+        cached
+            .validate_with(revoked.der(), &[], &policies[0])
+            .verdict,
+        Verdict::Invalid
+    );
+    assert_eq!(
+        cached.validate_with(leaf.der(), &[], &policies[1]).verdict,
+        Verdict::Invalid,
+        "expired in 2023: not the 2021 verdict"
+    );
+}

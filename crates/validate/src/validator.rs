@@ -67,7 +67,9 @@ pub struct Request {
 }
 
 /// The verification core, built once and shared: `Send + Sync`, cheap per call (the
-/// anchors and the revocation evidence are never copied per request).
+/// anchors and the revocation evidence are never copied per request, and without a
+/// fetcher a certificate's verdict is remembered per chain, policy and validation-time
+/// bucket).
 ///
 /// ```
 /// use tanba_pki::{CertPool, ChainCert, IdPolicy};
@@ -109,6 +111,9 @@ impl Validator {
             || !config.crls.is_empty()
             || !config.ocsp_responses.is_empty();
         let mut engine = tanba_pki::Validator::new(config.pool, Policy::default());
+        // a certificate seen again (same chain, policy and time bucket) is not validated
+        // again; only while the revocation evidence is fixed (no fetcher)
+        engine.with_verdict_cache(4096);
         for c in config.crls {
             engine.add_crl(c);
         }
