@@ -1,6 +1,7 @@
 //! One module per command; each parses its arguments, calls one library function and prints.
 
 pub mod application;
+pub mod batch;
 pub mod c14n;
 pub mod cert;
 pub mod cert_check;

@@ -34,9 +34,7 @@ struct ErrorBody<'a> {
 /// Print the report (`json`: one object) and turn the verdict into the exit status.
 pub fn finish(name: &str, report: &DocumentReport, json: bool) -> Result<(), CliError> {
     if json {
-        let text = serde_json::to_string(&FileReport { file: name, report })
-            .map_err(|e| CliError::input(format!("cannot render the report: {e}")))?;
-        outln!("{text}");
+        outln!("{}", file_json(name, report));
     } else {
         human(report);
     }
@@ -50,11 +48,28 @@ pub fn finish(name: &str, report: &DocumentReport, json: bool) -> Result<(), Cli
     }
 }
 
-/// The exit status of a document that could not be verified at all: a refusal by the
-/// work budget is a failed check (1), anything else unreadable input (2). Under `--json`
-/// the error is also printed as `{"error": {"kind", "message", "file"}}`.
-pub fn error(name: &str, e: &DocumentError, json: bool) -> CliError {
-    let (kind, err) = match e {
+/// The JSON line of one verified file: the report with the file's name (made by serde).
+pub fn file_json(name: &str, report: &DocumentReport) -> String {
+    serde_json::to_string(&FileReport { file: name, report })
+        .unwrap_or_else(|e| error_json(name, "internal", &format!("cannot render the report: {e}")))
+}
+
+/// The JSON of a file that could not be verified: `{"error": {"kind", "message", "file"}}`.
+pub fn error_json(name: &str, kind: &'static str, message: &str) -> String {
+    let body = ErrorReport {
+        error: ErrorBody {
+            kind,
+            message: message.to_owned(),
+            file: name,
+        },
+    };
+    serde_json::to_string(&body).unwrap_or_default()
+}
+
+/// The kind of a document error (as `--json` names it) and the command error: a refusal
+/// by the work budget is a failed check (1), anything else unreadable input (2).
+pub fn error_kind(name: &str, e: &DocumentError) -> (&'static str, CliError) {
+    match e {
         DocumentError::WorkLimit(_) => {
             ("work_limit", CliError::check_failed(format!("{name}: {e}")))
         }
@@ -63,18 +78,15 @@ pub fn error(name: &str, e: &DocumentError, json: bool) -> CliError {
         DocumentError::NotAnEnvelope(_) => {
             ("not_an_envelope", CliError::input(format!("{name}: {e}")))
         }
-    };
+    }
+}
+
+/// The command error for a document that could not be verified at all; under `--json`
+/// the error object is printed too.
+pub fn error(name: &str, e: &DocumentError, json: bool) -> CliError {
+    let (kind, err) = error_kind(name, e);
     if json {
-        let body = ErrorReport {
-            error: ErrorBody {
-                kind,
-                message: e.to_string(),
-                file: name,
-            },
-        };
-        if let Ok(text) = serde_json::to_string(&body) {
-            outln!("{text}");
-        }
+        outln!("{}", error_json(name, kind, &e.to_string()));
     }
     err
 }

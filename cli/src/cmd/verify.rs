@@ -48,21 +48,45 @@ For each signed element the report gives its path (/Envelope[1]/Body[1]/Order[1]
 line:column and byte range, flags an element inside its own signature's ds:Object, and
 lists the subtrees the signature excludes: read data only from those elements.
 
-JSON (--json): the report of tanba-validate — {\"file\", \"valid\", \"verdict\", \"format\"
-(xmldsig | ws-security | soap-without-transport-signature), \"certificate_validation\",
-\"signatures\": [{\"index\", \"layer\" (transport | document | payload), \"payload\",
-\"element\", \"valid\", \"error\", \"signing_order\", \"mode\", \"signature_method\",
-\"key_source\", \"signer\", \"references\": [{\"uri\", \"signed\" (document | element |
-decoded-text), \"element\": {\"name\", \"path\", \"line\", \"column\", \"byte_range\"}, \"id\",
-\"inside_own_signature\", \"excluded\"}], \"transport\", \"identity\", \"certificate\"}],
-\"problems\", \"notes\"}
+The verdict is an ETSI EN 319 102-1 indication for the document and for each signer:
+TOTAL_PASSED; TOTAL_FAILED with format_failure, hash_failure, sig_crypto_failure, revoked
+or not_yet_valid; INDETERMINATE with sig_constraints_failure (an expectation),
+chain_constraints_failure (key usage, role), no_certificate_chain_found,
+out_of_bounds_no_poe (expired), try_later (revocation unavailable), … Every check is named
+with the rule it implements (500/НҚ points as KZ-2026-LANDSCAPE.md reads them).
+--policy kz-2026 (default) or ncanode-compat chooses the certificate rules.
 
-Exit codes: 0 every signature of every layer valid (and every expectation met),
-1 a signature, an expectation or a certificate failed, or the document was refused by the
-work budget, 2 unreadable or malformed input, or no signature at all.")]
+JSON (--json): one object, crates/validate/schema/report.schema.json — {\"file\",
+\"indication\", \"sub_indication\", \"format\" (xmldsig | wss | submission | soap),
+\"policy\", \"validation_time\", \"validation_time_source\", \"certificate_validation\",
+\"signers\": [{\"index\", \"indication\", \"sub_indication\", \"layer\" (document |
+transport | inner), \"signed\", \"references\": [{\"kind\" (document | element | content),
+\"uri\", \"element\": {\"name\", \"path\", \"line\", \"column\", \"byte_range\"}, \"id\",
+\"digest\", \"inside_own_signature\", \"excluded\", \"part\"}], \"algorithm\": {\"name\",
+\"id\"}, \"identity\", \"checks\": [{\"name\", \"outcome\", \"reason\", \"rule\"}], …}],
+\"problems\", \"notes\"}; an input that cannot be verified: {\"error\": {\"kind\",
+\"message\", \"file\"}}.
+
+Several files or folders: a batch on every core (--jobs, --order), one shared trust
+configuration; a line per document (with --json: one JSON object per line, printed as
+each is ready) and a summary naming every document that did not pass.
+
+Exit codes: 0 every signature of every layer passed (and every expectation met), 1 a
+signature, an expectation or a certificate failed or is undecided, or the document was
+refused by the work budget, 2 unreadable or malformed input, or no signature at all (in a
+batch: the highest code of its documents).")]
 pub struct Args {
-    /// The signed XML document (`-` for stdin).
-    pub file: PathBuf,
+    /// The signed XML document (`-` for stdin); several files or folders (walked for
+    /// *.xml, recursively) verify as a batch.
+    #[arg(required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// Batch: verify on this many threads (default: every core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Batch: print the results in the order given (input) or as they finish
+    /// (completion).
+    #[arg(long, value_enum, default_value = "input")]
+    pub order: OrderArg,
     /// Accept SHA-1 digests/signatures (legacy documents).
     #[arg(long)]
     pub allow_legacy: bool,
@@ -89,6 +113,15 @@ pub struct Args {
     pub validation: ValidationArgs,
 }
 
+/// `--order` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OrderArg {
+    /// The order of the files given (folders sorted by name).
+    Input,
+    /// As each file is done.
+    Completion,
+}
+
 /// The WS-Security options of a verifying command (the validation time comes from the
 /// request).
 pub fn wss_options(allow_legacy: bool) -> tanba_wss::VerifyOptions {
@@ -100,8 +133,6 @@ pub fn wss_options(allow_legacy: bool) -> tanba_wss::VerifyOptions {
 
 /// Run the command.
 pub fn run(args: &Args) -> Result<(), CliError> {
-    let name = display_name(&args.file);
-    let xml = read_input(&args.file)?;
     let request = Request {
         at: crate::cmd::cert_check::at(&args.validation)?,
         expected: ExpectedIdentity {
@@ -118,14 +149,21 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         },
         wss: wss_options(args.allow_legacy),
     };
-    verify_with_certificates(
-        &name,
-        xml,
-        request,
-        &args.validation,
-        args.no_cert_check,
-        args.json,
-    )
+    if let [one] = args.files.as_slice() {
+        if one.as_os_str() == "-" || !one.is_dir() {
+            let name = display_name(one);
+            let xml = read_input(one)?;
+            return verify_with_certificates(
+                &name,
+                xml,
+                request,
+                &args.validation,
+                args.no_cert_check,
+                args.json,
+            );
+        }
+    }
+    crate::cmd::batch::run(args, request)
 }
 
 /// Verify the document under the trust the flags describe (none with `no_cert_check`:

@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod batch;
 mod document;
 mod indication;
 mod location;
@@ -39,6 +40,7 @@ mod report;
 mod signer;
 mod validator;
 
+pub use batch::{validate_batch, BatchError, BatchItem, Job, Order};
 pub use document::{
     verify_document, verify_document_vec, DocumentError, DocumentOptions, Scope, Validators,
 };
