@@ -1,6 +1,11 @@
-//! Certificate checks through tanba-pki: trust anchors, revocation evidence (CRLs, stored
-//! OCSP responses), time of validation and identifier policy, bundled once and applied
-//! with per-use requirements (key usage, roles, expected IIN/BIN).
+//! Certificate checks through the verification core (tanba-validate): trust anchors,
+//! revocation evidence (CRLs, stored OCSP responses), time of validation and identifier
+//! policy, bundled once and applied with per-use requirements (key usage, roles, expected
+//! IIN/BIN). CRLs are parsed once, when added; the core's validator is built once, on the
+//! first check, and remembers each certificate's verdict, so a folder of documents does
+//! not re-read the revocation evidence for every document.
+
+use std::sync::{Arc, OnceLock};
 
 use time::OffsetDateTime;
 
@@ -47,11 +52,14 @@ impl Requirement {
 #[derive(Debug, Clone)]
 pub struct CertChecker {
     pool: CertPool,
-    crls: Vec<Vec<u8>>,
-    ocsp: Vec<Vec<u8>>,
+    crls: Vec<Crl>,
+    ocsp: Vec<OcspResponse>,
     revocation: bool,
     id_policy: IdPolicy,
     at: Option<OffsetDateTime>,
+    /// The core's validator over `pool`, `crls` and `ocsp`, built on the first check;
+    /// replaced whenever trust or evidence is added.
+    engine: Arc<OnceLock<tanba_validate::Validator>>,
 }
 
 impl Default for CertChecker {
@@ -70,7 +78,13 @@ impl CertChecker {
             revocation: true,
             id_policy: IdPolicy::ChecksumOnly,
             at: None,
+            engine: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// Trust or evidence changed: the next check builds a new validator.
+    fn changed(&mut self) {
+        self.engine = Arc::new(OnceLock::new());
     }
 
     /// Add trust material (PEM or DER, one or more certificates): self-issued
@@ -100,6 +114,7 @@ impl CertChecker {
         for i in pool.intermediates() {
             self.pool.add_intermediate(i.clone());
         }
+        self.changed();
         Ok(n)
     }
 
@@ -115,20 +130,24 @@ impl CertChecker {
                     .map_err(|e| EgovError::invalid("trust", e.to_string()))?,
             );
         }
+        self.changed();
         Ok(n)
     }
 
     /// Add a CRL (DER or PEM) as revocation evidence.
     pub fn add_crl(&mut self, bytes: &[u8]) -> Result<(), EgovError> {
-        Crl::from_bytes(bytes).map_err(|e| EgovError::invalid("crl", e.to_string()))?;
-        self.crls.push(bytes.to_vec());
+        let crl = Crl::from_bytes(bytes).map_err(|e| EgovError::invalid("crl", e.to_string()))?;
+        self.crls.push(crl);
+        self.changed();
         Ok(())
     }
 
     /// Add a stored OCSP response (DER) as revocation evidence.
     pub fn add_ocsp_response(&mut self, der: &[u8]) -> Result<(), EgovError> {
-        OcspResponse::from_der(der).map_err(|e| EgovError::invalid("ocsp", e.to_string()))?;
-        self.ocsp.push(der.to_vec());
+        let r =
+            OcspResponse::from_der(der).map_err(|e| EgovError::invalid("ocsp", e.to_string()))?;
+        self.ocsp.push(r);
+        self.changed();
         Ok(())
     }
 
@@ -184,22 +203,19 @@ impl CertChecker {
         if let Some(bin) = &req.expected_bin {
             b = b.expected_bin(bin.clone());
         }
-        let mut v = tanba_pki::Validator::new(self.pool.clone(), b.build());
-        for c in &self.crls {
-            if let Ok(crl) = Crl::from_bytes(c) {
-                v.add_crl(crl);
-            }
-        }
-        for o in &self.ocsp {
-            if let Ok(r) = OcspResponse::from_der(o) {
-                v.add_ocsp_response(r);
-            }
-        }
+        let engine = self.engine.get_or_init(|| {
+            tanba_validate::Validator::new(tanba_validate::TrustConfig {
+                pool: self.pool.clone(),
+                crls: self.crls.clone(),
+                ocsp_responses: self.ocsp.clone(),
+                ..Default::default()
+            })
+        });
         let extra: Vec<ChainCert> = extra
             .iter()
             .filter(|d| d.as_slice() != cert)
             .filter_map(|d| ChainCert::from_der(d).ok())
             .collect();
-        v.validate(cert, &extra)
+        engine.validate_certificate(cert, &extra, &b.build())
     }
 }
