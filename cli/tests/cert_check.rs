@@ -222,16 +222,14 @@ fn bad_input_exits_2() {
         junk.to_str().unwrap(),
     ]);
     assert_eq!(code(&o), 2);
-    // No --trust and no trust folder from `tanba trust update`.
-    let o = tanba(&[
-        "cert",
-        "check",
-        &cert,
-        "--cache-dir",
-        dir.path().to_str().unwrap(),
-    ]);
+    // Trust set unknown.
+    let o = tanba(&["cert", "check", &cert, "--trust-set", "nca-dev"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("trust update"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nca-prod, nca-test or none"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -299,69 +297,127 @@ fn der_of(pem: &str) -> Vec<u8> {
     out.stdout
 }
 
-#[test]
-fn trust_update_from_a_loopback_server_then_default_trust_store() {
+/// The published NCA RK files, served by a loopback server under their published names.
+fn serve_nca_prod() -> http::Server {
     let s = http::Server::start();
-    let (root, ca) = (pki("certs/root.pem"), pki("certs/ca.pem"));
-    s.route("/root_rsa_2020.cer", http::Body::Bytes(der_of(&root)));
-    s.route(
-        "/nca_rsa_2022.cer",
-        http::Body::Bytes(std::fs::read(&ca).unwrap()),
-    );
+    for name in [
+        "root_gost_2022",
+        "nca_gost_2022",
+        "root_rsa_2020",
+        "nca_rsa_2022",
+        "root_gost",
+        "nca_gost",
+        "root_rsa",
+        "nca_rsa",
+    ] {
+        let pem = tanba_testdata::shared_testdata().join(format!("nca-prod/{name}.cer"));
+        s.route(
+            &format!("/{name}.cer"),
+            http::Body::Bytes(der_of(pem.to_str().unwrap())),
+        );
+    }
+    s
+}
+
+#[test]
+fn trust_update_stores_only_what_chains_to_a_pinned_root_and_trust_list_shows_it() {
+    let s = serve_nca_prod();
     let cache = tempfile::tempdir().unwrap();
     let cd = cache.path().to_str().unwrap();
-    let pair = format!("{0}/root_rsa_2020.cer,{0}/nca_rsa_2022.cer", s.base());
-    let o = tanba(&["trust", "update", "--cache-dir", cd, "--pair", &pair]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains(&sha256_by_openssl(&root)), "{text}");
-    assert!(text.contains(&sha256_by_openssl(&ca)), "{text}");
-    assert!(text.contains("TANBA TEST NCA (RSA)"));
-    assert!(cache
-        .path()
-        .join("trust/anchors/root_rsa_2020.cer")
-        .is_file());
-    assert!(cache
-        .path()
-        .join("trust/intermediates/nca_rsa_2022.cer")
-        .is_file());
-    // Later runs use the cache as the default trust store.
-    let cert = pki("certs/individual.pem");
-    let o = tanba(&["cert", "check", &cert, "--cache-dir", cd, "--no-revocation"]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-
-    // --base-url maps the built-in list onto the server: only the RSA-2022 pair exists
-    // there, so the others fail (exit 1) while the verified pair is stored.
-    let cache2 = tempfile::tempdir().unwrap();
+    // --base-url maps the built-in list onto the server
     let o = tanba(&[
         "trust",
         "update",
         "--cache-dir",
-        cache2.path().to_str().unwrap(),
+        cd,
         "--base-url",
         &s.base(),
         "--json",
     ]);
+    // the previous generation expired in 2025: refused now (it stays embedded, pinned)
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let j = json(&o);
-    assert_eq!(j["failures"].as_array().unwrap().len(), 3, "{j}");
-    assert!(cache2
-        .path()
-        .join("trust/intermediates/nca_rsa_2022.cer")
-        .is_file());
+    let stored: Vec<&str> = j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !e["stored_at"].is_null())
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            "root_gost_2022",
+            "nca_gost_2022",
+            "root_rsa_2020",
+            "nca_rsa_2022"
+        ],
+        "{j}"
+    );
+    for e in j["entries"].as_array().unwrap() {
+        assert!(
+            !e["pinned"].is_null(),
+            "every published file is pinned: {e}"
+        );
+    }
+    // the fingerprints printed are openssl's
+    let root = tanba_testdata::shared_testdata().join("nca-prod/root_rsa_2020.cer");
+    let printed = j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "root_rsa_2020")
+        .unwrap()["sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(printed, sha256_by_openssl(root.to_str().unwrap()));
+    // the downloaded copies confirm the single-source pins
+    let o = tanba(&["trust", "list", "--cache-dir", cd, "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let l = json(&o);
+    let prod = &l["sets"][0];
+    assert_eq!(prod["name"], "nca-prod");
+    let conf = |name: &str| {
+        prod["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["confirmation"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(conf("root_gost_2022"), "confirmed");
+    assert_eq!(conf("root_gost_2020"), "single-source");
+    assert_eq!(conf("root_rsa"), "two-sources");
+    assert_eq!(l["sets"][1]["name"], "nca-test");
+    // without a store nothing is confirmed, and the human form says so
+    let empty = tempfile::tempdir().unwrap();
+    let o = tanba(&[
+        "trust",
+        "list",
+        "--cache-dir",
+        empty.path().to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("single-source, not confirmed against pki.gov.kz"),
+        "{text}"
+    );
 }
 
 #[test]
-fn trust_update_refuses_a_ca_that_does_not_chain_to_its_root() {
+fn trust_update_refuses_an_unpinned_root_and_a_ca_that_does_not_chain() {
     let s = http::Server::start();
-    // The NCA RSA test CA offered under the generated root: names and key do not match.
     s.route(
         "/root.cer",
         http::Body::Bytes(der_of(&pki("certs/root.pem"))),
     );
     s.route(
         "/ca.cer",
-        http::Body::Bytes(std::fs::read(nca("ca/nca_rsa_test.crt")).unwrap()),
+        http::Body::Bytes(std::fs::read(pki("certs/ca.pem")).unwrap()),
     );
     let cache = tempfile::tempdir().unwrap();
     let pair = format!("{0}/root.cer,{0}/ca.cer", s.base());
@@ -374,8 +430,64 @@ fn trust_update_refuses_a_ca_that_does_not_chain_to_its_root() {
         &pair,
     ]);
     assert_eq!(code(&o), 1);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("not one of the NCA RK roots this build pins"),
+        "{out}"
+    );
+    assert!(!cache.path().join("trust/anchors/root.cer").exists());
+    assert!(!cache.path().join("trust/intermediates/ca.cer").exists());
+    // a pinned root with a CA it did not sign
+    let s = serve_nca_prod();
+    s.route(
+        "/ca.cer",
+        http::Body::Bytes(std::fs::read(nca("ca/nca_rsa_test.crt")).unwrap()),
+    );
+    let pair = format!("{0}/root_rsa_2020.cer,{0}/ca.cer", s.base());
+    let o = tanba(&[
+        "trust",
+        "update",
+        "--cache-dir",
+        cache.path().to_str().unwrap(),
+        "--pair",
+        &pair,
+    ]);
+    assert_eq!(code(&o), 1);
     assert!(String::from_utf8_lossy(&o.stdout).contains("do not match the root"));
     assert!(!cache.path().join("trust/intermediates/ca.cer").exists());
+}
+
+#[test]
+fn the_embedded_sets_are_the_default_trust() {
+    let cert = nca("certs/individual_valid_sign_2004_rsa.cer");
+    let empty = tempfile::tempdir().unwrap();
+    let cd = empty.path().to_str().unwrap();
+    let base = [
+        "cert",
+        "check",
+        &cert,
+        "--cache-dir",
+        cd,
+        "--at",
+        AT_2004,
+        "--no-revocation",
+        "--allow-test-identifiers",
+    ];
+    // by default the production set: a test certificate has no path
+    let o = tanba(&base);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("chain"), "{}", stderr(&o));
+    // the embedded test set: valid, without any --trust file
+    let mut a = base.to_vec();
+    a.extend(["--trust-set", "nca-test"]);
+    let o = tanba(&a);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // none: nothing trusted
+    let mut a = base.to_vec();
+    a.extend(["--trust-set", "none"]);
+    let o = tanba(&a);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no trust anchors"), "{}", stderr(&o));
 }
 
 #[test]

@@ -250,12 +250,17 @@ fn signer_certificate_is_validated_with_tanba_pki() {
     );
     assert_eq!(expired.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&expired.stderr).contains("expired"));
-    // no trust configured at all -> usage error, exit 2
-    let none = tanba(
+    // no trust given: the embedded production set, where a test certificate has no
+    // chain -> exit 1, and the reason names the chain
+    let prod = tanba(
         &["verify", "-", "--cache-dir", "/nonexistent-tanba-cache"],
         &[],
         Some(&signed),
     );
+    assert_eq!(prod.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&prod.stderr).contains("chain"));
+    // nothing trusted at all -> usage error, exit 2
+    let none = tanba(&["verify", "-", "--trust-set", "none"], &[], Some(&signed));
     assert_eq!(none.status.code(), Some(2));
     // a revoked signer (CRL) -> exit 1
     let revoked = tanba_testdata::nca("keys/individual_sign_revoked_rsa_2004.p12")

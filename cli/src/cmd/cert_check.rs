@@ -19,9 +19,14 @@ use crate::io::{display_name, read_input, write_output};
 #[derive(Debug, Clone, clap::Args)]
 pub struct ValidationArgs {
     /// Trust anchor(s): a certificate file (PEM/DER, bundles) or a folder; repeatable.
-    /// Without it the trust folder written by `tanba trust update` is used.
+    /// Given alone, only these (and --trust-set sets) are trusted.
     #[arg(long, value_name = "CERT|DIR")]
     pub trust: Vec<PathBuf>,
+    /// An embedded, pinned trust set: nca-prod (the NCA RK roots and CAs; the default
+    /// when neither --trust nor --trust-set is given, with what `tanba trust update`
+    /// added), nca-test (the NCA test roots and CAs), none; repeatable.
+    #[arg(long, value_name = "NAME", value_parser = parse_trust_set)]
+    pub trust_set: Vec<tanba_pki::trust_sets::TrustSet>,
     /// Extra intermediate CA certificate(s) (file or folder); repeatable.
     #[arg(long, value_name = "CERT|DIR")]
     pub intermediate: Vec<PathBuf>,
@@ -145,6 +150,11 @@ JSON fields (--json; one object):
                  outcome: pass | fail | unknown | skipped
   refusal        \"EDS authenticity not confirmed — …\" naming the failed checks, or null";
 
+fn parse_trust_set(s: &str) -> Result<tanba_pki::trust_sets::TrustSet, String> {
+    tanba_pki::trust_sets::TrustSet::parse(s)
+        .ok_or_else(|| format!("unknown trust set {s:?}: nca-prod, nca-test or none"))
+}
+
 fn parse_policy(s: &str) -> Result<tanba_validate::PolicyName, String> {
     tanba_validate::PolicyName::parse(s)
         .ok_or_else(|| format!("unknown policy {s:?}: kz-2026 or ncanode-compat"))
@@ -164,19 +174,28 @@ fn cache_dir(a: &ValidationArgs) -> Option<PathBuf> {
     a.cache_dir.clone().or_else(default_cache_dir)
 }
 
-/// The pool of anchors and intermediates the flags describe.
+/// The pool of anchors and intermediates the flags describe: the `--trust-set` sets, the
+/// `--trust` anchors and `--intermediate` CAs; with neither --trust nor --trust-set, the
+/// embedded nca-prod set plus what `tanba trust update` stored (only certificates that
+/// chain to a pinned root ever get there).
 pub fn load_pool(a: &ValidationArgs) -> Result<CertPool, CliError> {
+    use tanba_pki::trust_sets::TrustSet;
     let mut store = TrustStore::new();
-    if a.trust.is_empty() {
-        let dir = cache_dir(a).map(|d| d.join("trust"));
-        match dir {
-            Some(d) if d.join("anchors").is_dir() => {
+    let mut pool = CertPool::new();
+    let default = a.trust.is_empty() && a.trust_set.is_empty();
+    let sets: Vec<TrustSet> = if default {
+        vec![TrustSet::NcaProd]
+    } else {
+        a.trust_set.clone()
+    };
+    for set in sets {
+        set.add_to(&mut pool)
+            .map_err(|e| CliError::input(format!("--trust-set {}: {e}", set.name())))?;
+    }
+    if default {
+        if let Some(d) = cache_dir(a).map(|d| d.join("trust")) {
+            if d.join("anchors").is_dir() {
                 store = load_trust_dir(&d).map_err(|e| CliError::input(e.to_string()))?;
-            }
-            _ => {
-                return Err(CliError::input(
-                    "no trust anchors: pass --trust CERT|DIR, or run `tanba trust update` first",
-                ))
             }
         }
     }
@@ -190,9 +209,20 @@ pub fn load_pool(a: &ValidationArgs) -> Result<CertPool, CliError> {
             .add_path(t, TrustRole::Intermediate)
             .map_err(|e| CliError::input(e.to_string()))?;
     }
-    let (pool, errors) = CertPool::from_trust_store(&store);
+    let (extra, errors) = CertPool::from_trust_store(&store);
     if let Some(e) = errors.first() {
         return Err(CliError::input(format!("trust store: {e}")));
+    }
+    for c in extra.anchors() {
+        pool.add_anchor(c.clone());
+    }
+    for c in extra.intermediates() {
+        pool.add_intermediate(c.clone());
+    }
+    if pool.anchors().is_empty() {
+        return Err(CliError::input(
+            "no trust anchors: --trust-set none and no --trust CERT|DIR",
+        ));
     }
     Ok(pool)
 }

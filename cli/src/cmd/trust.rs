@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use tanba_pki::trust_sets::{Confirmation, TrustSet};
 use tanba_pki::trust_update::{default_cache_dir, production_sources, update_trust, TrustSource};
 use tanba_pki::{FetchConfig, Fetcher};
 
@@ -27,6 +28,225 @@ pub enum TrustCommand {
     /// previous generation) into the cache folder.
     #[command(after_long_help = UPDATE_HELP)]
     Update(UpdateArgs),
+    /// List the trust in force: the embedded, pinned sets and what `trust update` stored,
+    /// with each certificate's fingerprint and how far it is confirmed.
+    #[command(after_long_help = LIST_HELP)]
+    List(ListArgs),
+}
+
+const LIST_HELP: &str = "\
+Examples:
+  tanba trust list
+  tanba trust list --trust-set nca-test --json
+
+Confirmation of each pinned certificate:
+  two-sources      the same bytes from two independent public sources
+  single-source    from one public source only, NOT confirmed against pki.gov.kz
+  confirmed        single-source, and the copy `tanba trust update` downloaded matches the pin
+  test-material    NCA test certificates (never for production)
+
+JSON fields (--json): sets [{name, certificates [{name, role, subject, not_before,
+not_after, sha256, url, confirmation, expired}]}], update_folder {path, certificates [{file,
+role, subject, sha256, pinned}]} | null.";
+
+/// Arguments of `tanba trust list`.
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// The sets to list (default: nca-prod and nca-test); repeatable.
+    #[arg(long, value_name = "NAME", value_parser = parse_set)]
+    pub trust_set: Vec<TrustSet>,
+    /// Cache folder holding `trust update`'s store (default as for `trust update`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Print one JSON object instead of the human report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_set(s: &str) -> Result<TrustSet, String> {
+    TrustSet::parse(s).ok_or_else(|| format!("unknown trust set {s:?}: nca-prod, nca-test or none"))
+}
+
+#[derive(serde::Serialize)]
+struct ListedCert {
+    name: &'static str,
+    role: &'static str,
+    subject: String,
+    not_before: String,
+    not_after: String,
+    sha256: &'static str,
+    url: &'static str,
+    confirmation: &'static str,
+    expired: bool,
+}
+
+#[derive(serde::Serialize)]
+struct ListedSet {
+    name: &'static str,
+    certificates: Vec<ListedCert>,
+}
+
+#[derive(serde::Serialize)]
+struct StoredCert {
+    file: String,
+    role: &'static str,
+    subject: String,
+    sha256: String,
+    pinned: Option<&'static str>,
+}
+
+#[derive(serde::Serialize)]
+struct UpdateFolder {
+    path: String,
+    certificates: Vec<StoredCert>,
+}
+
+#[derive(serde::Serialize)]
+struct Listing {
+    sets: Vec<ListedSet>,
+    update_folder: Option<UpdateFolder>,
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+fn run_list(a: &ListArgs) -> Result<(), CliError> {
+    let now = time::OffsetDateTime::now_utc();
+    let dir = a
+        .cache_dir
+        .clone()
+        .or_else(default_cache_dir)
+        .map(|d| d.join("trust"));
+    // what `trust update` stored, with the pin each file matches
+    let mut stored = Vec::new();
+    if let Some(d) = dir.as_ref().filter(|d| d.is_dir()) {
+        for (sub, role) in [("anchors", "anchor"), ("intermediates", "intermediate")] {
+            let Ok(entries) = std::fs::read_dir(d.join(sub)) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            files.sort();
+            for f in files {
+                let Ok(c) = std::fs::read(&f)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| tanba_pki::ChainCert::from_bytes(&b).map_err(|e| e.to_string()))
+                else {
+                    continue;
+                };
+                let sha = hex::encode(c.sha256_fingerprint());
+                stored.push(StoredCert {
+                    file: f.display().to_string(),
+                    role,
+                    subject: c.subject().to_string(),
+                    pinned: TrustSet::find_pinned(&sha).map(|(_, p)| p.name),
+                    sha256: sha,
+                });
+            }
+        }
+    }
+    let sets = if a.trust_set.is_empty() {
+        vec![TrustSet::NcaProd, TrustSet::NcaTest]
+    } else {
+        a.trust_set.clone()
+    };
+    let mut listing = Listing {
+        sets: Vec::new(),
+        update_folder: dir.as_ref().filter(|d| d.is_dir()).map(|d| UpdateFolder {
+            path: d.display().to_string(),
+            certificates: Vec::new(),
+        }),
+    };
+    for set in sets {
+        let mut certificates = Vec::new();
+        for p in set.certificates() {
+            let c = p
+                .certificate()
+                .map_err(|e| CliError::input(format!("--trust-set {}: {e}", set.name())))?;
+            let confirmed = stored.iter().any(|s| s.sha256 == p.sha256);
+            certificates.push(ListedCert {
+                name: p.name,
+                role: match p.role {
+                    tanba_pki::TrustRole::Anchor => "anchor",
+                    tanba_pki::TrustRole::Intermediate => "intermediate",
+                },
+                subject: c.subject().to_string(),
+                not_before: rfc3339(c.not_before()),
+                not_after: rfc3339(c.not_after()),
+                sha256: p.sha256,
+                url: p.url,
+                confirmation: match p.confirmation {
+                    Confirmation::TwoSources => "two-sources",
+                    Confirmation::SingleSource if confirmed => "confirmed",
+                    Confirmation::SingleSource => "single-source",
+                    Confirmation::TestMaterial => "test-material",
+                },
+                expired: c.not_after() < now,
+            });
+        }
+        listing.sets.push(ListedSet {
+            name: set.name(),
+            certificates,
+        });
+    }
+    if let Some(u) = listing.update_folder.as_mut() {
+        u.certificates = stored;
+    }
+    let out = if a.json {
+        let mut s = serde_json::to_string_pretty(&listing)
+            .map_err(|e| CliError::input(format!("cannot serialise: {e}")))?;
+        s.push('\n');
+        s
+    } else {
+        let mut o = String::new();
+        for set in &listing.sets {
+            let _ = writeln!(o, "trust set {} (embedded, pinned by SHA-256):", set.name);
+            for c in &set.certificates {
+                let _ = writeln!(
+                    o,
+                    "  {:<20} {:<12} {}{}\n      {} … {}\n      SHA-256 {}\n      {}",
+                    c.name,
+                    c.role,
+                    c.subject,
+                    if c.expired { "  [EXPIRED]" } else { "" },
+                    c.not_before,
+                    c.not_after,
+                    c.sha256,
+                    match c.confirmation {
+                        "single-source" => "single-source, not confirmed against pki.gov.kz",
+                        "confirmed" =>
+                            "confirmed: the copy `tanba trust update` downloaded matches the pin",
+                        "two-sources" => "the same bytes from two independent public sources",
+                        _ => "NCA test material, never for production",
+                    }
+                );
+            }
+        }
+        match &listing.update_folder {
+            None => {
+                let _ = writeln!(o, "no `tanba trust update` store");
+            }
+            Some(u) => {
+                let _ = writeln!(o, "`tanba trust update` store {}:", u.path);
+                for c in &u.certificates {
+                    let _ = writeln!(
+                        o,
+                        "  {:<12} {}  ({})",
+                        c.role,
+                        c.subject,
+                        c.pinned
+                            .map(|p| format!("matches the pin {p}"))
+                            .unwrap_or_else(|| {
+                                "not pinned: an issuing CA that chains to a pinned root".into()
+                            })
+                    );
+                }
+            }
+        }
+        o
+    };
+    write_output(None, out.as_bytes())
 }
 
 const UPDATE_HELP: &str = "\
@@ -37,10 +257,12 @@ Examples:
   tanba trust update --pair http://host/root.cer,http://host/ca.cer
 
 Sources (KZ-PKI.md §3.1): root_gost_2022 → nca_gost_2022, root_rsa_2020 → nca_rsa_2022,
-root_gost → nca_gost, root_rsa → nca_rsa (pki.gov.kz / root.gov.kz). Each issuing CA is
-stored only if it names its root and its signature verifies with the root's key.
-The roots come over plain HTTP: compare the printed SHA-256 fingerprints with the ones
-NCA RK publishes before relying on them.
+root_gost → nca_gost, root_rsa → nca_rsa (pki.gov.kz / root.gov.kz). A root is stored only
+if its SHA-256 is one this build pins (`tanba trust list`), so a tampered plain-HTTP
+download cannot add trust; an issuing CA only if it names that root and its signature
+verifies with the root's key. A downloaded copy matching a single-source pin confirms it.
+A failed download leaves the store as it was. The embedded nca-prod set is trusted by
+default either way: the store only adds issuing CAs published since this build.
 
 Files: CACHE/trust/anchors/NAME.cer, CACHE/trust/intermediates/NAME.cer (DER).
 Exit codes: 0 everything downloaded and verified; 1 a download failed or a CA did not
@@ -72,6 +294,7 @@ pub struct UpdateArgs {
 pub fn run(args: &Args) -> Result<(), CliError> {
     match &args.command {
         TrustCommand::Update(a) => run_update(a),
+        TrustCommand::List(a) => run_list(a),
     }
 }
 

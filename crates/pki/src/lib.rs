@@ -42,6 +42,7 @@ pub mod ident;
 pub mod name;
 pub mod roles;
 pub mod summary;
+pub mod trust_sets;
 pub mod trust_store;
 pub mod usage;
 

@@ -102,6 +102,9 @@ pub struct TrustEntry {
     pub sha256: String,
     /// Where it was stored (`None` when it was not accepted).
     pub stored_at: Option<PathBuf>,
+    /// The embedded pin its bytes match, if any (a downloaded copy that matches a pin
+    /// confirms a single-source pin).
+    pub pinned: Option<&'static str>,
     /// Problems (signature against the root, validity, ...); empty when accepted.
     pub problems: Vec<String>,
 }
@@ -127,10 +130,12 @@ fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| t.to_string())
 }
 
-/// Download every source into `dir` (see the module doc for the layout). Each issuing CA
-/// is stored only if its name chains to the root and its signature verifies with the
-/// root's key; roots are stored as anchors (downloaded over plain HTTP: compare the
-/// printed fingerprints with the published ones).
+/// Download every source into `dir` (see the module doc for the layout). A root is
+/// stored only if its SHA-256 is one of the roots this build pins
+/// ([`crate::trust_sets`]); an issuing CA only if it names that root and its signature
+/// verifies with the root's key — so nothing enters the store that does not chain to a
+/// pinned root, whatever the (plain HTTP) download returned. A failed or refused download
+/// leaves the files already there untouched: the last good set stays.
 pub fn update_trust(
     fetcher: &Fetcher,
     sources: &[TrustSource],
@@ -157,6 +162,8 @@ pub fn update_trust(
         not_after: rfc3339(c.not_after()),
         sha256: hex::encode_upper(c.sha256_fingerprint()),
         stored_at: None,
+        pinned: crate::trust_sets::TrustSet::find_pinned(&hex::encode(c.sha256_fingerprint()))
+            .map(|(_, p)| p.name),
         problems: Vec::new(),
     };
     for s in sources {
@@ -174,6 +181,15 @@ pub fn update_trust(
         }
         if !root.is_ca() {
             re.problems.push("not a CA certificate".into());
+        }
+        let pinned_root =
+            crate::trust_sets::TrustSet::find_pinned(&hex::encode(root.sha256_fingerprint()))
+                .is_some_and(|(_, p)| p.role == TrustRole::Anchor);
+        if !pinned_root {
+            re.problems.push(format!(
+                "not one of the NCA RK roots this build pins (SHA-256 {}): refused, a root is trusted only if pinned",
+                re.sha256
+            ));
         }
         if re.problems.is_empty() {
             let p = anchors.join(format!("{}.cer", s.root_name));
