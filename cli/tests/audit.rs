@@ -123,15 +123,7 @@ fn wss_sign(env: &[u8], extra: &[&str]) -> Vec<u8> {
 
 /// Full certificate validation of the NCA RSA test key as of its validity period.
 fn validation() -> Vec<String> {
-    vec![
-        "--trust".into(),
-        nca("ca/nca_rsa_test.crt"),
-        "--ocsp-response".into(),
-        nca("ocsp/ocsp_response_individual_sign_2004.bin"),
-        "--at".into(),
-        "2021-06-01T00:00:00Z".into(),
-        "--allow-test-identifiers".into(),
-    ]
+    common::nca_rsa_validation()
 }
 
 fn verify(doc: &[u8], extra: &[&str]) -> std::process::Output {
@@ -658,50 +650,19 @@ fn wrapping_layouts_show_which_element_was_signed() {
 /// command ends with its verdict's exit code, not a panic (101).
 #[test]
 fn a_closed_stdout_ends_quietly_with_the_verdict() {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let doc = copies_of_one_signature(1); // a valid document, long human report
     for (extra, want) in [
         (&["--no-cert-check"][..], 0),
         (&["--expect-iin", "123456789099", "--no-cert-check"][..], 1),
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tanba"))
-            .arg("verify")
-            .arg("-")
-            .args(extra)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // close our end of stdout before tanba writes anything
-        drop(child.stdout.take());
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(doc.as_bytes())
-            .unwrap();
-        let o = child.wait_with_output().unwrap();
+        let mut args = vec!["verify", "-"];
+        args.extend_from_slice(extra);
+        let o = common::with_closed_stdout(&args, doc.as_bytes());
         assert_eq!(o.status.code(), Some(want), "{}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     }
-    // the same for output written by `c14n` and `sign`
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args(["c14n", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(doc.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    // the same for output written by `c14n`
+    let o = common::with_closed_stdout(&["c14n", "-"], doc.as_bytes());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 

@@ -59,15 +59,7 @@ fn verify_json(doc: &[u8], extra: &[&str]) -> serde_json::Value {
 }
 
 fn rsa_checked() -> Vec<String> {
-    vec![
-        "--trust".into(),
-        nca("ca/nca_rsa_test.crt"),
-        "--ocsp-response".into(),
-        nca("ocsp/ocsp_response_individual_sign_2004.bin"),
-        "--at".into(),
-        "2021-06-01T00:00:00Z".into(),
-        "--allow-test-identifiers".into(),
-    ]
+    common::nca_rsa_validation()
 }
 
 fn strs(v: &[String]) -> Vec<&str> {

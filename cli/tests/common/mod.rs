@@ -71,3 +71,37 @@ pub fn pki(rel: &str) -> String {
 pub fn nca(rel: &str) -> String {
     tanba_testdata::nca(rel).to_str().unwrap().to_owned()
 }
+
+/// Full certificate validation of the NCA RSA test key as of its validity period: the
+/// test CA as trust, its real stored OCSP answer, test identifiers accepted.
+pub fn nca_rsa_validation() -> Vec<String> {
+    vec![
+        "--trust".into(),
+        nca("ca/nca_rsa_test.crt"),
+        "--ocsp-response".into(),
+        nca("ocsp/ocsp_response_individual_sign_2004.bin"),
+        "--at".into(),
+        "2021-06-01T00:00:00Z".into(),
+        "--allow-test-identifiers".into(),
+    ]
+}
+
+/// Run `tanba args` with `stdin`, having closed our end of its stdout before it writes
+/// (`| head -c0`).
+pub fn with_closed_stdout(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = command()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tanba");
+    drop(child.stdout.take());
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait tanba")
+}
