@@ -734,7 +734,7 @@ fn the_base64_transform_is_refused_by_default_and_never_over_claims() {
 }
 
 /// Item 8: an OCSP responder and CRL server that accept the connection and never answer
-/// stall a verdict for the one online deadline (`--online-deadline`), not 30 s per
+/// stall a verdict for the one online deadline (`--revocation-deadline`), not 30 s per
 /// request in turn (92 s before the fix); the status is then unavailable and the
 /// certificate refused under hard-fail.
 #[test]
@@ -765,7 +765,7 @@ fn a_silent_revocation_server_costs_one_deadline() {
             "2026-06-01T00:00:00Z",
             "--allow-test-identifiers",
             "--online",
-            "--online-deadline",
+            "--revocation-deadline",
             "2",
             "--rewrite-url",
             &rewrite,

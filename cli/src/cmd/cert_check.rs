@@ -67,7 +67,7 @@ pub struct ValidationArgs {
     /// With --online: one deadline for all revocation requests of a certificate's
     /// validation (OCSP, CRL, delta CRL together); past it the status is unavailable.
     #[arg(long, value_name = "SECONDS", default_value = "10")]
-    pub online_deadline: u64,
+    pub revocation_deadline: u64,
     /// Use only cached CRLs (no network) even with --online.
     #[arg(long)]
     pub offline: bool,
@@ -257,7 +257,7 @@ pub fn make_fetcher(a: &ValidationArgs) -> Result<Option<Fetcher>, CliError> {
 /// The trust configuration the flags describe: anchors and intermediates, `--crl` /
 /// `--ocsp-response` evidence, the fetcher for `--online`, the named policy and the
 /// overrides (`--revocation`, `--no-revocation`, `--soft-fail`,
-/// `--allow-test-identifiers`, `--online-deadline`).
+/// `--allow-test-identifiers`, `--revocation-deadline`).
 pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, CliError> {
     let mut crls = Vec::new();
     for p in &a.crl {
@@ -302,7 +302,7 @@ pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, C
             } else {
                 IdPolicy::ChecksumOnly
             }),
-            online_deadline: Some(std::time::Duration::from_secs(a.online_deadline)),
+            online_deadline: Some(std::time::Duration::from_secs(a.revocation_deadline)),
         },
     })
 }
