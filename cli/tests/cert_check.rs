@@ -473,10 +473,34 @@ fn the_embedded_sets_are_the_default_trust() {
         "--no-revocation",
         "--allow-test-identifiers",
     ];
-    // by default the production set: a test certificate has no path
+    // by default the production set: a test certificate has no path, and the message
+    // names the flag that fixes it
     let o = tanba(&base);
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("chain"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "hint: the certificate was issued by an NCA test CA: add --trust-set nca-test"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = tanba(&[
+        "cert",
+        "check",
+        &cert,
+        "--trust-set",
+        "nca-test",
+        "--at",
+        AT_2004,
+        "--no-revocation",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("hint: NCA test certificates carry identifiers that fail the national checksum: add --allow-test-identifiers"),
+        "{}",
+        stderr(&o)
+    );
     // the embedded test set: valid, without any --trust file
     let mut a = base.to_vec();
     a.extend(["--trust-set", "nca-test"]);

@@ -356,11 +356,11 @@ pub fn run(a: &CheckArgs) -> Result<(), CliError> {
     write_output(None, out.as_bytes())?;
     match report.verdict {
         Verdict::Valid => Ok(()),
-        Verdict::Invalid => Err(CliError::check_failed(
+        Verdict::Invalid => Err(CliError::check_failed(crate::cmd::report::with_hints(
             report
                 .refusal()
                 .unwrap_or_else(|| "certificate is not valid".into()),
-        )),
+        ))),
     }
 }
 

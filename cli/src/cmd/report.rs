@@ -41,10 +41,27 @@ pub fn finish(name: &str, report: &DocumentReport, json: bool) -> Result<(), Cli
     if report.is_passed() {
         Ok(())
     } else {
-        Err(CliError::check_failed(format!(
+        Err(CliError::check_failed(with_hints(format!(
             "{name}: {}",
             report.problems.join("; ")
-        )))
+        ))))
+    }
+}
+
+/// `message` followed by the flag that would fix a refusal that names a known cause:
+/// NCA test identifiers, a certificate issued by an NCA test CA.
+pub fn with_hints(message: String) -> String {
+    let mut hints = Vec::new();
+    if message.contains("fails the national checksum") && message.contains("123456789") {
+        hints.push("NCA test certificates carry identifiers that fail the national checksum: add --allow-test-identifiers");
+    }
+    if message.contains("no trusted issuer found") && message.contains("TEST") {
+        hints.push("the certificate was issued by an NCA test CA: add --trust-set nca-test");
+    }
+    if hints.is_empty() {
+        message
+    } else {
+        format!("{message}\nhint: {}", hints.join("\nhint: "))
     }
 }
 
