@@ -69,10 +69,6 @@ const KEY: &str = "individual_valid_sign_rsa_2004.p12";
 /// The IIN of the NCA RSA test key.
 const IIN: &str = "123456789011";
 
-fn key() -> String {
-    nca(&format!("keys/{KEY}"))
-}
-
 /// `tanba args` with `stdin`, the key password in `PW`.
 fn run(args: &[&str], stdin: &[u8]) -> std::process::Output {
     tanba_io(
@@ -89,10 +85,7 @@ fn ok(o: std::process::Output) -> Vec<u8> {
 
 /// A Kalkan-profile signature over `doc` (`extra`: e.g. `--id X`).
 fn sign(doc: &[u8], extra: &[&str]) -> Vec<u8> {
-    let key = key();
-    let mut args = vec!["sign", "-", "--key", &key, "--password-env", "PW"];
-    args.extend_from_slice(extra);
-    ok(run(&args, doc))
+    common::sign_with_nca_key(&["sign"], KEY, doc, extra)
 }
 
 /// A SendMessage around `data` (`mode`: inline | string).
@@ -115,10 +108,7 @@ fn envelope(data: &[u8], mode: &str) -> Vec<u8> {
 
 /// The WS-Security transport signature over `env`.
 fn wss_sign(env: &[u8], extra: &[&str]) -> Vec<u8> {
-    let key = key();
-    let mut args = vec!["wss", "sign", "-", "--key", &key, "--password-env", "PW"];
-    args.extend_from_slice(extra);
-    ok(run(&args, env))
+    common::sign_with_nca_key(&["wss", "sign"], KEY, env, extra)
 }
 
 /// Full certificate validation of the NCA RSA test key as of its validity period.

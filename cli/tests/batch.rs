@@ -4,19 +4,12 @@
 
 mod common;
 
-use common::{nca, tanba_io};
+use common::tanba_io;
 
 const KEY: &str = "individual_valid_sign_rsa_2004.p12";
 
 fn sign(doc: &[u8]) -> Vec<u8> {
-    let k = nca(&format!("keys/{KEY}"));
-    let o = tanba_io(
-        &["sign", "-", "--key", &k, "--password-env", "PW"],
-        &[("PW", tanba_testdata::nca_password(KEY))],
-        Some(doc),
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    o.stdout
+    common::sign_with_nca_key(&["sign"], KEY, doc, &[])
 }
 
 /// inbox/a-good.xml, inbox/b-altered.xml, inbox/sub/c-good.xml, inbox/sub/d-unsigned.xml,

@@ -23,25 +23,11 @@ fn run(args: &[&str], key: &str, stdin: &[u8]) -> std::process::Output {
 }
 
 fn sign(doc: &[u8], key: &str) -> Vec<u8> {
-    let k = nca(&format!("keys/{key}"));
-    let o = run(
-        &["sign", "-", "--key", &k, "--password-env", "PW"],
-        key,
-        doc,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    o.stdout
+    common::sign_with_nca_key(&["sign"], key, doc, &[])
 }
 
 fn wss_sign(env: &[u8]) -> Vec<u8> {
-    let k = nca(&format!("keys/{RSA}"));
-    let o = run(
-        &["wss", "sign", "-", "--key", &k, "--password-env", "PW"],
-        RSA,
-        env,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    o.stdout
+    common::sign_with_nca_key(&["wss", "sign"], RSA, env, &[])
 }
 
 /// `tanba verify - --json` plus `extra`; the JSON printed (whatever the exit code).

@@ -105,3 +105,22 @@ pub fn with_closed_stdout(args: &[&str], stdin: &[u8]) -> Output {
         .expect("write stdin");
     child.wait_with_output().expect("wait tanba")
 }
+
+/// Sign `input` with the NCA RK test key `key` (a file name under `keys/`, its password
+/// passed in `PW`): `tanba <command> - --key … --password-env PW <extra>`, where `command`
+/// is `["sign"]` (the Kalkan-profile business signature) or `["wss", "sign"]`. Returns
+/// the signed document; panics with tanba's stderr if signing failed.
+#[track_caller]
+pub fn sign_with_nca_key(command: &[&str], key: &str, input: &[u8], extra: &[&str]) -> Vec<u8> {
+    let path = nca(&format!("keys/{key}"));
+    let mut args = command.to_vec();
+    args.extend_from_slice(&["-", "--key", &path, "--password-env", "PW"]);
+    args.extend_from_slice(extra);
+    let out = tanba_io(
+        &args,
+        &[("PW", tanba_testdata::nca_password(key))],
+        Some(input),
+    );
+    assert_exit(&out, 0);
+    out.stdout
+}
