@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use tanba_validate::{validate_batch, BatchError, Job, Order, Request, TrustConfig, Validator};
+use tanba_validate::{validate_batch, BatchError, Job, Order, Request, Validator};
 
 use crate::cmd::verify::{Args, OrderArg};
 use crate::error::CliError;
@@ -66,15 +66,10 @@ pub fn run(args: &Args, request: Request) -> Result<(), CliError> {
                 .join(", ")
         )));
     }
-    let config = if args.no_cert_check {
-        TrustConfig {
-            policy: args.validation.policy,
-            ..Default::default()
-        }
-    } else {
-        crate::cmd::cert_check::trust_config(&args.validation)?
-    };
-    let validator = Validator::new(config);
+    let validator = Validator::new(crate::cmd::cert_check::document_trust_config(
+        &args.validation,
+        request.skip_certificates,
+    )?);
     let threads = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)

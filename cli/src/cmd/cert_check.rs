@@ -254,6 +254,23 @@ pub fn make_fetcher(a: &ValidationArgs) -> Result<Option<Fetcher>, CliError> {
         .map_err(|e| CliError::input(e.to_string()))
 }
 
+/// The trust configuration for verifying documents: the one [`trust_config`] describes, or
+/// with `skip_certificates` (`--no-cert-check`: signatures and identities only) none but
+/// the named policy, so no trust store, CRL or OCSP file is read.
+pub fn document_trust_config(
+    a: &ValidationArgs,
+    skip_certificates: bool,
+) -> Result<tanba_validate::TrustConfig, CliError> {
+    if skip_certificates {
+        Ok(tanba_validate::TrustConfig {
+            policy: a.policy,
+            ..Default::default()
+        })
+    } else {
+        trust_config(a)
+    }
+}
+
 /// The trust configuration the flags describe: anchors and intermediates, `--crl` /
 /// `--ocsp-response` evidence, the fetcher for `--online`, the named policy and the
 /// overrides (`--revocation`, `--no-revocation`, `--soft-fail`,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use tanba_pki::ExpectedIdentity;
 use tanba_validate::{Request, Scope, Validator};
 
-use crate::cmd::cert_check::{trust_config, ValidationArgs};
+use crate::cmd::cert_check::{document_trust_config, ValidationArgs};
 use crate::error::CliError;
 use crate::io::{display_name, read_input};
 
@@ -153,43 +153,24 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         if one.as_os_str() == "-" || !one.is_dir() {
             let name = display_name(one);
             let xml = read_input(one)?;
-            return verify_with_certificates(
-                &name,
-                xml,
-                request,
-                &args.validation,
-                args.no_cert_check,
-                args.json,
-            );
+            return verify_with_certificates(&name, xml, &request, &args.validation, args.json);
         }
     }
     crate::cmd::batch::run(args, request)
 }
 
-/// Verify the document under the trust the flags describe (none with `no_cert_check`:
-/// signatures and identities only), print the report and return the verdict.
+/// Verify the document under the trust the flags describe (none when the request skips
+/// certificates: signatures and identities only), print the report and return the verdict.
 pub fn verify_with_certificates(
     name: &str,
     xml: Vec<u8>,
-    request: Request,
+    request: &Request,
     validation: &ValidationArgs,
-    no_cert_check: bool,
     json: bool,
 ) -> Result<(), CliError> {
-    let config = if no_cert_check {
-        tanba_validate::TrustConfig {
-            policy: validation.policy,
-            ..Default::default()
-        }
-    } else {
-        trust_config(validation)?
-    };
-    let request = Request {
-        skip_certificates: no_cert_check,
-        ..request
-    };
+    let config = document_trust_config(validation, request.skip_certificates)?;
     let report = Validator::new(config)
-        .validate_document_vec(xml, &request)
+        .validate_document_vec(xml, request)
         .map_err(|e| crate::cmd::report::error(name, &e, json))?;
     crate::cmd::report::finish(name, &report, json)
 }

@@ -191,12 +191,5 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
         },
         wss,
     };
-    crate::cmd::verify::verify_with_certificates(
-        &name,
-        xml,
-        request,
-        &args.validation,
-        args.no_cert_check,
-        args.json,
-    )
+    crate::cmd::verify::verify_with_certificates(&name, xml, &request, &args.validation, args.json)
 }
