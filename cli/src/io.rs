@@ -132,6 +132,18 @@ macro_rules! outln {
 }
 pub(crate) use outln;
 
+/// `value` as indented JSON ending in a newline, as every `--json` report is printed
+/// (`what` names it in the error should it not serialise).
+pub fn pretty_json<T: serde::Serialize + ?Sized>(
+    value: &T,
+    what: &str,
+) -> Result<String, CliError> {
+    let mut s = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::input(format!("cannot serialise {what}: {e}")))?;
+    s.push('\n');
+    Ok(s)
+}
+
 /// Write `bytes` to `out` atomically, or to stdout when `out` is `None`.
 pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), CliError> {
     match out {

@@ -119,10 +119,7 @@ fn run_info(a: &InfoArgs) -> Result<(), CliError> {
             input_certificates: n,
             index: a.index,
         };
-        let mut s = serde_json::to_string_pretty(&v)
-            .map_err(|e| CliError::input(format!("cannot serialise the summary: {e}")))?;
-        s.push('\n');
-        s
+        crate::io::pretty_json(&v, "the summary")?
     } else {
         human(cert, &summary, a.index, n)
     };

@@ -388,10 +388,7 @@ pub fn json(report: &Report) -> Result<String, CliError> {
     if let Some(o) = v.as_object_mut() {
         o.insert("refusal".into(), report.refusal().into());
     }
-    let mut s = serde_json::to_string_pretty(&v)
-        .map_err(|e| CliError::input(format!("cannot serialise the report: {e}")))?;
-    s.push('\n');
-    Ok(s)
+    crate::io::pretty_json(&v, "the report")
 }
 
 /// The short human report.

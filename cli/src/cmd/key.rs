@@ -218,10 +218,7 @@ fn run_info(a: &InfoArgs) -> Result<(), CliError> {
             .collect::<Result<_, _>>()?,
     };
     let out = if a.json {
-        let mut s = serde_json::to_string_pretty(&report)
-            .map_err(|e| CliError::input(format!("cannot serialise the report: {e}")))?;
-        s.push('\n');
-        s
+        crate::io::pretty_json(&report, "the report")?
     } else {
         human(&report)
     };

@@ -194,10 +194,7 @@ fn run_list(a: &ListArgs) -> Result<(), CliError> {
         u.certificates = stored;
     }
     let out = if a.json {
-        let mut s = serde_json::to_string_pretty(&listing)
-            .map_err(|e| CliError::input(format!("cannot serialise: {e}")))?;
-        s.push('\n');
-        s
+        crate::io::pretty_json(&listing, "the listing")?
     } else {
         let mut o = String::new();
         for set in &listing.sets {
@@ -354,10 +351,7 @@ fn run_update(a: &UpdateArgs) -> Result<(), CliError> {
         if let Some(o) = v.as_object_mut() {
             o.insert("trust_dir".into(), dir.display().to_string().into());
         }
-        let mut s = serde_json::to_string_pretty(&v)
-            .map_err(|e| CliError::input(format!("cannot serialise: {e}")))?;
-        s.push('\n');
-        s
+        crate::io::pretty_json(&v, "the update result")?
     } else {
         let mut o = String::new();
         let _ = writeln!(o, "Trust store: {}", dir.display());
