@@ -83,10 +83,25 @@ fn crl_benches(c: &mut Criterion) {
     g.bench_function("load (parse + index)", |b| {
         b.iter(|| black_box(Crl::from_bytes(black_box(&der)).unwrap()))
     });
+    let ca = ChainCert::from_bytes(&gen("certs/ca.pem")).unwrap();
+    let algorithms = tanba_crypto::AlgorithmPolicy::default();
+    g.bench_function("load + verify signature", |b| {
+        b.iter(|| {
+            let crl = Crl::from_bytes(black_box(&der)).unwrap();
+            crl.verify_signature(ca.spki_der(), &algorithms).unwrap();
+            black_box(crl)
+        })
+    });
     g.finish();
 
     let crl = Crl::from_bytes(&der).unwrap();
     assert_eq!(crl.len(), ENTRIES);
+    crl.verify_signature(ca.spki_der(), &algorithms).unwrap();
+    eprintln!(
+        "index after verification: {} bytes, {:.1} bytes per entry",
+        crl.index_bytes(),
+        crl.index_bytes() as f64 / ENTRIES as f64
+    );
     let present: Vec<Vec<u8>> = (0..1000u64).map(|i| serial(i * 499)).collect();
     let absent: Vec<Vec<u8>> = (0..1000u64).map(|i| serial(ENTRIES as u64 + i)).collect();
     let mut g = c.benchmark_group("crl_500k_lookup");

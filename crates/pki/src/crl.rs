@@ -6,7 +6,7 @@
 //! first-head certificate) names the RSA CRL although it is listed in the GOST one
 //! (KZ-PKI.md §1.6). See [`CrlSet`] for how full and delta CRLs are combined.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use tanba_crypto::{AlgorithmPolicy, SignatureAlgorithm, SignatureEncoding};
 use time::OffsetDateTime;
@@ -156,8 +156,13 @@ pub enum CrlKind {
     },
 }
 
-/// A parsed, owned CRL with its entries indexed by serial number (O(1) lookup).
-#[derive(Clone)]
+/// A parsed, owned CRL with its entries in a compact sorted index (binary-search lookup).
+///
+/// Memory: 32 bytes per entry whose serial has at most 20 octets (RFC 5280 §4.1.2.2;
+/// every NCA serial), more for longer, non-conforming serials; plus, until the signature
+/// has been verified once, the signed bytes (`tbsCertList`), which a successful
+/// [`Crl::verify_signature`] releases. [`Crl::index_bytes`] reports the total. Cloning
+/// shares the index.
 pub struct Crl {
     issuer_der: Vec<u8>,
     issuer: String,
@@ -167,14 +172,39 @@ pub struct Crl {
     this_update: OffsetDateTime,
     next_update: Option<OffsetDateTime>,
     signature_oid: String,
-    tbs: Vec<u8>,
+    /// `tbsCertList` while the signature has not been verified; `None` once it has.
+    tbs: std::sync::Mutex<Option<Arc<[u8]>>>,
     signature: Vec<u8>,
-    entries: SerialIndex,
+    entries: Arc<SerialIndex>,
     has_idp: bool,
     freshest_crl: bool,
-    /// The issuer SPKI whose key verified the signature (memoised: hashing a 20 MB CRL
-    /// once per validation would dominate).
+    /// Where the CRL came from (a URL, a file name), for reports.
+    source: Option<Arc<str>>,
+    /// The issuer SPKI whose key verified the signature (a signature verifies with one
+    /// key only, so the signed bytes are released afterwards).
     verified_by: std::sync::OnceLock<Vec<u8>>,
+}
+
+impl Clone for Crl {
+    fn clone(&self) -> Self {
+        Crl {
+            issuer_der: self.issuer_der.clone(),
+            issuer: self.issuer.clone(),
+            aki: self.aki.clone(),
+            number: self.number.clone(),
+            kind: self.kind.clone(),
+            this_update: self.this_update,
+            next_update: self.next_update,
+            signature_oid: self.signature_oid.clone(),
+            tbs: std::sync::Mutex::new(self.signed_bytes()),
+            signature: self.signature.clone(),
+            entries: self.entries.clone(),
+            has_idp: self.has_idp,
+            freshest_crl: self.freshest_crl,
+            source: self.source.clone(),
+            verified_by: self.verified_by.clone(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Crl {
@@ -186,6 +216,7 @@ impl std::fmt::Debug for Crl {
             .field("this_update", &self.this_update)
             .field("next_update", &self.next_update)
             .field("entries", &self.entries.len())
+            .field("index_bytes", &self.index_bytes())
             .finish()
     }
 }
@@ -284,13 +315,31 @@ impl Crl {
             this_update: asn1_time(tbs.this_update),
             next_update: tbs.next_update.map(asn1_time),
             signature_oid: crl.signature_algorithm.algorithm.to_id_string(),
-            tbs: split.tbs,
+            tbs: std::sync::Mutex::new(Some(split.tbs)),
             signature: crl.signature_value.data.to_vec(),
-            entries,
+            entries: Arc::new(entries),
             has_idp,
             freshest_crl,
+            source: None,
             verified_by: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Name where the CRL came from (a URL or a file name); reports cite it as the
+    /// evidence of a decision.
+    pub fn with_source(mut self, source: impl Into<Arc<str>>) -> Crl {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Where the CRL came from, when known (see [`Crl::with_source`]).
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
+    /// The CRL number as hex, or "(no number)", for reports.
+    pub fn number_hex(&self) -> String {
+        number_display(self)
     }
 
     /// The issuer's distinguished name (DER).
@@ -349,9 +398,23 @@ impl Crl {
         self.entries.is_empty()
     }
 
-    /// Look up a serial number (big-endian magnitude; leading zero bytes are ignored). O(1).
-    pub fn lookup(&self, serial: &[u8]) -> Option<&RevokedEntry> {
+    /// Look up a serial number (big-endian magnitude; leading zero bytes are ignored):
+    /// a binary search, O(log n).
+    pub fn lookup(&self, serial: &[u8]) -> Option<RevokedEntry> {
         self.entries.get(der_lite::trim_integer(serial))
+    }
+
+    /// Bytes held for this CRL beyond its header: the serial index, plus the signed bytes
+    /// while the signature has not been verified.
+    pub fn index_bytes(&self) -> usize {
+        self.entries.bytes() + self.signed_bytes().map_or(0, |t| t.len())
+    }
+
+    fn signed_bytes(&self) -> Option<Arc<[u8]>> {
+        match self.tbs.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
     }
 
     /// Whether this CRL was issued by the CA with this subject name (DER) and, when both
@@ -367,36 +430,47 @@ impl Crl {
     }
 
     /// Verify the CRL's signature with the issuer's `SubjectPublicKeyInfo` (DER). A
-    /// successful verification is remembered for that key.
+    /// successful verification is remembered for that key, and the signed bytes are then
+    /// released (the index alone stays in memory): a later call with another key fails.
     pub fn verify_signature(
         &self,
         issuer_spki_der: &[u8],
         policy: &AlgorithmPolicy,
     ) -> Result<(), CrlError> {
-        if self.verified_by.get().is_some_and(|k| k == issuer_spki_der) {
-            // The algorithm policy may have changed since: re-check it (cheap).
-            if let Ok(alg) = SignatureAlgorithm::from_oid(&self.signature_oid) {
-                if policy.check_signature(alg).is_ok() {
-                    return Ok(());
-                }
-            }
-        }
         let alg = SignatureAlgorithm::from_oid(&self.signature_oid).map_err(|e| {
             CrlError::UnsupportedAlgorithm {
                 oid: self.signature_oid.clone(),
                 detail: e.to_string(),
             }
         })?;
+        if let Some(k) = self.verified_by.get() {
+            if k != issuer_spki_der {
+                return Err(CrlError::BadSignature(
+                    "the CRL was verified with another issuer key".into(),
+                ));
+            }
+            // the algorithm policy may differ from the one of the first verification
+            return policy
+                .check_signature(alg)
+                .map_err(|e| CrlError::BadSignature(e.to_string()));
+        }
+        let tbs = self.signed_bytes().ok_or_else(|| {
+            CrlError::BadSignature("the CRL was verified with another issuer key".into())
+        })?;
         tanba_crypto::verify_signature(
             alg,
             issuer_spki_der,
-            &self.tbs,
+            &tbs,
             &self.signature,
             SignatureEncoding::X509,
             policy,
         )
         .map_err(|e| CrlError::BadSignature(e.to_string()))?;
         let _ = self.verified_by.set(issuer_spki_der.to_vec());
+        match self.tbs.lock() {
+            Ok(mut g) => *g = None,
+            Err(p) => *p.into_inner() = None,
+        }
         Ok(())
     }
 
@@ -414,66 +488,129 @@ impl Crl {
     }
 }
 
-/// Serial number → entry. Serials of up to 20 octets (RFC 5280 §4.1.2.2) are stored
-/// inline (no allocation per entry); longer, non-conforming ones in a side table.
-#[derive(Clone, Default)]
+/// Width of an inline serial: RFC 5280 §4.1.2.2 allows at most 20 octets.
+const SERIAL_WIDTH: usize = 20;
+/// `reason` of a record whose entry has no reasonCode.
+const NO_REASON: u8 = 0xff;
+
+/// Revoked serials, sorted for binary search. Serials of up to 20 octets (every
+/// conforming one) are 32-byte records: the serial left-padded with zeros (so byte order
+/// is numeric order), the reason code and the revocation date in Unix seconds. Longer,
+/// non-conforming serials go to a second sorted list.
+#[derive(Default)]
 struct SerialIndex {
-    short: HashMap<ShortSerial, RevokedEntry>,
-    long: HashMap<Box<[u8]>, RevokedEntry>,
+    records: Vec<Record>,
+    long: Vec<(Box<[u8]>, Record)>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-struct ShortSerial {
-    len: u8,
-    bytes: [u8; 20],
+#[derive(Clone, Copy)]
+struct Record {
+    key: [u8; SERIAL_WIDTH],
+    reason: u8,
+    revoked_at: i64,
 }
 
-impl ShortSerial {
-    fn new(serial: &[u8]) -> Option<Self> {
-        if serial.len() > 20 {
-            return None;
+impl Record {
+    /// The serial left-padded to the record width (`serial` has at most 20 octets).
+    fn key(serial: &[u8]) -> [u8; SERIAL_WIDTH] {
+        let mut key = [0u8; SERIAL_WIDTH];
+        if serial.len() <= SERIAL_WIDTH {
+            key[SERIAL_WIDTH - serial.len()..].copy_from_slice(serial);
         }
-        let mut bytes = [0u8; 20];
-        bytes[..serial.len()].copy_from_slice(serial);
-        Some(ShortSerial {
-            len: serial.len() as u8,
-            bytes,
-        })
+        key
+    }
+
+    fn new(serial: &[u8], e: RevokedEntry) -> Record {
+        Record {
+            key: Record::key(serial),
+            reason: e.reason.map_or(NO_REASON, RevocationReason::code),
+            revoked_at: e.revoked_at.unix_timestamp(),
+        }
+    }
+
+    fn entry(&self) -> RevokedEntry {
+        RevokedEntry {
+            // stored from an OffsetDateTime, so always in range
+            revoked_at: OffsetDateTime::from_unix_timestamp(self.revoked_at)
+                .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            reason: RevocationReason::from_code(self.reason),
+        }
+    }
+}
+
+/// Keep one record per serial; a serial listed twice keeps its earliest revocation.
+fn keep_earliest(next: &mut Record, kept: &mut Record) {
+    if next.revoked_at < kept.revoked_at {
+        *kept = *next;
     }
 }
 
 impl SerialIndex {
     fn with_capacity(n: usize) -> Self {
         SerialIndex {
-            short: HashMap::with_capacity(n),
-            long: HashMap::new(),
+            records: Vec::with_capacity(n),
+            long: Vec::new(),
         }
     }
 
     fn insert(&mut self, serial: &[u8], e: RevokedEntry) {
-        match ShortSerial::new(serial) {
-            Some(k) => {
-                self.short.insert(k, e);
-            }
-            None => {
-                self.long.insert(serial.into(), e);
-            }
+        if serial.len() <= SERIAL_WIDTH {
+            self.records.push(Record::new(serial, e));
+        } else {
+            self.long.push((serial.into(), Record::new(&[], e)));
         }
     }
 
-    fn get(&self, serial: &[u8]) -> Option<&RevokedEntry> {
-        match ShortSerial::new(serial) {
-            Some(k) => self.short.get(&k),
-            None => self.long.get(serial),
+    /// Sort and remove duplicates; called once after the last insert.
+    fn seal(mut self) -> Self {
+        self.records.sort_unstable_by_key(|r| r.key);
+        self.records.dedup_by(|next, kept| {
+            next.key == kept.key && {
+                keep_earliest(next, kept);
+                true
+            }
+        });
+        self.records.shrink_to_fit();
+        self.long.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.long.dedup_by(|next, kept| {
+            next.0 == kept.0 && {
+                keep_earliest(&mut next.1, &mut kept.1);
+                true
+            }
+        });
+        self.long.shrink_to_fit();
+        self
+    }
+
+    fn get(&self, serial: &[u8]) -> Option<RevokedEntry> {
+        if serial.len() <= SERIAL_WIDTH {
+            let key = Record::key(serial);
+            let i = self.records.binary_search_by(|r| r.key.cmp(&key)).ok()?;
+            Some(self.records[i].entry())
+        } else {
+            let i = self
+                .long
+                .binary_search_by(|(s, _)| (**s).cmp(serial))
+                .ok()?;
+            Some(self.long[i].1.entry())
         }
     }
 
     fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.records.len() + self.long.len()
     }
 
     fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    fn bytes(&self) -> usize {
+        self.records.capacity() * std::mem::size_of::<Record>()
+            + self
+                .long
+                .iter()
+                .map(|(s, _)| s.len() + std::mem::size_of::<(Box<[u8]>, Record)>())
+                .sum::<usize>()
     }
 }
 
@@ -481,7 +618,7 @@ struct Split {
     /// The CRL re-encoded without its revokedCertificates (for x509-parser).
     header_only: Vec<u8>,
     /// The original TBSCertList (what the signature covers).
-    tbs: Vec<u8>,
+    tbs: Arc<[u8]>,
     /// Byte range of the revokedCertificates contents in the input.
     entries: Option<std::ops::Range<usize>>,
 }
@@ -528,7 +665,7 @@ fn split_entries(der: &[u8]) -> Result<Split, CrlError> {
     body.extend_from_slice(rest_of_top);
     Ok(Split {
         header_only: der_lite::write(tag::SEQUENCE, &body),
-        tbs: tbs.raw.to_vec(),
+        tbs: Arc::from(tbs.raw),
         entries,
     })
 }
@@ -536,7 +673,8 @@ fn split_entries(der: &[u8]) -> Result<Split, CrlError> {
 /// Index the contents of revokedCertificates by serial number.
 fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
     use der_lite::{tag, Reader};
-    // ≈ 45 bytes per NCA entry: a cheap capacity estimate avoids rehashing.
+    // ≈ 45 bytes per NCA entry (≥ 16 for any entry): a capacity estimate that avoids
+    // regrowing; `seal` gives the excess back.
     let mut entries = SerialIndex::with_capacity(list.len() / 40 + 1);
     let mut r = Reader::new(list);
     while !r.is_empty() {
@@ -606,7 +744,7 @@ fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
             RevokedEntry { revoked_at, reason },
         );
     }
-    Ok(entries)
+    Ok(entries.seal())
 }
 
 fn int_ext(value: &[u8], what: &str) -> Result<Vec<u8>, CrlError> {
@@ -728,6 +866,35 @@ pub fn status_of<'a>(
     max_age: time::Duration,
     policy: &AlgorithmPolicy,
 ) -> CrlStatus {
+    decide(crls, serial, issuer, at, max_age, policy).status
+}
+
+/// A CRL decision with the CRLs it rests on.
+#[derive(Debug)]
+pub struct CrlDecision<'a> {
+    /// The status.
+    pub status: CrlStatus,
+    /// The full CRL used (none when the status is unknown).
+    pub full: Option<&'a Crl>,
+    /// The delta CRL applied on top of it, if any.
+    pub delta: Option<&'a Crl>,
+}
+
+/// [`status_of`], also naming the full and delta CRLs the decision rests on (its
+/// evidence).
+pub fn decide<'a>(
+    crls: impl IntoIterator<Item = &'a Crl>,
+    serial: &[u8],
+    issuer: &CrlIssuer<'_>,
+    at: OffsetDateTime,
+    max_age: time::Duration,
+    policy: &AlgorithmPolicy,
+) -> CrlDecision<'a> {
+    let undecided = |status| CrlDecision {
+        status,
+        full: None,
+        delta: None,
+    };
     let mut problems: Vec<String> = Vec::new();
     let mut fulls: Vec<&Crl> = Vec::new();
     let mut deltas: Vec<&Crl> = Vec::new();
@@ -764,7 +931,7 @@ pub fn status_of<'a>(
         } else {
             problems.join("; ")
         };
-        return CrlStatus::Unknown { reason };
+        return undecided(CrlStatus::Unknown { reason });
     };
     let full_no = full.number().unwrap_or(&[]);
     let delta = deltas
@@ -777,6 +944,11 @@ pub fn status_of<'a>(
             CrlKind::Full => false,
         })
         .max_by(|a, b| cmp_number(a.number().unwrap_or(&[]), b.number().unwrap_or(&[])));
+    let decided = |status| CrlDecision {
+        status,
+        full: Some(full),
+        delta,
+    };
     let from = |e: &RevokedEntry, from_delta: bool| {
         let reason = e.reason.unwrap_or(RevocationReason::Unspecified);
         Some(if e.revoked_at > at {
@@ -795,28 +967,29 @@ pub fn status_of<'a>(
     };
     if let Some(d) = delta {
         if let Some(e) = d.lookup(serial) {
+            let e = &e;
             if e.reason == Some(RevocationReason::RemoveFromCrl) {
-                return CrlStatus::Good {
+                return decided(CrlStatus::Good {
                     crl_number: full.number.clone(),
                     delta_applied: true,
-                };
+                });
             }
             if let Some(s) = from(e, true) {
-                return s;
+                return decided(s);
             }
         }
     }
     if let Some(e) = full.lookup(serial) {
         if e.reason != Some(RevocationReason::RemoveFromCrl) {
-            if let Some(s) = from(e, false) {
-                return s;
+            if let Some(s) = from(&e, false) {
+                return decided(s);
             }
         }
     }
-    CrlStatus::Good {
+    decided(CrlStatus::Good {
         crl_number: full.number.clone(),
         delta_applied: delta.is_some(),
-    }
+    })
 }
 
 fn number_display(crl: &Crl) -> String {
