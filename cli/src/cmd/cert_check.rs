@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use tanba_pki::trust_update::{default_cache_dir, load_trust_dir};
 use tanba_pki::{
     CertPool, ChainCert, Crl, FetchConfig, Fetcher, IdPolicy, NetworkMode, OcspResponse, Outcome,
-    Report, RequiredUsage, RevocationSources, TrustRole, TrustStore, UnknownStatus, Verdict,
+    Report, RequiredUsage, RevocationEngine, RevocationSources, TrustRole, TrustStore,
+    UnknownStatus, Verdict,
 };
 
 use crate::error::CliError;
@@ -276,27 +277,28 @@ pub fn document_trust_config(
 /// overrides (`--revocation`, `--no-revocation`, `--soft-fail`,
 /// `--allow-test-identifiers`, `--revocation-deadline`).
 pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, CliError> {
-    let mut crls = Vec::new();
+    let mut revocation = RevocationEngine::new();
+    if let Some(f) = make_fetcher(a)? {
+        revocation = revocation.with_fetcher(f);
+    }
     for p in &a.crl {
         let bytes = crate::io::read_input_capped(p, crate::io::max_crl_bytes(), "CRL")?;
-        crls.push(
+        revocation.add_crl(
             Crl::from_bytes(&bytes)
-                .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?,
+                .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?
+                .with_source(display_name(p)),
         );
     }
-    let mut ocsp_responses = Vec::new();
     for p in &a.ocsp_response {
         let bytes = crate::io::read_input_capped(p, crate::io::max_ocsp_bytes(), "OCSP response")?;
-        ocsp_responses.push(
+        revocation.add_ocsp_response(
             OcspResponse::from_der(&bytes)
                 .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?,
         );
     }
     Ok(tanba_validate::TrustConfig {
         pool: load_pool(a)?,
-        crls,
-        ocsp_responses,
-        fetcher: make_fetcher(a)?,
+        revocation: std::sync::Arc::new(revocation),
         policy: a.policy,
         overrides: tanba_validate::Overrides {
             revocation: Some(if a.no_revocation {

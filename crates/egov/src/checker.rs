@@ -204,10 +204,17 @@ impl CertChecker {
             b = b.expected_bin(bin.clone());
         }
         let engine = self.engine.get_or_init(|| {
+            // CRL clones share their index: nothing is parsed or indexed again
+            let revocation = tanba_pki::RevocationEngine::new();
+            for c in &self.crls {
+                revocation.add_crl(c.clone());
+            }
+            for r in &self.ocsp {
+                revocation.add_ocsp_response(r.clone());
+            }
             tanba_validate::Validator::new(tanba_validate::TrustConfig {
                 pool: self.pool.clone(),
-                crls: self.crls.clone(),
-                ocsp_responses: self.ocsp.clone(),
+                revocation: Arc::new(revocation),
                 ..Default::default()
             })
         });

@@ -70,6 +70,7 @@ mod der_lite;
 pub mod fetch;
 pub mod ocsp;
 pub mod policy;
+pub mod revocation;
 pub mod trust_update;
 pub mod validate;
 
@@ -82,5 +83,9 @@ pub use ocsp::{OcspRequest, OcspResponse, OcspStatus};
 pub use policy::{
     Policy, PolicyBuilder, RequiredUsage, RevocationDepth, RevocationSources, RevokedLater,
     UnknownStatus, ValidationTime,
+};
+pub use revocation::{
+    CrlFreshness, EngineConfig, Readiness, RefreshHandle, RevocationEngine, RevocationOutcome,
+    RevocationStatus,
 };
 pub use validate::{Cause, Check, CheckKind, Outcome, Report, Validator, Verdict};

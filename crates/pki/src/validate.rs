@@ -27,12 +27,14 @@ use time::OffsetDateTime;
 
 use crate::chain::{build_path, CertPath, CertPool};
 use crate::chain_cert::{key_usage, ChainCert};
-use crate::crl::{Crl, CrlIssuer, CrlSet, CrlStatus, RevocationReason};
-use crate::fetch::Fetcher;
-use crate::ocsp::{OcspCheck, OcspRequest, OcspResponse, OcspStatus};
+use std::sync::Arc;
+
+use crate::crl::Crl;
+use crate::ocsp::OcspResponse;
 use crate::policy::{
     Policy, RequiredUsage, RevocationDepth, RevocationSources, UnknownStatus, ValidationTime,
 };
+use crate::revocation::{RevocationEngine, RevocationOutcome};
 use crate::KzCertificate;
 
 /// What a check is about. The three groups the KZ refusal "EDS authenticity not
@@ -100,8 +102,10 @@ pub enum Cause {
     Revoked,
     /// The OCSP responder says the certificate was never issued.
     NotIssued,
+    /// The OCSP responder does not know the certificate (negative: 500/НҚ п.19.7).
+    UnknownCertificate,
     /// No source could decide the revocation status (none available, unreachable, past
-    /// the deadline, stale, or "unknown").
+    /// the deadline, stale or distrusted).
     RevocationUnavailable,
 }
 
@@ -185,9 +189,7 @@ fn kind_name(k: CheckKind) -> &'static str {
 pub struct Validator {
     pool: CertPool,
     policy: Policy,
-    crls: CrlSet,
-    ocsp: Vec<OcspResponse>,
-    fetcher: Option<Fetcher>,
+    revocation: Arc<RevocationEngine>,
     verdicts: Option<std::sync::Mutex<VerdictCache>>,
 }
 
@@ -202,14 +204,23 @@ struct VerdictCache {
 impl Validator {
     /// A validator with no revocation evidence and no network.
     pub fn new(pool: CertPool, policy: Policy) -> Self {
+        Self::with_engine(pool, policy, Arc::new(RevocationEngine::new()))
+    }
+
+    /// A validator whose revocation evidence and fetching are `engine`'s (shared with
+    /// every other validator holding it).
+    pub fn with_engine(pool: CertPool, policy: Policy, engine: Arc<RevocationEngine>) -> Self {
         Validator {
             pool,
             policy,
-            crls: CrlSet::new(),
-            ocsp: Vec::new(),
-            fetcher: None,
+            revocation: engine,
             verdicts: None,
         }
+    }
+
+    /// The revocation engine.
+    pub fn revocation(&self) -> &Arc<RevocationEngine> {
+        &self.revocation
     }
 
     /// Remember up to `capacity` reports: a certificate validated again with the same
@@ -226,22 +237,16 @@ impl Validator {
         self
     }
 
-    /// Add a CRL (full or delta) as evidence.
+    /// Add a CRL (full or delta) as evidence (to the revocation engine, so every
+    /// validator sharing it sees it).
     pub fn add_crl(&mut self, crl: Crl) -> &mut Self {
-        self.crls.push(crl);
+        self.revocation.add_crl(crl);
         self
     }
 
-    /// Add a stored OCSP response as evidence.
+    /// Add a stored OCSP response as evidence (to the revocation engine).
     pub fn add_ocsp_response(&mut self, r: OcspResponse) -> &mut Self {
-        self.ocsp.push(r);
-        self
-    }
-
-    /// Allow fetching CRLs / asking OCSP responders at the URLs in the certificates
-    /// (a clone of a [`Fetcher`] shares its connections and cache).
-    pub fn with_fetcher(&mut self, f: Fetcher) -> &mut Self {
-        self.fetcher = Some(f);
+        self.revocation.add_ocsp_response(r);
         self
     }
 
@@ -265,7 +270,11 @@ impl Validator {
     /// revocation setting of one request), with this validator's anchors and revocation
     /// evidence — nothing is copied, so one validator serves every request.
     pub fn validate_with(&self, cert: &[u8], extra: &[ChainCert], policy: &Policy) -> Report {
-        let Some(cache) = self.verdicts.as_ref().filter(|_| self.fetcher.is_none()) else {
+        let Some(cache) = self
+            .verdicts
+            .as_ref()
+            .filter(|_| !self.revocation.is_online())
+        else {
             return Run { v: self, policy }.validate(cert, extra);
         };
         let key = verdict_key(cert, extra, policy);
@@ -457,7 +466,7 @@ impl Run<'_> {
                 subject: Some(subject.clone()),
                 detail: "revocation not checked: no path to a trust anchor (issuer unknown)".into(),
             }),
-            (Some(p), _) => self.check_revocation(p, at, &mut checks),
+            (Some(p), _) => self.check_revocation(p, &mut checks),
         }
 
         let path_subjects = path
@@ -577,7 +586,7 @@ impl Run<'_> {
         }
     }
 
-    fn check_revocation(&self, path: &CertPath, at: OffsetDateTime, checks: &mut Vec<Check>) {
+    fn check_revocation(&self, path: &CertPath, checks: &mut Vec<Check>) {
         // one deadline for every online revocation request of this validation
         let deadline = std::time::Instant::now() + self.policy.online_deadline;
         let n = path.certs().len();
@@ -597,7 +606,22 @@ impl Run<'_> {
         for i in 0..last {
             let cert = &path.certs()[i];
             let issuer = path.issuer_of(i).expect("not the anchor");
-            let (outcome, detail, cause) = self.revocation_of(cert, issuer, at, deadline);
+            let status = self
+                .v
+                .revocation
+                .status(cert, issuer, self.policy, deadline);
+            let (outcome, cause) = match status.outcome {
+                RevocationOutcome::Good => (Outcome::Pass, None),
+                RevocationOutcome::Revoked => (Outcome::Fail, Some(Cause::Revoked)),
+                RevocationOutcome::NotIssued => (Outcome::Fail, Some(Cause::NotIssued)),
+                RevocationOutcome::UnknownCertificate => {
+                    (Outcome::Fail, Some(Cause::UnknownCertificate))
+                }
+                RevocationOutcome::Unavailable => {
+                    (Outcome::Unknown, Some(Cause::RevocationUnavailable))
+                }
+            };
+            let detail = status.detail;
             checks.push(Check {
                 kind: CheckKind::Revocation,
                 cause,
@@ -607,249 +631,6 @@ impl Run<'_> {
             });
         }
     }
-
-    /// Ask the sources in policy order until one decides.
-    fn revocation_of(
-        &self,
-        cert: &ChainCert,
-        issuer: &ChainCert,
-        at: OffsetDateTime,
-        deadline: std::time::Instant,
-    ) -> (Outcome, String, Option<Cause>) {
-        let order: &[bool] = match self.policy.sources {
-            RevocationSources::OcspThenCrl => &[true, false],
-            RevocationSources::CrlThenOcsp => &[false, true],
-            RevocationSources::OcspOnly => &[true],
-            RevocationSources::CrlOnly => &[false],
-            RevocationSources::None => &[],
-        };
-        let mut unknown = Vec::new();
-        for &use_ocsp in order {
-            let r = if use_ocsp {
-                self.by_ocsp(cert, issuer, at, deadline)
-            } else {
-                self.by_crl(cert, issuer, at, deadline)
-            };
-            match r {
-                Decision::Good(d) => return (Outcome::Pass, d, None),
-                Decision::Revoked(d) => return (Outcome::Fail, d, Some(Cause::Revoked)),
-                Decision::NotIssued(d) => return (Outcome::Fail, d, Some(Cause::NotIssued)),
-                Decision::Unknown(d) => unknown.push(d),
-            }
-        }
-        (
-            Outcome::Unknown,
-            format!("revocation status unknown: {}", unknown.join("; ")),
-            Some(Cause::RevocationUnavailable),
-        )
-    }
-
-    fn ocsp_opts<'n>(&self, at: OffsetDateTime, nonce: Option<&'n [u8]>) -> OcspCheck<'n> {
-        OcspCheck {
-            at,
-            nonce,
-            max_age: self.policy.max_response_age,
-            algorithms: self.policy.algorithms,
-        }
-    }
-
-    fn by_ocsp(
-        &self,
-        cert: &ChainCert,
-        issuer: &ChainCert,
-        at: OffsetDateTime,
-        deadline: std::time::Instant,
-    ) -> Decision {
-        let mut problems = Vec::new();
-        for r in self
-            .v
-            .ocsp
-            .iter()
-            .filter(|r| r.is_about(issuer, cert.serial()))
-        {
-            match self.ocsp_answer(r, cert, issuer, at, None, "stored OCSP response") {
-                Ok(d) => return d,
-                Err(e) => problems.push(e),
-            }
-        }
-        if let Some(f) = &self.v.fetcher {
-            for url in cert.ocsp_urls() {
-                let req = match OcspRequest::nca(issuer, cert.serial()) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        problems.push(format!("OCSP request: {e}"));
-                        break;
-                    }
-                };
-                match f.ocsp_before(url, &req, deadline) {
-                    Ok(resp) => {
-                        let from = format!("OCSP {url}");
-                        match self.ocsp_answer(&resp, cert, issuer, at, req.nonce(), &from) {
-                            Ok(d) => return d,
-                            Err(e) => problems.push(e),
-                        }
-                    }
-                    Err(e) => problems.push(format!("OCSP: {e}")),
-                }
-            }
-        }
-        if problems.is_empty() {
-            problems.push("OCSP: no response available".into());
-        }
-        Decision::Unknown(problems.join("; "))
-    }
-
-    /// Verify one OCSP response and turn it into a decision; `Err` = distrusted (reason).
-    /// A delegated responder without ocsp-nocheck gets its own revocation checked
-    /// against the CRLs given (RFC 6960 §4.2.2.2.1).
-    fn ocsp_answer(
-        &self,
-        resp: &OcspResponse,
-        cert: &ChainCert,
-        issuer: &ChainCert,
-        at: OffsetDateTime,
-        nonce: Option<&[u8]>,
-        from: &str,
-    ) -> Result<Decision, String> {
-        let (status, signer) = resp
-            .check_signed(issuer, cert.serial(), &self.ocsp_opts(at, nonce))
-            .map_err(|e| format!("{from}: {e}"))?;
-        if let Some(responder) = signer.filter(|r| !r.ocsp_nocheck()) {
-            let ci = CrlIssuer {
-                subject_der: issuer.subject_der(),
-                ski: issuer.subject_key_id(),
-                spki_der: issuer.spki_der(),
-            };
-            let when = resp.produced_at().unwrap_or(at);
-            match crate::crl::status_of(
-                self.v.crls.crls(),
-                responder.serial(),
-                &ci,
-                when,
-                self.policy.max_response_age,
-                &self.policy.algorithms,
-            ) {
-                CrlStatus::Good { .. } | CrlStatus::RevokedLater { .. } => {}
-                CrlStatus::Revoked { revoked_at, .. } => {
-                    return Err(format!(
-                        "{from}: the responder certificate '{}' was revoked at {}",
-                        responder.subject(),
-                        ts(revoked_at)
-                    ))
-                }
-                CrlStatus::Unknown { reason } => {
-                    if self.policy.unknown == UnknownStatus::Deny {
-                        return Err(format!(
-                            "{from}: the responder certificate '{}' has no ocsp-nocheck and its own revocation status is unknown ({reason})",
-                            responder.subject()
-                        ));
-                    }
-                }
-            }
-        }
-        Ok(self.ocsp_decision(status, from))
-    }
-
-    fn by_crl(
-        &self,
-        cert: &ChainCert,
-        issuer: &ChainCert,
-        at: OffsetDateTime,
-        deadline: std::time::Instant,
-    ) -> Decision {
-        let mut fetched: Vec<Crl> = Vec::new();
-        let mut notes = Vec::new();
-        if let Some(f) = &self.v.fetcher {
-            let now = OffsetDateTime::now_utc();
-            for url in cert.crl_urls().iter().chain(cert.delta_crl_urls()) {
-                match f.crl_before(url, now, deadline) {
-                    Ok((crl, _)) => fetched.push(crl),
-                    Err(e) => notes.push(format!("CRL fetch: {e}")),
-                }
-            }
-        }
-        let ci = CrlIssuer {
-            subject_der: issuer.subject_der(),
-            ski: issuer.subject_key_id(),
-            spki_der: issuer.spki_der(),
-        };
-        match crate::crl::status_of(
-            self.v.crls.crls().iter().chain(fetched.iter()),
-            cert.serial(),
-            &ci,
-            at,
-            self.policy.max_response_age,
-            &self.policy.algorithms,
-        ) {
-            CrlStatus::Good {
-                crl_number,
-                delta_applied,
-            } => Decision::Good(format!(
-                "not listed in CRL #{}{} of '{}'",
-                crl_number.as_deref().map(hex::encode).unwrap_or_default(),
-                if delta_applied { " (+ delta CRL)" } else { "" },
-                issuer.subject()
-            )),
-            CrlStatus::Revoked {
-                revoked_at,
-                reason,
-                from_delta,
-            } => Decision::Revoked(format!(
-                "revoked at {}, reason {reason} (per {} CRL)",
-                ts(revoked_at),
-                if from_delta { "delta" } else { "full" }
-            )),
-            CrlStatus::RevokedLater {
-                revoked_at,
-                reason,
-                from_delta,
-            } => self.later(
-                revoked_at,
-                reason,
-                &format!("{} CRL", if from_delta { "delta" } else { "full" }),
-            ),
-            CrlStatus::Unknown { reason } => {
-                notes.push(format!("CRL: {reason}"));
-                Decision::Unknown(notes.join("; "))
-            }
-        }
-    }
-
-    /// A revocation after the validation instant, judged by [`RevokedLater`].
-    fn later(&self, revoked_at: OffsetDateTime, reason: RevocationReason, from: &str) -> Decision {
-        if self.policy.revoked_later.accepts(reason) {
-            Decision::Good(format!(
-                "not revoked at the validation instant (revoked later, at {}, reason {reason}, per {from})",
-                ts(revoked_at)
-            ))
-        } else {
-            Decision::Unknown(format!(
-                "revoked after the validation instant (at {}, reason {reason}, per {from}): a {reason} revocation does not show the key was safe at that instant",
-                ts(revoked_at)
-            ))
-        }
-    }
-
-    fn ocsp_decision(&self, s: OcspStatus, from: &str) -> Decision {
-        match s {
-            OcspStatus::Good => Decision::Good(format!("good per {from}")),
-            OcspStatus::Revoked { revoked_at, reason } => Decision::Revoked(format!(
-                "revoked at {}, reason {reason} (per {from})",
-                ts(revoked_at)
-            )),
-            OcspStatus::RevokedLater { revoked_at, reason } => self.later(revoked_at, reason, from),
-            OcspStatus::Unknown { reason } => Decision::Unknown(format!("{from}: {reason}")),
-            // negative under every policy: never "unknown", so soft-fail cannot accept it
-            OcspStatus::NotIssued { reason } => Decision::NotIssued(format!("{from}: {reason}")),
-        }
-    }
-}
-
-enum Decision {
-    Good(String),
-    Revoked(String),
-    NotIssued(String),
-    Unknown(String),
 }
 
 fn finish(

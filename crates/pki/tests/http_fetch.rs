@@ -8,7 +8,9 @@ mod http;
 
 use common::{at, gen_cert, gen_file};
 use http::{Body, Server};
+use std::sync::Arc;
 use tanba_pki::fetch::{FetchError, Origin};
+use tanba_pki::RevocationEngine;
 use tanba_pki::{
     CertPool, CheckKind, FetchConfig, Fetcher, NetworkMode, Outcome, Policy, RevocationSources,
     ValidationTime, Validator, Verdict,
@@ -53,8 +55,11 @@ fn online_validation_fetches_full_and_delta_crls_and_caches_them() {
     let s = serve_pki();
     let cache = tempfile::tempdir().unwrap();
     let f = fetcher(&s, Some(cache.path()), NetworkMode::Online);
-    let mut v = Validator::new(pool(), june());
-    v.with_fetcher(f.clone());
+    let v = Validator::with_engine(
+        pool(),
+        june(),
+        Arc::new(RevocationEngine::new().with_fetcher(f.clone())),
+    );
     // held: certificateHold in the full CRL, removeFromCRL in the delta → valid.
     let r = v.validate(gen_cert("held").der(), &[]);
     assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
@@ -133,14 +138,14 @@ fn offline_mode_uses_only_the_cache() {
     );
     assert_eq!(s.hits("/crl/ca.crl"), 1);
     // A validator in offline mode at a time after nextUpdate: stale ⇒ unknown ⇒ invalid.
-    let mut v = Validator::new(
+    let v = Validator::with_engine(
         pool(),
         Policy::builder()
             .time(ValidationTime::At(at("2026-10-01T00:00:00Z")))
             .revocation_sources(RevocationSources::CrlOnly)
             .build(),
+        Arc::new(RevocationEngine::new().with_fetcher(off.clone())),
     );
-    v.with_fetcher(off.clone());
     let r = v.validate(gen_cert("individual").der(), &[]);
     assert_eq!(r.verdict, Verdict::Invalid);
     let c = r
@@ -245,8 +250,11 @@ fn one_deadline_for_all_online_revocation_requests() {
         .revocation_sources(RevocationSources::OcspThenCrl)
         .online_deadline(std::time::Duration::from_millis(1500))
         .build();
-    let mut v = Validator::new(pool(), policy);
-    v.with_fetcher(f.clone());
+    let v = Validator::with_engine(
+        pool(),
+        policy,
+        Arc::new(RevocationEngine::new().with_fetcher(f.clone())),
+    );
     let started = std::time::Instant::now();
     let r = v.validate(gen_cert("individual").der(), &[]);
     let took = started.elapsed();

@@ -9,9 +9,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use common::gen_cert;
+use std::sync::Arc;
 use tanba_crypto::{AlgorithmPolicy, DigestAlgorithm};
 use tanba_pki::crl::RevocationReason;
 use tanba_pki::ocsp::{CertId, OcspCheck, OcspError, OcspRequest, OcspStatus};
+use tanba_pki::RevocationEngine;
 use tanba_pki::{
     CertPool, CheckKind, FetchConfig, Fetcher, Outcome, Policy, RevocationSources, UnknownStatus,
     Validator, Verdict,
@@ -216,8 +218,11 @@ fn validator_online_and_responder_down() {
     let policy = Policy::builder()
         .revocation_sources(RevocationSources::OcspOnly)
         .build();
-    let mut v = Validator::new(pool(), policy.clone());
-    v.with_fetcher(f.clone());
+    let v = Validator::with_engine(
+        pool(),
+        policy.clone(),
+        Arc::new(RevocationEngine::new().with_fetcher(f.clone())),
+    );
     let rep = v.validate(gen_cert("individual").der(), &[]);
     assert_eq!(rep.verdict, Verdict::Valid, "{rep:#?}");
     let rep = v.validate(gen_cert("revoked").der(), &[]);
@@ -226,8 +231,23 @@ fn validator_online_and_responder_down() {
     let rep = v.validate(gen_cert("delta_revoked").der(), &[]);
     assert_eq!(rep.verdict, Verdict::Invalid);
 
-    // Responder down → unknown → hard-fail; soft-fail accepts with the reason kept.
+    // Responder down: the engine that asked it keeps its verified answer for the
+    // configured maximum age (10 minutes by default) and names it …
     drop(r);
+    let rep = v.validate(gen_cert("individual").der(), &[]);
+    assert_eq!(rep.verdict, Verdict::Valid, "{rep:#?}");
+    let kept = rep
+        .checks
+        .iter()
+        .find(|c| c.kind == CheckKind::Revocation)
+        .unwrap();
+    assert!(kept.detail.contains("answer kept from"), "{}", kept.detail);
+    // … a new engine has none → unknown → hard-fail; soft-fail accepts with the reason kept.
+    let v = Validator::with_engine(
+        pool(),
+        policy.clone(),
+        Arc::new(RevocationEngine::new().with_fetcher(f.clone())),
+    );
     let rep = v.validate(gen_cert("individual").der(), &[]);
     assert_eq!(rep.verdict, Verdict::Invalid);
     let c = rep
@@ -245,8 +265,11 @@ fn validator_online_and_responder_down() {
         .revocation_sources(RevocationSources::OcspOnly)
         .unknown_status(UnknownStatus::Allow)
         .build();
-    let mut v = Validator::new(pool(), soft);
-    v.with_fetcher(f.clone());
+    let v = Validator::with_engine(
+        pool(),
+        soft,
+        Arc::new(RevocationEngine::new().with_fetcher(f.clone())),
+    );
     assert_eq!(
         v.validate(gen_cert("individual").der(), &[]).verdict,
         Verdict::Valid
@@ -314,8 +337,11 @@ fn responder_without_nocheck_gets_its_own_revocation_checked() {
         .build();
     let leaf = gen_cert("individual");
     // No CRL to check the responder with: hard-fail says unknown, naming the reason.
-    let mut v = Validator::new(pool(), policy.clone());
-    v.with_fetcher(f.clone());
+    let v = Validator::with_engine(
+        pool(),
+        policy.clone(),
+        Arc::new(RevocationEngine::new().with_fetcher(f.clone())),
+    );
     let rep = v.validate(leaf.der(), &[]);
     assert_eq!(rep.verdict, Verdict::Invalid);
     assert!(
@@ -341,13 +367,19 @@ fn responder_without_nocheck_gets_its_own_revocation_checked() {
         ))
         .unwrap()
     };
-    let mut v = Validator::new(pool(), policy.clone());
-    v.with_fetcher(f.clone());
+    let mut v = Validator::with_engine(
+        pool(),
+        policy.clone(),
+        Arc::new(RevocationEngine::new().with_fetcher(f.clone())),
+    );
     v.add_crl(crl(&[]));
     assert_eq!(v.validate(leaf.der(), &[]).verdict, Verdict::Valid);
     // A CRL listing the responder: its answers are refused.
-    let mut v = Validator::new(pool(), policy);
-    v.with_fetcher(f.clone());
+    let mut v = Validator::with_engine(
+        pool(),
+        policy,
+        Arc::new(RevocationEngine::new().with_fetcher(f.clone())),
+    );
     v.add_crl(crl(&[crlgen::Entry {
         serial: responder.serial().to_vec(),
         revoked_at: now - time::Duration::minutes(30),

@@ -44,7 +44,13 @@ fn bench(c: &mut Criterion) {
     );
     let full = Validator::new(TrustConfig {
         pool,
-        crls: vec![Crl::from_bytes(&tanba_testdata::read_nca("crl/nca_rsa_test.crl")).unwrap()],
+        revocation: {
+            let engine = tanba_pki::RevocationEngine::new();
+            engine.add_crl(
+                Crl::from_bytes(&tanba_testdata::read_nca("crl/nca_rsa_test.crl")).unwrap(),
+            );
+            std::sync::Arc::new(engine)
+        },
         overrides: Overrides {
             revocation: Some(RevocationSources::CrlOnly),
             id_policy: Some(IdPolicy::AcceptTestIds),

@@ -3,10 +3,11 @@
 //! policy and its overrides), shared across threads, and asked per [`Request`] (validation
 //! time, expected identity, scope, algorithm switches).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tanba_pki::{
-    CertPool, Crl, ExpectedIdentity, Fetcher, IdPolicy, OcspResponse, Policy, RevocationSources,
+    CertPool, ExpectedIdentity, IdPolicy, Policy, RevocationEngine, RevocationSources,
     UnknownStatus, ValidationTime,
 };
 use time::OffsetDateTime;
@@ -36,12 +37,9 @@ pub struct Overrides {
 pub struct TrustConfig {
     /// Trust anchors and intermediates.
     pub pool: CertPool,
-    /// CRLs (full and delta) given as evidence.
-    pub crls: Vec<Crl>,
-    /// Stored OCSP responses given as evidence.
-    pub ocsp_responses: Vec<OcspResponse>,
-    /// Fetch CRLs and ask OCSP responders at the certificates' URLs (`None`: offline).
-    pub fetcher: Option<Fetcher>,
+    /// The revocation engine: CRLs and OCSP responses given as evidence, and — with a
+    /// fetcher — what it downloads and keeps (shared with every validator holding it).
+    pub revocation: Arc<RevocationEngine>,
     /// The named policy.
     pub policy: PolicyName,
     /// Its overridden knobs.
@@ -76,10 +74,12 @@ pub struct Request {
 /// use tanba_validate::{Overrides, Request, TrustConfig, Validator};
 /// let mut pool = CertPool::new();
 /// pool.add_anchor(ChainCert::from_bytes(&tanba_testdata::read_nca("ca/nca_rsa_test.crt")).unwrap());
+/// let revocation = tanba_pki::RevocationEngine::new();
+/// revocation.add_ocsp_response(tanba_pki::OcspResponse::from_der(&tanba_testdata::read_nca(
+///     "ocsp/ocsp_response_individual_sign_2004.bin")).unwrap());
 /// let validator = Validator::new(TrustConfig {
 ///     pool,
-///     ocsp_responses: vec![tanba_pki::OcspResponse::from_der(&tanba_testdata::read_nca(
-///         "ocsp/ocsp_response_individual_sign_2004.bin")).unwrap()],
+///     revocation: std::sync::Arc::new(revocation),
 ///     overrides: Overrides { id_policy: Some(IdPolicy::AcceptTestIds), ..Default::default() },
 ///     ..Default::default()
 /// });
@@ -101,34 +101,26 @@ pub struct Validator {
     engine: tanba_pki::Validator,
     policy: PolicyName,
     overrides: Overrides,
-    revocation_asked: bool,
 }
 
 impl Validator {
     /// A validator over `config`.
     pub fn new(config: TrustConfig) -> Validator {
-        let revocation_asked = config.fetcher.is_some()
-            || !config.crls.is_empty()
-            || !config.ocsp_responses.is_empty();
-        let mut engine = tanba_pki::Validator::new(config.pool, Policy::default());
+        let mut engine =
+            tanba_pki::Validator::with_engine(config.pool, Policy::default(), config.revocation);
         // a certificate seen again (same chain, policy and time bucket) is not validated
         // again; only while the revocation evidence is fixed (no fetcher)
         engine.with_verdict_cache(4096);
-        for c in config.crls {
-            engine.add_crl(c);
-        }
-        for r in config.ocsp_responses {
-            engine.add_ocsp_response(r);
-        }
-        if let Some(f) = config.fetcher {
-            engine.with_fetcher(f);
-        }
         Validator {
             engine,
             policy: config.policy,
             overrides: config.overrides,
-            revocation_asked,
         }
+    }
+
+    /// The revocation engine (for readiness and freshness figures).
+    pub fn revocation(&self) -> &Arc<RevocationEngine> {
+        self.engine.revocation()
     }
 
     /// The named policy.
@@ -143,7 +135,7 @@ impl Validator {
     pub fn certificate_policy(&self, layer: Layer, at: Option<OffsetDateTime>) -> Policy {
         let mut b = self
             .policy
-            .certificate_policy(layer, self.revocation_asked)
+            .certificate_policy(layer, !self.engine.revocation().is_empty())
             .time(match at {
                 Some(t) => ValidationTime::At(t),
                 None => ValidationTime::Now,

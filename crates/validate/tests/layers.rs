@@ -139,10 +139,16 @@ fn certificates_are_judged_with_the_validators_given() {
     // built once, asked at three instants
     let validator = Validator::new(TrustConfig {
         pool,
-        ocsp_responses: vec![OcspResponse::from_der(&tanba_testdata::read_nca(
-            "ocsp/ocsp_response_individual_sign_2004.bin",
-        ))
-        .unwrap()],
+        revocation: {
+            let engine = tanba_pki::RevocationEngine::new();
+            engine.add_ocsp_response(
+                OcspResponse::from_der(&tanba_testdata::read_nca(
+                    "ocsp/ocsp_response_individual_sign_2004.bin",
+                ))
+                .unwrap(),
+            );
+            std::sync::Arc::new(engine)
+        },
         overrides: Overrides {
             id_policy: Some(tanba_pki::IdPolicy::AcceptTestIds),
             ..Default::default()
