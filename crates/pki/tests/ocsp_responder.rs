@@ -12,7 +12,7 @@ use common::gen_cert;
 use std::sync::Arc;
 use tanba_crypto::{AlgorithmPolicy, DigestAlgorithm};
 use tanba_pki::crl::RevocationReason;
-use tanba_pki::ocsp::{CertId, OcspCheck, OcspError, OcspRequest, OcspStatus};
+use tanba_pki::ocsp::{CertId, OcspCheck, OcspError, OcspRequest, OcspResponse, OcspStatus};
 use tanba_pki::RevocationEngine;
 use tanba_pki::{
     CertPool, CheckKind, FetchConfig, Fetcher, Outcome, Policy, RevocationSources, UnknownStatus,
@@ -392,4 +392,165 @@ fn responder_without_nocheck_gets_its_own_revocation_checked() {
         "{:?}",
         rep.refusal()
     );
+}
+
+#[path = "support/http.rs"]
+mod http;
+
+/// An engine whose certificates' AIA URL (`http://pki.tanba.test/ocsp/`) goes to `aia`,
+/// with `extra` responders asked after it.
+fn ocsp_engine(aia: String, extra: Vec<String>) -> tanba_pki::RevocationEngine {
+    let fetcher = Fetcher::new(FetchConfig {
+        rewrites: vec![(URL.into(), aia)],
+        ..FetchConfig::default()
+    })
+    .unwrap();
+    RevocationEngine::with_config(tanba_pki::EngineConfig {
+        ocsp_responders: extra,
+        ..Default::default()
+    })
+    .with_fetcher(fetcher)
+}
+
+fn ocsp_status(e: &RevocationEngine, cert: &str, policy: &Policy) -> tanba_pki::RevocationStatus {
+    e.status(
+        &gen_cert(cert),
+        &gen_cert("ca"),
+        policy,
+        std::time::Instant::now() + policy.online_deadline(),
+    )
+}
+
+fn ocsp_only(deadline_ms: u64) -> Policy {
+    Policy::builder()
+        .revocation_sources(RevocationSources::OcspOnly)
+        .online_deadline(std::time::Duration::from_millis(deadline_ms))
+        .build()
+}
+
+#[test]
+fn responders_are_tried_in_order_and_verified_answers_are_kept() {
+    use tanba_pki::RevocationOutcome as O;
+    let good = Responder::start("ocsp");
+    let down = http::Server::start();
+    down.route("/down/", http::Body::Status(503));
+    let second = format!("http://127.0.0.1:{}/", good.port);
+    let e = ocsp_engine(format!("{}/down/", down.base()), vec![second.clone()]);
+    let policy = ocsp_only(10_000);
+    let st = ocsp_status(&e, "individual", &policy);
+    assert_eq!(st.outcome, O::Good, "{}", st.detail);
+    assert!(
+        st.detail.contains(&second) && st.detail.contains("producedAt"),
+        "the answering responder is named: {}",
+        st.detail
+    );
+    assert_eq!(
+        down.hits("/down/"),
+        1,
+        "the certificate's own responder first"
+    );
+    // kept: no responder is asked again within the maximum age
+    let st = ocsp_status(&e, "individual", &policy);
+    assert!(st.detail.contains("answer kept from"), "{}", st.detail);
+    assert_eq!(down.hits("/down/"), 1);
+    let st = ocsp_status(&e, "revoked", &policy);
+    assert_eq!(st.outcome, O::Revoked, "{}", st.detail);
+    assert!(st.detail.contains("keyCompromise"), "{}", st.detail);
+    // "unknown" (a serial the responder's index does not hold) is negative, even with
+    // soft-fail: it is never "unavailable"
+    let soft = policy
+        .to_builder()
+        .unknown_status(UnknownStatus::Allow)
+        .build();
+    let st = ocsp_status(&e, "ocsp", &soft);
+    assert_eq!(st.outcome, O::UnknownCertificate, "{}", st.detail);
+    // (the responder's own certificate names no responder: the configured one is asked)
+    let v = Validator::with_engine(
+        pool(),
+        soft,
+        Arc::new(ocsp_engine(second.clone(), vec![second])),
+    );
+    let rep = v.validate(gen_cert("ocsp").der(), &[]);
+    assert_eq!(rep.verdict, Verdict::Invalid, "{rep:#?}");
+    assert!(
+        rep.checks
+            .iter()
+            .any(|c| c.cause == Some(tanba_pki::Cause::UnknownCertificate)),
+        "{rep:#?}"
+    );
+}
+
+#[test]
+fn hostile_ocsp_responders_give_a_named_unavailable_never_good() {
+    use tanba_pki::RevocationOutcome as O;
+    let real = Responder::start("ocsp");
+    let unauthorised = Responder::start("individual");
+    // a genuine answer to another request: its nonce is not the engine's
+    let replayed = {
+        use std::io::{Read, Write};
+        let req = OcspRequest::nca(&gen_cert("ca"), gen_cert("individual").serial()).unwrap();
+        let mut conn = std::net::TcpStream::connect(("127.0.0.1", real.port)).unwrap();
+        write!(
+            conn,
+            "POST / HTTP/1.0\r\nContent-Type: application/ocsp-request\r\nContent-Length: {}\r\n\r\n",
+            req.to_der().len()
+        )
+        .unwrap();
+        conn.write_all(req.to_der()).unwrap();
+        let mut answer = Vec::new();
+        conn.read_to_end(&mut answer).unwrap();
+        let body = answer
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|i| answer[i + 4..].to_vec())
+            .unwrap();
+        assert!(OcspResponse::from_der(&body).is_ok());
+        body
+    };
+    let s = http::Server::start();
+    s.route("/replayed/", http::Body::Bytes(replayed));
+    // OCSPResponse { responseStatus unauthorized (6) }
+    s.route(
+        "/unauthorized/",
+        http::Body::Bytes(vec![0x30, 0x03, 0x0a, 0x01, 0x06]),
+    );
+    s.route(
+        "/garbage/",
+        http::Body::Bytes(b"<html>busy</html>".to_vec()),
+    );
+    s.route("/hang/", http::Body::Hang);
+    let cases = [
+        (
+            "a replayed answer (wrong nonce)",
+            format!("{}/replayed/", s.base()),
+            "nonce",
+        ),
+        (
+            "signed by a certificate without OCSPSigning",
+            format!("http://127.0.0.1:{}/", unauthorised.port),
+            "not authorised",
+        ),
+        (
+            "unauthorized status",
+            format!("{}/unauthorized/", s.base()),
+            "Unauthorized",
+        ),
+        ("not DER", format!("{}/garbage/", s.base()), "malformed"),
+        ("never answering", format!("{}/hang/", s.base()), "deadline"),
+    ];
+    for (name, url, why) in cases {
+        let e = ocsp_engine(url, vec![]);
+        let started = std::time::Instant::now();
+        let st = ocsp_status(&e, "individual", &ocsp_only(1500));
+        assert_eq!(st.outcome, O::Unavailable, "{name}: {}", st.detail);
+        assert!(
+            st.detail.contains(why),
+            "{name}: expected {why:?} in {}",
+            st.detail
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(4),
+            "{name}"
+        );
+    }
 }

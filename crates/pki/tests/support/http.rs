@@ -20,6 +20,13 @@ pub enum Body {
     Status(u16),
     /// Read the request, then never answer (hold the connection until the server stops).
     Hang,
+    /// 200 with these bytes (and Content-Length), one byte every `every` (a slow drip).
+    Drip {
+        /// The body.
+        bytes: Vec<u8>,
+        /// Pause between bytes.
+        every: std::time::Duration,
+    },
 }
 
 #[derive(Default)]
@@ -135,6 +142,20 @@ fn handle(mut conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::
                     break; // the client gave up (size cap)
                 }
                 left -= k;
+            }
+        }
+        Some(Body::Drip { bytes, every }) => {
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                bytes.len()
+            )?;
+            for b in bytes {
+                if stop.load(Ordering::SeqCst) || conn.write_all(&[b]).is_err() {
+                    break;
+                }
+                conn.flush()?;
+                std::thread::sleep(every);
             }
         }
         Some(Body::Hang) => {
