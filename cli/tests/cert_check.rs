@@ -562,10 +562,35 @@ fn online_ocsp_against_a_live_openssl_responder() {
     };
     let good = run("individual");
     let revoked = run("revoked");
+    // the certificate's responder is down (a closed port); --ocsp-responder is asked next
+    let failover = tanba(&[
+        "cert",
+        "check",
+        &pki("certs/individual.pem"),
+        "--trust",
+        &root,
+        "--intermediate",
+        &ca,
+        "--online",
+        "--revocation",
+        "ocsp",
+        "--rewrite-url",
+        "http://pki.tanba.test/ocsp/=http://127.0.0.1:1/",
+        "--ocsp-responder",
+        &format!("http://127.0.0.1:{port}/"),
+        "--json",
+    ]);
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(code(&good), 0, "{}", stderr(&good));
     assert_eq!(json(&good)["verdict"], "valid");
+    assert_eq!(code(&failover), 0, "{}", stderr(&failover));
+    assert!(
+        String::from_utf8_lossy(&failover.stdout)
+            .contains(&format!("good per OCSP http://127.0.0.1:{port}/")),
+        "{}",
+        String::from_utf8_lossy(&failover.stdout)
+    );
     assert_eq!(code(&revoked), 1);
     assert!(
         stderr(&revoked).contains("keyCompromise"),

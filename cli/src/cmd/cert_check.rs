@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use tanba_pki::trust_update::{default_cache_dir, load_trust_dir};
 use tanba_pki::{
-    CertPool, ChainCert, Crl, FetchConfig, Fetcher, IdPolicy, NetworkMode, OcspResponse, Outcome,
-    Report, RequiredUsage, RevocationEngine, RevocationSources, TrustRole, TrustStore,
-    UnknownStatus, Verdict,
+    CertPool, ChainCert, Crl, EngineConfig, FetchConfig, Fetcher, IdPolicy, NetworkMode,
+    OcspResponse, Outcome, Report, RequiredUsage, RevocationEngine, RevocationSources, TrustRole,
+    TrustStore, UnknownStatus, Verdict,
 };
 
 use crate::error::CliError;
@@ -76,6 +76,12 @@ pub struct ValidationArgs {
     /// repeatable.
     #[arg(long, value_name = "FROM=TO")]
     pub rewrite_url: Vec<String>,
+    /// With --online: an OCSP responder asked after the certificate's own (and, for
+    /// http://ocsp.pki.gov.kz, its mirror http://ocsp1.pki.gov.kz), in order until one
+    /// gives a verified answer; repeatable. A responder of another CA answers "unknown",
+    /// which is a refusal: name only responders of the certificates' CA.
+    #[arg(long, value_name = "URL", requires = "online")]
+    pub ocsp_responder: Vec<String>,
 }
 
 /// `--revocation` values.
@@ -277,7 +283,10 @@ pub fn document_trust_config(
 /// overrides (`--revocation`, `--no-revocation`, `--soft-fail`,
 /// `--allow-test-identifiers`, `--revocation-deadline`).
 pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, CliError> {
-    let mut revocation = RevocationEngine::new();
+    let mut revocation = RevocationEngine::with_config(EngineConfig {
+        ocsp_responders: a.ocsp_responder.clone(),
+        ..EngineConfig::default()
+    });
     if let Some(f) = make_fetcher(a)? {
         revocation = revocation.with_fetcher(f);
     }

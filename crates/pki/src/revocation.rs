@@ -65,8 +65,14 @@ pub struct EngineConfig {
     pub ocsp_cache_max_age: Duration,
     /// At most this many OCSP answers are kept (the cache is emptied when full).
     pub ocsp_cache_capacity: usize,
-    /// OCSP responders asked after the certificate's own AIA URLs, in order (the 2026
-    /// rules require NCA to run two: `http://ocsp.pki.gov.kz`, `http://ocsp1.pki.gov.kz`).
+    /// Mirrors of OCSP responders, `(prefix, mirror prefix)`: a certificate's AIA URL
+    /// starting with the prefix is followed by the same URL on the mirror. The 2026 rules
+    /// require NCA to run two responders, `ocsp.pki.gov.kz` and `ocsp1.pki.gov.kz`; a
+    /// mirror is per CA by construction (a responder of another CA would answer "unknown",
+    /// which is negative).
+    pub ocsp_mirrors: Vec<(String, String)>,
+    /// OCSP responders asked after the certificate's own AIA URLs and their mirrors, in
+    /// order, for every certificate.
     pub ocsp_responders: Vec<String>,
     /// A failed CRL download is not retried before this much time has passed (the last
     /// good CRL, if any, stays in use meanwhile).
@@ -78,12 +84,17 @@ pub struct EngineConfig {
 }
 
 impl Default for EngineConfig {
-    /// OCSP answers reused for 10 minutes, at most 10,000 of them; no extra responders;
-    /// a failed CRL download retried after 30 seconds; no configured CRL URLs.
+    /// OCSP answers reused for 10 minutes, at most 10,000 of them;
+    /// `http://ocsp.pki.gov.kz` mirrored by `http://ocsp1.pki.gov.kz`; no extra
+    /// responders; a failed CRL download retried after 30 seconds; no configured CRL URLs.
     fn default() -> Self {
         EngineConfig {
             ocsp_cache_max_age: Duration::from_secs(600),
             ocsp_cache_capacity: 10_000,
+            ocsp_mirrors: vec![(
+                "http://ocsp.pki.gov.kz".into(),
+                "http://ocsp1.pki.gov.kz".into(),
+            )],
             ocsp_responders: Vec::new(),
             retry_after_failure: Duration::from_secs(30),
             crl_urls: Vec::new(),
@@ -511,13 +522,25 @@ impl RevocationEngine {
         Decision::Unknown(problems.join("; "))
     }
 
-    /// The certificate's AIA responders, then the configured ones, without repeats.
+    /// The certificate's AIA responders, each followed by its mirrors, then the
+    /// configured ones, without repeats.
     fn responders(&self, cert: &ChainCert) -> Vec<String> {
         let mut urls: Vec<String> = Vec::new();
-        for u in cert.ocsp_urls().iter().chain(&self.config.ocsp_responders) {
-            if !urls.contains(u) {
-                urls.push(u.clone());
+        let mut add = |u: String| {
+            if !urls.contains(&u) {
+                urls.push(u);
             }
+        };
+        for u in cert.ocsp_urls() {
+            add(u.clone());
+            for (from, to) in &self.config.ocsp_mirrors {
+                if let Some(rest) = u.strip_prefix(from.as_str()) {
+                    add(format!("{to}{rest}"));
+                }
+            }
+        }
+        for u in &self.config.ocsp_responders {
+            add(u.clone());
         }
         urls
     }
@@ -901,4 +924,44 @@ fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
 
 fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     m.write().unwrap_or_else(|p| p.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_responder_is_followed_by_its_mirror_then_the_configured_ones() {
+        let e = RevocationEngine::with_config(EngineConfig {
+            ocsp_mirrors: vec![(
+                "http://pki.tanba.test/".into(),
+                "http://mirror.tanba.test/".into(),
+            )],
+            ocsp_responders: vec![
+                "http://responder.example/".into(),
+                "http://pki.tanba.test/ocsp/".into(),
+            ],
+            ..EngineConfig::default()
+        });
+        let cert = ChainCert::from_bytes(&tanba_testdata::read(&tanba_testdata::own(
+            "pki/certs/individual.pem",
+        )))
+        .unwrap();
+        assert_eq!(
+            e.responders(&cert),
+            [
+                "http://pki.tanba.test/ocsp/",
+                "http://mirror.tanba.test/ocsp/",
+                "http://responder.example/",
+            ]
+        );
+        let nca = EngineConfig::default().ocsp_mirrors;
+        assert_eq!(
+            nca,
+            [(
+                "http://ocsp.pki.gov.kz".to_string(),
+                "http://ocsp1.pki.gov.kz".to_string()
+            )]
+        );
+    }
 }
