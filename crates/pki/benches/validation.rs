@@ -83,6 +83,15 @@ fn crl_benches(c: &mut Criterion) {
     g.bench_function("load (parse + index)", |b| {
         b.iter(|| black_box(Crl::from_bytes(black_box(&der)).unwrap()))
     });
+    let index = Crl::from_bytes(&der).unwrap().index_file(&der);
+    eprintln!("index file: {} bytes", index.len());
+    g.bench_function("load with its index file (a restart)", |b| {
+        b.iter(|| {
+            let (crl, used) = Crl::from_bytes_with_index(black_box(&der), Some(&index)).unwrap();
+            assert!(used);
+            black_box(crl)
+        })
+    });
     let ca = ChainCert::from_bytes(&gen("certs/ca.pem")).unwrap();
     let algorithms = tanba_crypto::AlgorithmPolicy::default();
     g.bench_function("load + verify signature", |b| {

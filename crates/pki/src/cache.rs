@@ -1,5 +1,7 @@
 //! [`Cache`]: a folder of downloaded objects (CRLs, CA certificates) keyed by URL, each
-//! with an expiry (a CRL's nextUpdate). Files are written atomically (temp + rename).
+//! with an expiry (a CRL's nextUpdate), and a CRL's serial index beside it (`.idx`, so a
+//! restart does not index a large CRL again). Files are written atomically (temp +
+//! rename).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +58,21 @@ impl Cache {
 
     fn meta_path(&self, url: &str) -> PathBuf {
         self.dir.join(format!("{}.meta", Self::key(url)))
+    }
+
+    /// The path of the CRL index file for `url` (see [`crate::Crl::index_file`]).
+    pub fn index_path(&self, url: &str) -> PathBuf {
+        self.dir.join(format!("{}.idx", Self::key(url)))
+    }
+
+    /// The stored index file for `url`, if any (its integrity is checked by its reader).
+    pub fn load_index(&self, url: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.index_path(url)).ok()
+    }
+
+    /// Store an index file for `url` (atomically).
+    pub fn store_index(&self, url: &str, index: &[u8]) -> std::io::Result<()> {
+        write_atomic(&self.index_path(url), index)
     }
 
     /// The cached entry for `url`, fresh or not. Unreadable or inconsistent entries are

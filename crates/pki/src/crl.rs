@@ -249,6 +249,32 @@ impl Crl {
     /// Unknown critical extensions (of the CRL or of an entry) are refused, except
     /// `freshestCRL` which the 2026 NCA profiles reportedly mark critical (KZ-PKI.md §3.2).
     pub fn from_bytes(data: &[u8]) -> Result<Crl, CrlError> {
+        Self::parse(data, None).map(|(crl, _)| crl)
+    }
+
+    /// [`Crl::from_bytes`] reusing an index file that [`Crl::index_file`] wrote for the
+    /// same bytes (a cache next to a downloaded CRL, so that a restart does not index a
+    /// 500,000-entry CRL again). The file is used only when it names these exact bytes
+    /// (SHA-256), its own checksum holds and its serials are in order; otherwise it is
+    /// ignored and the index is built from the CRL. Returns whether the file was used.
+    ///
+    /// The header and the signature are read from the CRL as always; only the entry walk
+    /// is skipped. The checksum detects corruption and truncation, not forgery: the cache
+    /// folder must be as trusted as the trust store kept beside it.
+    pub fn from_bytes_with_index(
+        data: &[u8],
+        index_file: Option<&[u8]>,
+    ) -> Result<(Crl, bool), CrlError> {
+        Self::parse(data, index_file)
+    }
+
+    /// The index as a cache file, bound to `data` — the bytes this CRL was read from —
+    /// by their SHA-256, and closed by a checksum.
+    pub fn index_file(&self, data: &[u8]) -> Vec<u8> {
+        self.entries.to_file(&sha256(data))
+    }
+
+    fn parse(data: &[u8], index_file: Option<&[u8]>) -> Result<(Crl, bool), CrlError> {
         let der = pem_or_der(data)?;
         // x509-parser decodes the header, extensions and signature; the (possibly
         // hundreds of thousands of) entries are indexed by a lean DER walk instead, which
@@ -302,11 +328,14 @@ impl Crl {
                 _ => {}
             }
         }
-        let entries = match split.entries {
-            Some(range) => index_entries(&der[range])?,
-            None => SerialIndex::default(),
+        let stored = index_file.and_then(|f| SerialIndex::from_file(f, &sha256(data)));
+        let used = stored.is_some();
+        let entries = match (stored, split.entries) {
+            (Some(index), _) => index,
+            (None, Some(range)) => index_entries(&der[range])?,
+            (None, None) => SerialIndex::default(),
         };
-        Ok(Crl {
+        let crl = Crl {
             issuer_der: tbs.issuer.as_raw().to_vec(),
             issuer: tbs.issuer.to_string(),
             aki,
@@ -322,7 +351,8 @@ impl Crl {
             freshest_crl,
             source: None,
             verified_by: std::sync::OnceLock::new(),
-        })
+        };
+        Ok((crl, used))
     }
 
     /// Name where the CRL came from (a URL or a file name); reports cite it as the
@@ -492,6 +522,12 @@ impl Crl {
 const SERIAL_WIDTH: usize = 20;
 /// `reason` of a record whose entry has no reasonCode.
 const NO_REASON: u8 = 0xff;
+/// The first bytes of an index cache file (format version 1).
+const INDEX_MAGIC: &[u8; 16] = b"TANBA-CRL-IDX-1\n";
+
+fn sha256(data: &[u8]) -> Vec<u8> {
+    tanba_crypto::DigestAlgorithm::Sha256.digest(data)
+}
 
 /// Revoked serials, sorted for binary search. Serials of up to 20 octets (every
 /// conforming one) are 32-byte records: the serial left-padded with zeros (so byte order
@@ -598,6 +634,89 @@ impl SerialIndex {
 
     fn len(&self) -> usize {
         self.records.len() + self.long.len()
+    }
+
+    /// The cache-file form: magic, the CRL's SHA-256, the counts, the records (29 bytes
+    /// each), the long serials, and a SHA-256 of all of it.
+    fn to_file(&self, crl_sha256: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.records.len() * 29 + 32);
+        out.extend_from_slice(INDEX_MAGIC);
+        out.extend_from_slice(crl_sha256);
+        out.extend_from_slice(&(self.records.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(self.long.len() as u64).to_le_bytes());
+        let put = |out: &mut Vec<u8>, r: &Record| {
+            out.push(r.reason);
+            out.extend_from_slice(&r.revoked_at.to_le_bytes());
+        };
+        for r in &self.records {
+            out.extend_from_slice(&r.key);
+            put(&mut out, r);
+        }
+        for (serial, r) in &self.long {
+            out.extend_from_slice(&(serial.len() as u32).to_le_bytes());
+            out.extend_from_slice(serial);
+            put(&mut out, r);
+        }
+        let sum = sha256(&out);
+        out.extend_from_slice(&sum);
+        out
+    }
+
+    /// Read [`SerialIndex::to_file`]'s form if it is for the CRL with this SHA-256 and
+    /// intact (checksum, lengths, order); `None` otherwise.
+    fn from_file(file: &[u8], crl_sha256: &[u8]) -> Option<SerialIndex> {
+        let (body, sum) = file.split_at_checked(file.len().checked_sub(32)?)?;
+        if sha256(body) != sum {
+            return None;
+        }
+        let rest = body.strip_prefix(INDEX_MAGIC)?.strip_prefix(crl_sha256)?;
+        let (n, rest) = rest.split_first_chunk::<8>()?;
+        let (n_long, mut rest) = rest.split_first_chunk::<8>()?;
+        let n = usize::try_from(u64::from_le_bytes(*n)).ok()?;
+        let n_long = usize::try_from(u64::from_le_bytes(*n_long)).ok()?;
+        if n.checked_mul(29)? > rest.len() {
+            return None;
+        }
+        let tail = |rest: &mut &[u8]| -> Option<(u8, i64)> {
+            let (&reason, r) = rest.split_first()?;
+            let (date, r) = r.split_first_chunk::<8>()?;
+            *rest = r;
+            if reason != NO_REASON && RevocationReason::from_code(reason).is_none() {
+                return None;
+            }
+            let date = i64::from_le_bytes(*date);
+            OffsetDateTime::from_unix_timestamp(date).ok()?;
+            Some((reason, date))
+        };
+        let mut records = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (key, r) = rest.split_first_chunk::<SERIAL_WIDTH>()?;
+            rest = r;
+            let (reason, revoked_at) = tail(&mut rest)?;
+            records.push(Record {
+                key: *key,
+                reason,
+                revoked_at,
+            });
+        }
+        let mut long = Vec::with_capacity(n_long.min(rest.len() / 13));
+        for _ in 0..n_long {
+            let (len, r) = rest.split_first_chunk::<4>()?;
+            let (serial, r) = r.split_at_checked(u32::from_le_bytes(*len) as usize)?;
+            rest = r;
+            let (reason, revoked_at) = tail(&mut rest)?;
+            long.push((
+                serial.into(),
+                Record {
+                    key: [0; SERIAL_WIDTH],
+                    reason,
+                    revoked_at,
+                },
+            ));
+        }
+        let sorted = records.windows(2).all(|w| w[0].key < w[1].key)
+            && long.windows(2).all(|w| w[0].0 < w[1].0);
+        (rest.is_empty() && sorted).then_some(SerialIndex { records, long })
     }
 
     fn is_empty(&self) -> bool {

@@ -307,12 +307,7 @@ impl Fetcher {
         now: OffsetDateTime,
         deadline: Option<Instant>,
     ) -> Result<(Crl, Origin), FetchError> {
-        let parse = |bytes: &[u8]| {
-            Crl::from_bytes(bytes).map_err(|source| FetchError::Crl {
-                url: url.into(),
-                source,
-            })
-        };
+        let parse = |bytes: &[u8]| self.parse_crl(url, bytes);
         let cached = self.cache.as_ref().and_then(|c| c.load(url));
         if let Some(entry) = &cached {
             if entry.is_fresh(now) {
@@ -336,6 +331,24 @@ impl Fetcher {
             cache.store(url, &bytes, now, Some(expires))?;
         }
         Ok((crl, Origin::Network))
+    }
+
+    /// Parse a CRL downloaded from (or cached for) `url`, reusing the index file the cache
+    /// holds for it when it matches these bytes, and storing one when it does not. A cache
+    /// write failure only costs indexing again after a restart.
+    pub fn parse_crl(&self, url: &str, bytes: &[u8]) -> Result<Crl, FetchError> {
+        let stored = self.cache.as_ref().and_then(|c| c.load_index(url));
+        let (crl, used) =
+            Crl::from_bytes_with_index(bytes, stored.as_deref()).map_err(|source| {
+                FetchError::Crl {
+                    url: url.into(),
+                    source,
+                }
+            })?;
+        if let (Some(cache), false) = (&self.cache, used) {
+            let _ = cache.store_index(url, &crl.index_file(bytes));
+        }
+        Ok(crl)
     }
 
     /// POST an OCSP request (`application/ocsp-request`) and parse the answer. Never

@@ -755,7 +755,7 @@ impl RevocationEngine {
         let bytes = f
             .get(url, f.config().max_crl_bytes)
             .map_err(|e| e.to_string())?;
-        let crl = Crl::from_bytes(&bytes).map_err(|e| format!("{url}: {e}"))?;
+        let crl = f.parse_crl(url, &bytes).map_err(|e| e.to_string())?;
         if let (Some(cache), Some(next)) = (f.cache(), crl.next_update()) {
             // the in-memory copy is what counts; a cache write failure only costs a
             // download after a restart

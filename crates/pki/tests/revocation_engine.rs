@@ -417,3 +417,126 @@ fn a_500k_entry_crl_with_a_delta_on_top() {
     }
     assert!(parsed.lookup(&serial(N + 1)).is_none());
 }
+
+#[test]
+fn the_index_cache_file_is_used_only_for_the_same_intact_crl() {
+    let now = OffsetDateTime::now_utc();
+    let entries: Vec<crlgen::Entry> = (0..5000)
+        .map(|i| crlgen::Entry {
+            serial: serial(i),
+            revoked_at: now - time::Duration::days(i as i64 % 90),
+            reason: if i % 4 == 0 {
+                None
+            } else {
+                Some((i % 6) as u8)
+            },
+        })
+        .collect();
+    let der = crl(
+        7,
+        None,
+        now - time::Duration::hours(1),
+        now + time::Duration::days(1),
+        &entries,
+        "ca",
+    );
+    let (built, used) = tanba_pki::Crl::from_bytes_with_index(&der, None).unwrap();
+    assert!(!used);
+    let file = built.index_file(&der);
+    let (reused, used) = tanba_pki::Crl::from_bytes_with_index(&der, Some(&file)).unwrap();
+    assert!(used, "the file written for these bytes is used");
+    for i in 0..5000u64 {
+        assert_eq!(
+            reused.lookup(&serial(i)),
+            built.lookup(&serial(i)),
+            "serial {i}"
+        );
+    }
+    assert!(reused.lookup(&serial(5001)).is_none());
+    assert_eq!(reused.len(), 5000);
+
+    // Anything else is ignored and the index is built from the CRL: a corrupt byte, a
+    // truncated file, another CRL's file, records out of order under a valid checksum.
+    let mut flipped = file.clone();
+    flipped[100] ^= 1;
+    let other = crl(
+        8,
+        None,
+        now - time::Duration::hours(1),
+        now + time::Duration::days(1),
+        &entries[..10],
+        "ca",
+    );
+    let other_file = tanba_pki::Crl::from_bytes(&other)
+        .unwrap()
+        .index_file(&other);
+    let mut swapped = file[..file.len() - 32].to_vec();
+    let (a, b) = (16 + 32 + 16, 16 + 32 + 16 + 29);
+    let first: Vec<u8> = swapped[a..b].to_vec();
+    let second: Vec<u8> = swapped[b..b + 29].to_vec();
+    swapped[a..b].copy_from_slice(&second);
+    swapped[b..b + 29].copy_from_slice(&first);
+    let sum = tanba_crypto::DigestAlgorithm::Sha256.digest(&swapped);
+    swapped.extend_from_slice(&sum);
+    for (name, bad) in [
+        ("corrupt", flipped),
+        ("truncated", file[..file.len() / 2].to_vec()),
+        ("another CRL's", other_file),
+        ("out of order", swapped),
+        ("empty", Vec::new()),
+    ] {
+        let (c, used) = tanba_pki::Crl::from_bytes_with_index(&der, Some(&bad)).unwrap();
+        assert!(!used, "{name} file must not be used");
+        assert_eq!(c.len(), 5000, "{name}");
+        assert_eq!(c.lookup(&serial(42)), built.lookup(&serial(42)), "{name}");
+    }
+}
+
+#[test]
+fn a_downloaded_crl_leaves_its_index_in_the_cache_folder() {
+    let s = Server::start();
+    s.route(FULL, Body::Bytes(fresh_full()));
+    s.route(DELTA, Body::Bytes(fresh_delta()));
+    let dir = tempfile::tempdir().unwrap();
+    let make = || {
+        let fetcher = Fetcher::new(FetchConfig {
+            rewrites: vec![("http://pki.tanba.test".into(), s.base())],
+            cache_dir: Some(dir.path().to_path_buf()),
+            ..FetchConfig::default()
+        })
+        .unwrap();
+        RevocationEngine::new().with_fetcher(fetcher)
+    };
+    let policy = crl_now(Duration::from_secs(10));
+    assert_eq!(
+        status(&make(), "revoked", &policy).outcome,
+        RevocationOutcome::Revoked
+    );
+    let cache = tanba_pki::cache::Cache::open(dir.path()).unwrap();
+    let url = "http://pki.tanba.test/crl/ca.crl";
+    let index = cache.load_index(url).expect("an index file beside the CRL");
+    let bytes = cache.load(url).unwrap().bytes;
+    assert!(
+        tanba_pki::Crl::from_bytes_with_index(&bytes, Some(&index))
+            .unwrap()
+            .1
+    );
+    // a restarted engine answers from the cache folder (no download) with that index
+    assert_eq!(
+        status(&make(), "revoked", &policy).outcome,
+        RevocationOutcome::Revoked
+    );
+    assert_eq!(s.hits(FULL), 1);
+    // a damaged index is ignored, the answer is unchanged, and a good one is written back
+    std::fs::write(cache.index_path(url), b"garbage").unwrap();
+    assert_eq!(
+        status(&make(), "revoked", &policy).outcome,
+        RevocationOutcome::Revoked
+    );
+    let rewritten = cache.load_index(url).unwrap();
+    assert!(
+        tanba_pki::Crl::from_bytes_with_index(&bytes, Some(&rewritten))
+            .unwrap()
+            .1
+    );
+}
