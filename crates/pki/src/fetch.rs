@@ -130,6 +130,30 @@ pub enum FetchError {
     },
 }
 
+/// The HTTP validators of a downloaded copy (`ETag`, `Last-Modified`), sent back with a
+/// conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// The `ETag` header.
+    pub etag: Option<String>,
+    /// The `Last-Modified` header.
+    pub last_modified: Option<String>,
+}
+
+/// The answer to [`Fetcher::get_conditional`].
+#[derive(Debug)]
+pub enum Conditional {
+    /// 304: the held copy is current.
+    NotModified,
+    /// A new body, with its validators.
+    Modified {
+        /// The body.
+        bytes: Vec<u8>,
+        /// Its validators.
+        validators: Validators,
+    },
+}
+
 /// Where a fetched object came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -233,6 +257,39 @@ impl Fetcher {
     /// HTTP GET with a size cap (no cache).
     pub fn get(&self, url: &str, limit: u64) -> Result<Vec<u8>, FetchError> {
         self.get_until(url, limit, None)
+    }
+
+    /// A conditional HTTP GET (no cache): with the validators of the copy held, the server
+    /// may answer "not modified" (304) instead of sending the body again.
+    pub fn get_conditional(
+        &self,
+        url: &str,
+        limit: u64,
+        held: &Validators,
+    ) -> Result<Conditional, FetchError> {
+        if self.cfg.mode == NetworkMode::Offline {
+            return Err(FetchError::Offline { url: url.into() });
+        }
+        let mut req = self
+            .agent
+            .get(&self.effective_url(url))
+            .timeout(self.cfg.timeout);
+        if let Some(e) = &held.etag {
+            req = req.set("If-None-Match", e);
+        }
+        if let Some(m) = &held.last_modified {
+            req = req.set("If-Modified-Since", m);
+        }
+        let resp = req.call().map_err(|e| Self::map_err(url, e))?;
+        if resp.status() == 304 {
+            return Ok(Conditional::NotModified);
+        }
+        let validators = Validators {
+            etag: resp.header("ETag").map(str::to_string),
+            last_modified: resp.header("Last-Modified").map(str::to_string),
+        };
+        let bytes = Self::read_body(url, resp, limit)?;
+        Ok(Conditional::Modified { bytes, validators })
     }
 
     /// The time left before `deadline` for one request: at most [`FetchConfig::timeout`];

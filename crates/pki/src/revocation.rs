@@ -52,7 +52,7 @@ use time::OffsetDateTime;
 
 use crate::chain_cert::ChainCert;
 use crate::crl::{self, Crl, CrlIssuer, CrlStatus, RevocationReason};
-use crate::fetch::Fetcher;
+use crate::fetch::{Conditional, Fetcher, Validators};
 use crate::ocsp::{OcspCheck, OcspRequest, OcspResponse, OcspStatus};
 use crate::policy::{Policy, RevocationSources, UnknownStatus};
 use crate::validate::ts;
@@ -77,6 +77,9 @@ pub struct EngineConfig {
     /// A failed CRL download is not retried before this much time has passed (the last
     /// good CRL, if any, stays in use meanwhile).
     pub retry_after_failure: Duration,
+    /// A CRL due for refresh is asked for again at most this often (conditional GET: a
+    /// server that has nothing newer answers 304 without the body).
+    pub refresh_interval: Duration,
     /// CRL URLs the engine keeps loaded whatever certificates it meets:
     /// [`RevocationEngine::warm_up`] fetches them, [`RevocationEngine::ready`] requires
     /// them.
@@ -97,6 +100,7 @@ impl Default for EngineConfig {
             )],
             ocsp_responders: Vec::new(),
             retry_after_failure: Duration::from_secs(30),
+            refresh_interval: Duration::from_secs(300),
             crl_urls: Vec::new(),
         }
     }
@@ -209,6 +213,10 @@ struct SlotState {
     fetching: bool,
     failed_at: Option<Instant>,
     last_error: Option<String>,
+    /// The last time a refresh asked the server (whatever it answered).
+    checked: Option<Instant>,
+    /// The HTTP validators of the held CRL, for conditional refreshes.
+    validators: Validators,
 }
 
 #[derive(Debug, Clone)]
@@ -720,9 +728,10 @@ impl RevocationEngine {
         }
     }
 
-    /// Download again every held CRL whose refresh is due at `now` (see
-    /// [`refresh_due`]), keeping the last good one on failure. Returns how many were
-    /// attempted.
+    /// Ask again for every held CRL whose refresh is due at `now` (see
+    /// [`refresh_due`]) and that was not asked for within
+    /// [`EngineConfig::refresh_interval`], with a conditional GET; the last good CRL is
+    /// kept on failure. Returns how many were asked for.
     pub fn refresh_due_crls(&self, now: OffsetDateTime) -> usize {
         let due: Vec<(String, Arc<CrlSlot>)> = lock(&self.slots)
             .iter()
@@ -733,35 +742,62 @@ impl RevocationEngine {
                     && st
                         .failed_at
                         .is_none_or(|t| t.elapsed() >= self.config.retry_after_failure)
+                    && st
+                        .checked
+                        .is_none_or(|t| t.elapsed() >= self.config.refresh_interval)
             })
             .map(|(u, s)| (u.clone(), s.clone()))
             .collect();
         for (url, slot) in &due {
-            lock(&slot.state).fetching = true;
-            let got = self.download_fresh(url);
+            let held = {
+                let mut st = lock(&slot.state);
+                st.fetching = true;
+                st.validators.clone()
+            };
+            let got = self.download_fresh(url, &held);
             let mut st = lock(&slot.state);
             st.fetching = false;
-            let _ = store(&mut st, got);
+            st.checked = Some(Instant::now());
+            match got {
+                Ok(None) => {
+                    st.failed_at = None;
+                    st.last_error = None;
+                }
+                Ok(Some((crl, validators))) => {
+                    st.validators = validators;
+                    let _ = store(&mut st, Ok(crl));
+                }
+                Err(e) => {
+                    let _ = store(&mut st, Err(e));
+                }
+            }
             slot.done.notify_all();
         }
         due.len()
     }
 
-    /// A download that skips a fresh cached copy (a refresh before `nextUpdate`).
-    fn download_fresh(&self, url: &str) -> Result<Crl, String> {
+    /// A conditional download that skips a fresh cached copy (a refresh before
+    /// `nextUpdate`): `None` when the server says the held copy is current.
+    fn download_fresh(
+        &self,
+        url: &str,
+        held: &Validators,
+    ) -> Result<Option<(Crl, Validators)>, String> {
         let Some(f) = &self.fetcher else {
             return Err(format!("{url}: offline"));
         };
-        let bytes = f
-            .get(url, f.config().max_crl_bytes)
-            .map_err(|e| e.to_string())?;
+        let (bytes, validators) = match f.get_conditional(url, f.config().max_crl_bytes, held) {
+            Ok(Conditional::NotModified) => return Ok(None),
+            Ok(Conditional::Modified { bytes, validators }) => (bytes, validators),
+            Err(e) => return Err(e.to_string()),
+        };
         let crl = f.parse_crl(url, &bytes).map_err(|e| e.to_string())?;
         if let (Some(cache), Some(next)) = (f.cache(), crl.next_update()) {
             // the in-memory copy is what counts; a cache write failure only costs a
             // download after a restart
             let _ = cache.store(url, &bytes, OffsetDateTime::now_utc(), Some(next));
         }
-        Ok(crl.with_source(url))
+        Ok(Some((crl.with_source(url), validators)))
     }
 
     /// Refresh held CRLs in a background thread before their `nextUpdate` (checked every

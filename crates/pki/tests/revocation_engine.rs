@@ -540,3 +540,110 @@ fn a_downloaded_crl_leaves_its_index_in_the_cache_folder() {
             .1
     );
 }
+
+#[test]
+fn refreshes_are_conditional_and_spaced() {
+    let now = OffsetDateTime::now_utc();
+    // due for refresh: within a minute of its nextUpdate
+    let first = crl(
+        100,
+        None,
+        now - time::Duration::hours(1),
+        now + time::Duration::seconds(40),
+        &[],
+        "ca",
+    );
+    let s = Server::start();
+    s.route(
+        FULL,
+        Body::Tagged {
+            bytes: first.clone(),
+            etag: "\"v100\"".into(),
+        },
+    );
+    let e = engine(
+        &s,
+        EngineConfig {
+            refresh_interval: Duration::ZERO,
+            ..EngineConfig::default()
+        },
+    );
+    let policy = crl_now(Duration::from_secs(10));
+    assert_eq!(
+        status(&e, "individual", &policy).outcome,
+        RevocationOutcome::Good
+    );
+    // the first refresh learns the ETag, the next ones get 304 without the body
+    assert_eq!(e.refresh_due_crls(OffsetDateTime::now_utc()), 1);
+    assert_eq!(e.refresh_due_crls(OffsetDateTime::now_utc()), 1);
+    assert_eq!(e.refresh_due_crls(OffsetDateTime::now_utc()), 1);
+    assert_eq!(s.hits(&format!("304 {FULL}")), 2);
+    // a newer CRL replaces the held one (new number, revoked certificate listed)
+    s.route(
+        FULL,
+        Body::Tagged {
+            bytes: crl(
+                101,
+                None,
+                now,
+                now + time::Duration::days(1),
+                &[entry(gen_cert("revoked").serial(), Some(1))],
+                "ca",
+            ),
+            etag: "\"v101\"".into(),
+        },
+    );
+    assert_eq!(e.refresh_due_crls(OffsetDateTime::now_utc()), 1);
+    let st = status(&e, "revoked", &policy);
+    assert_eq!(st.outcome, RevocationOutcome::Revoked, "{}", st.detail);
+    assert!(st.detail.contains("CRL #65"), "{}", st.detail);
+    // not due any more (a day to go): nothing is asked
+    let asked = s.hits(FULL);
+    assert_eq!(e.refresh_due_crls(OffsetDateTime::now_utc()), 0);
+    assert_eq!(s.hits(FULL), asked);
+    // with the default interval, a due CRL is not asked for again within 5 minutes
+    let spaced = engine(&s, EngineConfig::default());
+    s.route(FULL, Body::Bytes(first));
+    assert_eq!(
+        status(&spaced, "individual", &policy).outcome,
+        RevocationOutcome::Good
+    );
+    assert_eq!(spaced.refresh_due_crls(OffsetDateTime::now_utc()), 1);
+    assert_eq!(spaced.refresh_due_crls(OffsetDateTime::now_utc()), 0);
+}
+
+#[test]
+fn the_background_refresh_runs_until_its_handle_is_dropped() {
+    let now = OffsetDateTime::now_utc();
+    let s = Server::start();
+    s.route(
+        FULL,
+        Body::Bytes(crl(
+            100,
+            None,
+            now - time::Duration::hours(1),
+            now + time::Duration::seconds(50),
+            &[],
+            "ca",
+        )),
+    );
+    let e = Arc::new(engine(
+        &s,
+        EngineConfig {
+            refresh_interval: Duration::ZERO,
+            ..EngineConfig::default()
+        },
+    ));
+    let policy = crl_now(Duration::from_secs(10));
+    assert_eq!(
+        status(&e, "individual", &policy).outcome,
+        RevocationOutcome::Good
+    );
+    let handle = e.start_refresh(Duration::from_millis(100));
+    std::thread::sleep(Duration::from_millis(700));
+    drop(handle);
+    let asked = s.hits(FULL);
+    assert!(asked >= 3, "refreshed in the background: {asked} requests");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(s.hits(FULL), asked, "stopped with its handle");
+}

@@ -20,6 +20,14 @@ pub enum Body {
     Status(u16),
     /// Read the request, then never answer (hold the connection until the server stops).
     Hang,
+    /// 200 with these bytes and an `ETag`, or 304 (counted as hits of "304 PATH") when
+    /// the request's `If-None-Match` names that ETag.
+    Tagged {
+        /// The body.
+        bytes: Vec<u8>,
+        /// Its ETag (with the quotes).
+        etag: String,
+    },
     /// 200 with these bytes (and Content-Length), one byte every `every` (a slow drip).
     Drip {
         /// The body.
@@ -94,14 +102,19 @@ fn handle(mut conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
     let mut content_length = 0usize;
+    let mut if_none_match = None;
     loop {
         let mut h = String::new();
         reader.read_line(&mut h)?;
         if h == "\r\n" || h.is_empty() {
             break;
         }
-        if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+        let lower = h.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
             content_length = v.trim().parse().unwrap_or(0);
+        }
+        if lower.starts_with("if-none-match:") {
+            if_none_match = h.split_once(':').map(|(_, v)| v.trim().to_string());
         }
     }
     let mut body = vec![0u8; content_length];
@@ -142,6 +155,27 @@ fn handle(mut conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::
                     break; // the client gave up (size cap)
                 }
                 left -= k;
+            }
+        }
+        Some(Body::Tagged { bytes, etag }) => {
+            if if_none_match.as_deref() == Some(etag.as_str()) {
+                *state
+                    .lock()
+                    .unwrap()
+                    .hits
+                    .entry(format!("304 {path}"))
+                    .or_default() += 1;
+                write!(
+                    conn,
+                    "HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n"
+                )?;
+            } else {
+                write!(
+                    conn,
+                    "HTTP/1.1 200 OK\r\nETag: {etag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    bytes.len()
+                )?;
+                conn.write_all(&bytes)?;
             }
         }
         Some(Body::Drip { bytes, every }) => {
