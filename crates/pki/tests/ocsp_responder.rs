@@ -41,10 +41,19 @@ impl Responder {
 
     /// Start a responder signing with this certificate and key (PEM files).
     fn start_with(cert: &std::path::Path, key: &std::path::Path) -> Responder {
+        Self::start_on(&pki("ocsp/index.txt"), cert, key)
+    }
+
+    /// Start a responder over this `openssl ca`-style index.
+    fn start_on(
+        index: &std::path::Path,
+        cert: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Responder {
         let mut child = Command::new("openssl")
             .arg("ocsp")
             .arg("-index")
-            .arg(pki("ocsp/index.txt"))
+            .arg(index)
             .args(["-port", "0"])
             .arg("-rsigner")
             .arg(cert)
@@ -507,6 +516,30 @@ fn hostile_ocsp_responders_give_a_named_unavailable_never_good() {
         assert!(OcspResponse::from_der(&body).is_ok());
         body
     };
+    // the RFC 6960 §2.2 "not issued" encoding (revoked 1970-01-01, certificateHold),
+    // signed by the genuine responder over an index that says so for "head"
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index.txt");
+    std::fs::write(
+        &index,
+        "R\t350601000000Z\t700101000000Z,certificateHold\t4B5A54414E4241000000000000000011\tunknown\t/CN=head\n",
+    )
+    .unwrap();
+    let not_issued = Responder::start_on(&index, &pki("certs/ocsp.pem"), &pki("keys/ocsp.key.pem"));
+    let e = ocsp_engine(format!("http://127.0.0.1:{}/", not_issued.port), vec![]);
+    let soft = ocsp_only(5000)
+        .to_builder()
+        .unknown_status(UnknownStatus::Allow)
+        .build();
+    let st = ocsp_status(&e, "head", &soft);
+    assert_eq!(
+        st.outcome,
+        O::NotIssued,
+        "negative even with soft-fail: {}",
+        st.detail
+    );
+    assert!(st.detail.contains("not issued"), "{}", st.detail);
+
     let s = http::Server::start();
     s.route("/replayed/", http::Body::Bytes(replayed));
     // OCSPResponse { responseStatus unauthorized (6) }
