@@ -274,6 +274,43 @@ fn online_crl_fetching_from_a_loopback_server() {
     assert!(stderr(&o).contains("superseded"), "{}", stderr(&o));
     assert!(s.hits("/crl/ca.crl") >= 1 && s.hits("/crl/ca_delta.crl") >= 1);
     assert!(cache.path().join("crl").is_dir());
+    // without --intermediate: the CA certificate comes from the AIA caIssuers URL when
+    // --fetch-intermediates asks for it, and the report says so
+    s.route("/cert/ca.cer", http::Body::Bytes(der_of(&ca)));
+    let args = |fetch: bool| {
+        let mut a = vec![
+            "cert".to_string(),
+            "check".into(),
+            pki("certs/individual.pem"),
+            "--trust".into(),
+            root.clone(),
+            "--online".into(),
+            "--revocation".into(),
+            "crl".into(),
+            "--rewrite-url".into(),
+            rewrite.clone(),
+            "--at".into(),
+            "2026-06-01T00:00:00Z".into(),
+            "--json".into(),
+        ];
+        if fetch {
+            a.push("--fetch-intermediates".into());
+        }
+        a
+    };
+    fn refs(a: &[String]) -> Vec<&str> {
+        a.iter().map(String::as_str).collect()
+    }
+    let o = tanba(&refs(&args(false)));
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let o = tanba(&refs(&args(true)));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("fetched from its AIA caIssuers URL"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(s.hits("/cert/ca.cer"), 1);
 }
 
 fn sha256_by_openssl(pem: &str) -> String {

@@ -82,6 +82,12 @@ pub struct ValidationArgs {
     /// which is a refusal: name only responders of the certificates' CA.
     #[arg(long, value_name = "URL", requires = "online")]
     pub ocsp_responder: Vec<String>,
+    /// With --online: fetch an issuer certificate missing from the trust store from the
+    /// AIA caIssuers URL of the certificate that needs it (at most 1 MiB each, cached).
+    /// A fetched certificate is only a candidate: the chain must still reach a trusted
+    /// root with every signature verified.
+    #[arg(long, requires = "online")]
+    pub fetch_intermediates: bool,
 }
 
 /// `--revocation` values.
@@ -285,6 +291,7 @@ pub fn document_trust_config(
 pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, CliError> {
     let mut revocation = RevocationEngine::with_config(EngineConfig {
         ocsp_responders: a.ocsp_responder.clone(),
+        fetch_missing_issuers: a.fetch_intermediates,
         ..EngineConfig::default()
     });
     if let Some(f) = make_fetcher(a)? {

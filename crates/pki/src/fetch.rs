@@ -390,6 +390,20 @@ impl Fetcher {
         Ok((crl, Origin::Network))
     }
 
+    /// A certificate (an AIA caIssuers download) from `url`, at most
+    /// [`FetchConfig::max_cert_bytes`], by `deadline`: a cached copy when there is one
+    /// (a certificate does not change), else downloaded and cached.
+    pub fn certificate_before(&self, url: &str, deadline: Instant) -> Result<Vec<u8>, FetchError> {
+        if let Some(entry) = self.cache.as_ref().and_then(|c| c.load(url)) {
+            return Ok(entry.bytes);
+        }
+        let bytes = self.get_until(url, self.cfg.max_cert_bytes, Some(deadline))?;
+        if let Some(cache) = &self.cache {
+            cache.store(url, &bytes, OffsetDateTime::now_utc(), None)?;
+        }
+        Ok(bytes)
+    }
+
     /// Parse a CRL downloaded from (or cached for) `url`, reusing the index file the cache
     /// holds for it when it matches these bytes, and storing one when it does not. A cache
     /// write failure only costs indexing again after a restart.

@@ -80,6 +80,10 @@ pub struct EngineConfig {
     /// A CRL due for refresh is asked for again at most this often (conditional GET: a
     /// server that has nothing newer answers 304 without the body).
     pub refresh_interval: Duration,
+    /// Fetch a missing issuer certificate from the AIA caIssuers URL of the certificate
+    /// that needs it (off by default). A fetched certificate is only a candidate: the path
+    /// must still reach a trust anchor with every signature verified.
+    pub fetch_missing_issuers: bool,
     /// CRL URLs the engine keeps loaded whatever certificates it meets:
     /// [`RevocationEngine::warm_up`] fetches them, [`RevocationEngine::ready`] requires
     /// them.
@@ -101,6 +105,7 @@ impl Default for EngineConfig {
             ocsp_responders: Vec::new(),
             retry_after_failure: Duration::from_secs(30),
             refresh_interval: Duration::from_secs(300),
+            fetch_missing_issuers: false,
             crl_urls: Vec::new(),
         }
     }
@@ -189,7 +194,12 @@ pub struct RevocationEngine {
     given: RwLock<Given>,
     slots: Mutex<HashMap<String, Arc<CrlSlot>>>,
     ocsp_cache: Mutex<HashMap<Vec<u8>, CachedOcsp>>,
+    /// AIA caIssuers downloads by URL: the certificate, or when and why it failed.
+    issuers: Mutex<HashMap<String, Result<ChainCert, (Instant, String)>>>,
 }
+
+/// At most this many issuer certificates are fetched through AIA for one path.
+const MAX_AIA_HOPS: usize = 4;
 
 #[derive(Debug, Default)]
 struct Given {
@@ -651,6 +661,87 @@ impl RevocationEngine {
             }
             OcspStatus::NotIssued { reason } => Decision::NotIssued(format!("{from}: {reason}")),
         })
+    }
+
+    // ---- AIA ----
+
+    /// Issuer certificates missing from `known` for `cert` and up its chain, fetched
+    /// from the caIssuers URLs (at most 4, each at most the fetcher's certificate size
+    /// cap, all by `deadline`), when [`EngineConfig::fetch_missing_issuers`] is on.
+    /// Downloads are remembered (failures for [`EngineConfig::retry_after_failure`]).
+    /// The certificates are candidates only: the caller still builds and verifies the
+    /// path to a trust anchor.
+    pub fn missing_issuers(
+        &self,
+        cert: &ChainCert,
+        known: &[&[ChainCert]],
+        deadline: Instant,
+    ) -> Vec<ChainCert> {
+        let mut found: Vec<ChainCert> = Vec::new();
+        if !self.config.fetch_missing_issuers || self.fetcher.is_none() {
+            return found;
+        }
+        let mut current = cert.clone();
+        for _ in 0..MAX_AIA_HOPS {
+            if current.is_self_issued() {
+                break;
+            }
+            let has_issuer = known
+                .iter()
+                .flat_map(|set| set.iter())
+                .chain(found.iter())
+                .any(|c| c.subject_der() == current.issuer_der());
+            if has_issuer {
+                break;
+            }
+            let next = current
+                .ca_issuer_urls()
+                .iter()
+                .find_map(|url| self.issuer_at(url, deadline))
+                .filter(|c| c.subject_der() == current.issuer_der());
+            match next {
+                Some(c) => {
+                    found.push(c.clone());
+                    current = c;
+                }
+                None => break,
+            }
+        }
+        found
+    }
+
+    fn issuer_at(&self, url: &str, deadline: Instant) -> Option<ChainCert> {
+        match lock(&self.issuers).get(url) {
+            Some(Ok(c)) => return Some(c.clone()),
+            Some(Err((t, _))) if t.elapsed() < self.config.retry_after_failure => return None,
+            _ => {}
+        }
+        let f = self.fetcher.as_ref()?;
+        let got = f
+            .certificate_before(url, deadline)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                crate::chain_cert::certificates_from_pem_or_der(&bytes)
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| format!("{url}: no certificate"))
+                    .and_then(|der| ChainCert::from_der(&der).map_err(|e| e.to_string()))
+            });
+        let mut issuers = lock(&self.issuers);
+        if issuers.len() >= 1024 {
+            issuers.clear();
+        }
+        match got {
+            Ok(c) => {
+                issuers.insert(url.to_string(), Ok(c.clone()));
+                Some(c)
+            }
+            Err(e) => {
+                issuers.insert(url.to_string(), Err((Instant::now(), e)));
+                None
+            }
+        }
     }
 
     // ---- readiness, figures, refresh ----

@@ -351,12 +351,19 @@ impl Run<'_> {
         };
 
         // Path.
+        // one deadline for every online request of this validation (AIA, OCSP, CRLs)
+        let deadline = std::time::Instant::now() + self.policy.online_deadline;
+        let fetched = self.v.revocation.missing_issuers(
+            &ee,
+            &[self.v.pool.anchors(), self.v.pool.intermediates(), extra],
+            deadline,
+        );
         let pool_owned;
-        let pool = if extra.is_empty() {
+        let pool = if extra.is_empty() && fetched.is_empty() {
             &self.v.pool
         } else {
             let mut p = self.v.pool.clone();
-            for c in extra {
+            for c in extra.iter().chain(&fetched) {
                 p.add_intermediate(c.clone());
             }
             pool_owned = p;
@@ -370,9 +377,17 @@ impl Run<'_> {
                     outcome: Outcome::Pass,
                     subject: Some(subject.clone()),
                     detail: format!(
-                        "{} certificate(s) up to the trust anchor '{}'; every signature verifies",
+                        "{} certificate(s) up to the trust anchor '{}'; every signature verifies{}",
                         p.certs().len(),
-                        p.anchor().subject()
+                        p.anchor().subject(),
+                        fetched
+                            .iter()
+                            .filter(|f| p.certs().contains(f))
+                            .map(|f| format!(
+                                "; '{}' fetched from its AIA caIssuers URL",
+                                f.subject()
+                            ))
+                            .collect::<String>()
                     ),
                 });
                 Some(p)
@@ -466,7 +481,7 @@ impl Run<'_> {
                 subject: Some(subject.clone()),
                 detail: "revocation not checked: no path to a trust anchor (issuer unknown)".into(),
             }),
-            (Some(p), _) => self.check_revocation(p, &mut checks),
+            (Some(p), _) => self.check_revocation(p, deadline, &mut checks),
         }
 
         let path_subjects = path
@@ -586,9 +601,12 @@ impl Run<'_> {
         }
     }
 
-    fn check_revocation(&self, path: &CertPath, checks: &mut Vec<Check>) {
-        // one deadline for every online revocation request of this validation
-        let deadline = std::time::Instant::now() + self.policy.online_deadline;
+    fn check_revocation(
+        &self,
+        path: &CertPath,
+        deadline: std::time::Instant,
+        checks: &mut Vec<Check>,
+    ) {
         let n = path.certs().len();
         let last = match self.policy.depth {
             RevocationDepth::EndEntity => 1.min(n - 1),

@@ -274,3 +274,77 @@ fn one_deadline_for_all_online_revocation_requests() {
         "took {took:?}"
     );
 }
+
+#[test]
+fn a_missing_intermediate_is_fetched_from_aia_when_asked() {
+    let s = serve_pki();
+    let ca_der = gen_cert("ca").der().to_vec();
+    s.route("/cert/ca.cer", Body::Bytes(ca_der));
+    let root_only = || {
+        let mut p = CertPool::new();
+        p.add_anchor(gen_cert("root"));
+        p
+    };
+    let engine = |fetch_missing_issuers: bool| {
+        Arc::new(
+            RevocationEngine::with_config(tanba_pki::EngineConfig {
+                fetch_missing_issuers,
+                ..Default::default()
+            })
+            .with_fetcher(fetcher(&s, None, NetworkMode::Online)),
+        )
+    };
+    // off by default: no path
+    let v = Validator::with_engine(root_only(), june(), engine(false));
+    let r = v.validate(gen_cert("individual").der(), &[]);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert!(r.refusal().unwrap().contains("no trusted issuer"), "{r:#?}");
+    assert_eq!(s.hits("/cert/ca.cer"), 0);
+    // on: fetched once, named in the report, remembered
+    let v = Validator::with_engine(root_only(), june(), engine(true));
+    for _ in 0..3 {
+        let r = v.validate(gen_cert("individual").der(), &[]);
+        assert_eq!(r.verdict, Verdict::Valid, "{r:#?}");
+        let path = r.checks.iter().find(|c| c.kind == CheckKind::Path).unwrap();
+        assert!(
+            path.detail
+                .contains("'C=KZ, CN=TANBA TEST NCA (RSA)' fetched from its AIA"),
+            "{}",
+            path.detail
+        );
+    }
+    assert_eq!(s.hits("/cert/ca.cer"), 1);
+    // a certificate that is not the issuer (here the root itself) is not used
+    let s2 = serve_pki();
+    s2.route("/cert/ca.cer", Body::Bytes(gen_cert("root").der().to_vec()));
+    let v = Validator::with_engine(
+        root_only(),
+        june(),
+        Arc::new(
+            RevocationEngine::with_config(tanba_pki::EngineConfig {
+                fetch_missing_issuers: true,
+                ..Default::default()
+            })
+            .with_fetcher(fetcher(&s2, None, NetworkMode::Online)),
+        ),
+    );
+    let r = v.validate(gen_cert("individual").der(), &[]);
+    assert_eq!(r.verdict, Verdict::Invalid, "{r:#?}");
+    // an oversized answer is cut at the certificate cap (1 MiB)
+    let s3 = serve_pki();
+    s3.route(
+        "/cert/ca.cer",
+        Body::Large {
+            n: 4 << 20,
+            with_length: false,
+        },
+    );
+    let f = fetcher(&s3, None, NetworkMode::Online);
+    let err = f
+        .certificate_before(
+            "http://pki.tanba.test/cert/ca.cer",
+            std::time::Instant::now() + std::time::Duration::from_secs(10),
+        )
+        .unwrap_err();
+    assert!(matches!(err, FetchError::TooLarge { .. }), "{err}");
+}
