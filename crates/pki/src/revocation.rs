@@ -194,9 +194,12 @@ pub struct RevocationEngine {
     given: RwLock<Given>,
     slots: Mutex<HashMap<String, Arc<CrlSlot>>>,
     ocsp_cache: Mutex<HashMap<Vec<u8>, CachedOcsp>>,
-    /// AIA caIssuers downloads by URL: the certificate, or when and why it failed.
-    issuers: Mutex<HashMap<String, Result<ChainCert, (Instant, String)>>>,
+    /// AIA caIssuers downloads by URL.
+    issuers: Mutex<HashMap<String, IssuerDownload>>,
 }
+
+/// An AIA caIssuers download: the certificate, or when and why it failed.
+type IssuerDownload = Result<ChainCert, (Instant, String)>;
 
 /// At most this many issuer certificates are fetched through AIA for one path.
 const MAX_AIA_HOPS: usize = 4;
