@@ -25,9 +25,13 @@
 //! [`Policy::builder`], whose doc lists every default) and returns a [`Report`] with every
 //! check (path, validity, key usage, role, identifier, revocation) as pass / fail /
 //! unknown and a reason. [`build_path`] finds a path to a trust anchor in a [`CertPool`]
-//! within a [`Budget`]; [`Crl`] / [`CrlSet`] parse, verify and index CRLs (full + delta);
-//! [`OcspRequest`] / [`OcspResponse`] speak RFC 6960 as NCA RK does; [`Fetcher`] downloads
-//! CRLs and asks OCSP responders (cache folder, offline mode, size caps);
+//! within a [`Budget`]; [`Crl`] / [`CrlSet`] parse, verify and index CRLs (full + delta;
+//! 32 bytes per entry, an index cache file); [`OcspRequest`] / [`OcspResponse`] speak
+//! RFC 6960 as NCA RK does; [`Fetcher`] downloads CRLs, certificates and asks OCSP
+//! responders (cache folder, offline mode, size caps, conditional GET). Every revocation
+//! decision goes through one [`RevocationEngine`] (shared by `Arc`: CRLs indexed once,
+//! OCSP answers kept, responders with failover, freshness figures, background refresh;
+//! see the [`revocation`] module). [`trust_sets`] embeds the pinned NCA RK trust sets and
 //! [`trust_update`] fills the trust folder used by `tanba trust update`. See the
 //! [`validate`] module for an example.
 #![forbid(unsafe_code)]

@@ -196,6 +196,8 @@ pub struct RevocationEngine {
     ocsp_cache: Mutex<HashMap<Vec<u8>, CachedOcsp>>,
     /// AIA caIssuers downloads by URL.
     issuers: Mutex<HashMap<String, IssuerDownload>>,
+    /// Bumped whenever given evidence is added.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 /// An AIA caIssuers download: the certificate, or when and why it failed.
@@ -288,11 +290,24 @@ impl RevocationEngine {
     /// Add a CRL (full or delta) as evidence.
     pub fn add_crl(&self, crl: Crl) {
         write(&self.given).crls.push(Arc::new(crl));
+        self.bump();
     }
 
     /// Add a stored OCSP response as evidence.
     pub fn add_ocsp_response(&self, response: OcspResponse) {
         write(&self.given).ocsp.push(response);
+        self.bump();
+    }
+
+    fn bump(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// A number that changes whenever given evidence is added (what a verdict computed
+    /// from the given evidence alone depends on).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The revocation status of `cert`, issued by `issuer`, at the policy's validation

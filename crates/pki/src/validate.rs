@@ -183,8 +183,8 @@ fn kind_name(k: CheckKind) -> &'static str {
 }
 
 /// Validates certificates against a pool of anchors/intermediates, a policy, and the
-/// revocation evidence given (CRLs, stored OCSP responses) or fetched (with a
-/// [`Fetcher`]).
+/// revocation evidence of its [`RevocationEngine`] (CRLs and stored OCSP responses
+/// given, or fetched with a [`crate::Fetcher`]).
 #[derive(Debug)]
 pub struct Validator {
     pool: CertPool,
@@ -227,8 +227,9 @@ impl Validator {
     /// chain candidates, under the same policy and in the same validation-time bucket
     /// (the exact instant for [`ValidationTime::At`], the minute for
     /// [`ValidationTime::Now`]) gets the report computed the first time. Only used while
-    /// the validator has no [`Fetcher`]: its revocation evidence is then fixed, so a
-    /// remembered verdict never outlives a CRL update.
+    /// the engine cannot fetch, and keyed by the engine's evidence generation (bumped by
+    /// every CRL or OCSP response added), so a remembered verdict never outlives a change
+    /// of evidence.
     pub fn with_verdict_cache(&mut self, capacity: usize) -> &mut Self {
         self.verdicts = Some(std::sync::Mutex::new(VerdictCache {
             map: std::collections::HashMap::new(),
@@ -277,7 +278,7 @@ impl Validator {
         else {
             return Run { v: self, policy }.validate(cert, extra);
         };
-        let key = verdict_key(cert, extra, policy);
+        let key = verdict_key(cert, extra, policy, self.revocation.generation());
         if let Some(r) = cache.lock().ok().and_then(|c| c.map.get(&key).cloned()) {
             return r;
         }
@@ -294,7 +295,7 @@ impl Validator {
 
 /// The cache key of one validation: SHA-256 of the certificate, the chain candidates and
 /// the policy with its time reduced to the bucket.
-fn verdict_key(cert: &[u8], extra: &[ChainCert], policy: &Policy) -> Vec<u8> {
+fn verdict_key(cert: &[u8], extra: &[ChainCert], policy: &Policy, generation: u64) -> Vec<u8> {
     let mut p = policy.clone();
     p.time = match policy.time {
         // a minute of "now" shares one verdict
@@ -310,6 +311,7 @@ fn verdict_key(cert: &[u8], extra: &[ChainCert], policy: &Policy) -> Vec<u8> {
         other => other,
     };
     let mut h = tanba_crypto::DigestAlgorithm::Sha256.hasher();
+    h.update(&generation.to_be_bytes());
     h.update(&(cert.len() as u64).to_be_bytes());
     h.update(cert);
     for c in extra {

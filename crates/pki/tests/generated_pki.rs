@@ -94,6 +94,19 @@ fn certificate_hold_released_by_remove_from_crl_in_the_delta() {
 }
 
 #[test]
+fn a_remembered_verdict_does_not_outlive_new_evidence() {
+    let mut v = validator(june().build(), false);
+    v.with_verdict_cache(16);
+    let cert = gen_cert("delta_revoked");
+    assert_eq!(v.validate(cert.der(), &[]).verdict, Verdict::Valid);
+    assert_eq!(v.validate(cert.der(), &[]).verdict, Verdict::Valid);
+    // the delta CRL arrives (added to the shared engine): the verdict is computed again
+    v.revocation()
+        .add_crl(Crl::from_bytes(&gen_file("crl/ca_delta.crl")).unwrap());
+    assert_eq!(v.validate(cert.der(), &[]).verdict, Verdict::Invalid);
+}
+
+#[test]
 fn revoked_only_in_the_delta_crl() {
     let r = validator(june().build(), false).validate(gen_cert("delta_revoked").der(), &[]);
     assert_eq!(r.verdict, Verdict::Valid);
