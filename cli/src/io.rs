@@ -55,9 +55,14 @@ pub fn read_input_capped(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>,
     Ok(buf)
 }
 
-/// The largest local CRL accepted (`--crl`): the fetcher's cap for downloaded CRLs.
+/// The largest CRL accepted by default, local (`--crl`) or downloaded: 256 MiB (NCA's
+/// production CRLs are ≈ 21 MB; the index costs 32 bytes per entry). `--max-crl-size`
+/// changes it for the verifying commands.
+pub const DEFAULT_MAX_CRL_MIB: u64 = 256;
+
+/// [`DEFAULT_MAX_CRL_MIB`] in bytes.
 pub fn max_crl_bytes() -> u64 {
-    tanba_pki::FetchConfig::default().max_crl_bytes
+    DEFAULT_MAX_CRL_MIB << 20
 }
 
 /// The largest local OCSP response accepted (`--ocsp-response`): the fetcher's cap.

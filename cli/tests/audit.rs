@@ -1025,31 +1025,33 @@ fn licence_report_for_one_file_and_a_failed_report_keeps_the_verdict() {
     );
 }
 
-/// Item 13: a local `--crl` larger than the fetcher's 64 MiB cap is refused before it is
-/// read (a parsed CRL costs several times its size).
+/// Item 13: a local `--crl` larger than the cap (256 MiB, or --max-crl-size) is refused
+/// before it is read.
 #[test]
 fn a_local_crl_over_the_cap_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.crl");
-    let f = std::fs::File::create(&big).unwrap();
-    f.set_len((64 << 20) + 1).unwrap(); // sparse: no disk used
-    let o = tanba_io(
-        &[
-            "cert",
-            "check",
-            &nca("certs/individual_valid_sign_2004_rsa.cer"),
-            "--trust",
-            &nca("ca/nca_rsa_test.crt"),
-            "--crl",
-            big.to_str().unwrap(),
-        ],
-        &[],
-        None,
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("larger than the 64 MiB limit"),
-        "{}",
-        stderr(&o)
-    );
+    for (size, extra, limit) in [
+        ((256u64 << 20) + 1, None, "256 MiB"),
+        ((2 << 20) + 1, Some("2"), "2 MiB"),
+    ] {
+        let big = dir.path().join("big.crl");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(size).unwrap(); // sparse: no disk used
+        let (cert, trust) = (
+            nca("certs/individual_valid_sign_2004_rsa.cer"),
+            nca("ca/nca_rsa_test.crt"),
+        );
+        let crl = big.to_str().unwrap().to_string();
+        let mut args = vec!["cert", "check", &cert, "--trust", &trust, "--crl", &crl];
+        if let Some(mib) = extra {
+            args.extend(["--max-crl-size", mib]);
+        }
+        let o = tanba_io(&args, &[], None);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains(&format!("larger than the {limit} limit")),
+            "{}",
+            stderr(&o)
+        );
+    }
 }

@@ -31,7 +31,7 @@ pub struct ValidationArgs {
     /// Extra intermediate CA certificate(s) (file or folder); repeatable.
     #[arg(long, value_name = "CERT|DIR")]
     pub intermediate: Vec<PathBuf>,
-    /// A CRL (full or delta, DER or PEM; at most 64 MiB); repeatable.
+    /// A CRL (full or delta, DER or PEM; at most --max-crl-size); repeatable.
     #[arg(long, value_name = "FILE")]
     pub crl: Vec<PathBuf>,
     /// A stored OCSP response (DER); repeatable.
@@ -88,6 +88,10 @@ pub struct ValidationArgs {
     /// root with every signature verified.
     #[arg(long, requires = "online")]
     pub fetch_intermediates: bool,
+    /// The largest CRL accepted, given with --crl or downloaded, in MiB (a larger one is
+    /// refused before it is read).
+    #[arg(long, value_name = "MIB", default_value_t = crate::io::DEFAULT_MAX_CRL_MIB)]
+    pub max_crl_size: u64,
 }
 
 /// `--revocation` values.
@@ -260,6 +264,7 @@ pub fn make_fetcher(a: &ValidationArgs) -> Result<Option<Fetcher>, CliError> {
         },
         cache_dir: cache_dir(a).map(|d| d.join("crl")),
         rewrites,
+        max_crl_bytes: a.max_crl_size.saturating_mul(1 << 20),
         ..FetchConfig::default()
     };
     Fetcher::new(cfg)
@@ -298,7 +303,7 @@ pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, C
         revocation = revocation.with_fetcher(f);
     }
     for p in &a.crl {
-        let bytes = crate::io::read_input_capped(p, crate::io::max_crl_bytes(), "CRL")?;
+        let bytes = crate::io::read_input_capped(p, a.max_crl_size.saturating_mul(1 << 20), "CRL")?;
         revocation.add_crl(
             Crl::from_bytes(&bytes)
                 .map_err(|e| CliError::input(format!("{}: {e}", display_name(p))))?
