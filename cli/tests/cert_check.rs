@@ -277,6 +277,7 @@ fn online_crl_fetching_from_a_loopback_server() {
     // without --intermediate: the CA certificate comes from the AIA caIssuers URL when
     // --fetch-intermediates asks for it, and the report says so
     s.route("/cert/ca.cer", http::Body::Bytes(der_of(&ca)));
+    let aia_cache = tempfile::tempdir().unwrap();
     let args = |fetch: bool| {
         let mut a = vec![
             "cert".to_string(),
@@ -291,6 +292,8 @@ fn online_crl_fetching_from_a_loopback_server() {
             rewrite.clone(),
             "--at".into(),
             "2026-06-01T00:00:00Z".into(),
+            "--cache-dir".into(),
+            aia_cache.path().to_str().unwrap().to_string(),
             "--json".into(),
         ];
         if fetch {
