@@ -220,7 +220,7 @@ fn build(a: &BuildArgs) -> Result<(), CliError> {
     let ctx = BuildContext {
         id: id
             .parse()
-            .map_err(|e: String| CliError::input(format!("--id: {e}")))?,
+            .map_err(|e: tanba_egov::values::ValueError| CliError::input(format!("--id: {e}")))?,
         now: Timestamp::now_utc(),
         attachments_dir: a.attachments.as_deref(),
     };

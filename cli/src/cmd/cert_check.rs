@@ -384,7 +384,7 @@ pub fn run(a: &CheckArgs) -> Result<(), CliError> {
     for r in &a.role {
         let role: tanba_pki::Role = r
             .parse()
-            .map_err(|e: String| CliError::input(format!("--role: {e}")))?;
+            .map_err(|e: tanba_pki::UnknownRole| CliError::input(format!("--role: {e}")))?;
         b = b.require_any_role(role);
     }
     let report = v.validate_certificate(chain[0].der(), &chain[1..], &b.build());

@@ -101,7 +101,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let ctx = BuildContext {
         id: "APP-DEMO-2026-0001"
             .parse()
-            .map_err(|e: String| CliError::input(e))?,
+            .map_err(|e: tanba_egov::values::ValueError| CliError::input(e.to_string()))?,
         now: Timestamp::from_offset_date_time(now),
         attachments_dir: None,
     };
@@ -250,7 +250,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     Ok(())
 }
 
-fn p<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, CliError> {
+fn p<T: std::str::FromStr<Err = tanba_egov::values::ValueError>>(s: &str) -> Result<T, CliError> {
     s.parse().map_err(CliError::input)
 }
 

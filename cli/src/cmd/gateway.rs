@@ -115,7 +115,7 @@ pub struct BinArgs {
 
 fn digits(v: &str, what: &str) -> Result<Digits12, CliError> {
     v.parse()
-        .map_err(|e: String| CliError::input(format!("{what}: {e}")))
+        .map_err(|e: tanba_egov::values::ValueError| CliError::input(format!("{what}: {e}")))
 }
 
 /// Run the command.

@@ -187,16 +187,12 @@ pub fn run(args: &Args) -> Result<(), CliError> {
 
 fn holder(a: &VerifyArgs) -> Result<Option<TaxId>, CliError> {
     Ok(match (&a.holder_iin, &a.holder_bin) {
-        (Some(i), _) => {
-            Some(TaxId::Iin(i.parse().map_err(|e: String| {
-                CliError::input(format!("--holder-iin: {e}"))
-            })?))
-        }
-        (_, Some(b)) => {
-            Some(TaxId::Bin(b.parse().map_err(|e: String| {
-                CliError::input(format!("--holder-bin: {e}"))
-            })?))
-        }
+        (Some(i), _) => Some(TaxId::Iin(i.parse().map_err(
+            |e: tanba_egov::values::ValueError| CliError::input(format!("--holder-iin: {e}")),
+        )?)),
+        (_, Some(b)) => Some(TaxId::Bin(b.parse().map_err(
+            |e: tanba_egov::values::ValueError| CliError::input(format!("--holder-bin: {e}")),
+        )?)),
         _ => None,
     })
 }

@@ -1,5 +1,6 @@
 //! The `Application` document: what an applicant (or an operator on their behalf) signs.
 
+use crate::values::ValueError;
 use serde::{Deserialize, Serialize};
 use tanba_xml::{Document, ParseOptions};
 
@@ -51,15 +52,15 @@ impl ApplicantKind {
 }
 
 impl std::str::FromStr for ApplicantKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         match s {
             "individual" => Ok(ApplicantKind::Individual),
             "legal-entity" => Ok(ApplicantKind::LegalEntity),
             "individual-entrepreneur" => Ok(ApplicantKind::IndividualEntrepreneur),
-            _ => Err(format!(
+            _ => Err(ValueError::new(format!(
                 "expected individual, legal-entity or individual-entrepreneur, got {s:?}"
-            )),
+            ))),
         }
     }
 }
@@ -108,12 +109,14 @@ pub enum PowerOfAttorneyKind {
 }
 
 impl std::str::FromStr for PowerOfAttorneyKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         match s {
             "notarial" => Ok(PowerOfAttorneyKind::Notarial),
             "other" => Ok(PowerOfAttorneyKind::Other),
-            _ => Err(format!("expected notarial or other, got {s:?}")),
+            _ => Err(ValueError::new(format!(
+                "expected notarial or other, got {s:?}"
+            ))),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! media type, size and SHA-256 digest, so the signature covers their content; checked
 //! again by re-hashing the files found beside the document.
 
+use crate::values::ValueError;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -29,20 +30,22 @@ pub struct Attachment {
 }
 
 /// Check that a file name is a plain name: no directory separators, not `.`/`..`.
-pub fn check_file_name(name: &str) -> Result<(), String> {
+pub fn check_file_name(name: &str) -> Result<(), ValueError> {
     if name.is_empty()
         || name == "."
         || name == ".."
         || name.contains(['/', '\\', '\0'])
         || name.chars().any(|c| c.is_control())
     {
-        return Err(format!("{name:?} is not a plain file name"));
+        return Err(ValueError::new(format!(
+            "{name:?} is not a plain file name"
+        )));
     }
     Ok(())
 }
 
 /// Check a media type's shape (`type/subtype`, RFC 6838 characters).
-pub fn check_media_type(mt: &str) -> Result<(), String> {
+pub fn check_media_type(mt: &str) -> Result<(), ValueError> {
     let ok_part = |p: &str| {
         !p.is_empty()
             && p.len() <= 127
@@ -51,9 +54,9 @@ pub fn check_media_type(mt: &str) -> Result<(), String> {
     };
     match mt.split_once('/') {
         Some((a, b)) if ok_part(a) && ok_part(b) => Ok(()),
-        _ => Err(format!(
+        _ => Err(ValueError::new(format!(
             "expected a media type such as application/pdf, got {mt:?}"
-        )),
+        ))),
     }
 }
 
@@ -93,10 +96,10 @@ impl Attachment {
         Ok(Attachment {
             file_name: name
                 .parse()
-                .map_err(|m: String| EgovError::invalid("file_name", m))?,
+                .map_err(|m: ValueError| EgovError::invalid("file_name", m))?,
             media_type: media_type
                 .parse()
-                .map_err(|m: String| EgovError::invalid("media_type", m))?,
+                .map_err(|m: ValueError| EgovError::invalid("media_type", m))?,
             size,
             sha256,
         })
@@ -141,12 +144,16 @@ impl Attachment {
 
 struct SizeValue(u64);
 impl std::str::FromStr for SizeValue {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(format!("expected a size in bytes, got {s:?}"));
+            return Err(ValueError::new(format!(
+                "expected a size in bytes, got {s:?}"
+            )));
         }
-        s.parse().map(SizeValue).map_err(|e| format!("{e}"))
+        s.parse()
+            .map(SizeValue)
+            .map_err(|e| ValueError::new(e.to_string()))
     }
 }
 

@@ -83,7 +83,7 @@ pub use submission::{
     application_envelope, parse_acknowledgement, sign_transport, verify_submission,
     verify_transport, Acknowledgement, SubmissionVerification, TransportCheck,
 };
-pub use values::{Code, Date, Decimal, Digits12, TaxId, TaxIdKind, Text, Timestamp};
+pub use values::{Code, Date, Decimal, Digits12, TaxId, TaxIdKind, Text, Timestamp, ValueError};
 
 /// The XML namespace of tanba's e-government documents (`Application`, `Result`).
 pub const NAMESPACE: &str = "urn:tanba:egov:1";

@@ -1,6 +1,7 @@
 //! The `Result` document: what a service provider issues — a licence, permit, conclusion,
 //! certificate, act, or a refusal — certified with the EDS of an authorised employee.
 
+use crate::values::ValueError;
 use serde::{Deserialize, Serialize};
 use tanba_xml::{Document, ParseOptions};
 
@@ -43,8 +44,8 @@ impl ResultKind {
 }
 
 impl std::str::FromStr for ResultKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         Ok(match s {
             "licence" => ResultKind::Licence,
             "permit" => ResultKind::Permit,
@@ -53,9 +54,9 @@ impl std::str::FromStr for ResultKind {
             "act" => ResultKind::Act,
             "refusal" => ResultKind::Refusal,
             _ => {
-                return Err(format!(
+                return Err(ValueError::new(format!(
                     "expected licence, permit, conclusion, certificate, act or refusal, got {s:?}"
-                ))
+                )))
             }
         })
     }

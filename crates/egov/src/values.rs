@@ -11,21 +11,55 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+/// Why a value was refused (the caller names the field): "must not be empty", "expected
+/// DD.MM.YYYY", … .
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct ValueError {
+    reason: String,
+}
+
+impl ValueError {
+    /// A refusal with this reason.
+    pub fn new(reason: impl Into<String>) -> Self {
+        ValueError {
+            reason: reason.into(),
+        }
+    }
+
+    /// The reason.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl From<String> for ValueError {
+    fn from(reason: String) -> Self {
+        ValueError { reason }
+    }
+}
+
+impl From<ValueError> for String {
+    fn from(e: ValueError) -> String {
+        e.reason
+    }
+}
+
 /// Longest accepted free-text value, in characters.
 pub const MAX_TEXT_CHARS: usize = 4000;
 
-fn xml_safe(s: &str) -> Result<(), String> {
+fn xml_safe(s: &str) -> Result<(), ValueError> {
     for (i, c) in s.chars().enumerate() {
         let ok = matches!(c, '\t' | '\n' | '\r')
             || ('\u{20}'..='\u{D7FF}').contains(&c)
             || ('\u{E000}'..='\u{FFFD}').contains(&c)
             || c >= '\u{10000}';
         if !ok {
-            return Err(format!(
+            return Err(ValueError::new(format!(
                 "character U+{:04X} at position {} is not allowed in XML",
                 c as u32,
                 i + 1
-            ));
+            )));
         }
     }
     Ok(())
@@ -34,8 +68,8 @@ fn xml_safe(s: &str) -> Result<(), String> {
 macro_rules! string_newtype {
     ($t:ident) => {
         impl TryFrom<String> for $t {
-            type Error = String;
-            fn try_from(s: String) -> Result<Self, String> {
+            type Error = ValueError;
+            fn try_from(s: String) -> Result<Self, ValueError> {
                 s.parse()
             }
         }
@@ -45,8 +79,8 @@ macro_rules! string_newtype {
             }
         }
         impl TryFrom<&str> for $t {
-            type Error = String;
-            fn try_from(s: &str) -> Result<Self, String> {
+            type Error = ValueError;
+            fn try_from(s: &str) -> Result<Self, ValueError> {
                 s.parse()
             }
         }
@@ -67,17 +101,17 @@ impl Text {
 }
 
 impl FromStr for Text {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         let t = s.trim();
         if t.is_empty() {
-            return Err("must not be empty".into());
+            return Err(ValueError::new("must not be empty"));
         }
         let n = t.chars().count();
         if n > MAX_TEXT_CHARS {
-            return Err(format!(
+            return Err(ValueError::new(format!(
                 "too long: {n} characters, at most {MAX_TEXT_CHARS}"
-            ));
+            )));
         }
         xml_safe(t)?;
         Ok(Text(t.to_string()))
@@ -105,20 +139,22 @@ impl Code {
 }
 
 impl FromStr for Code {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         let n = s.chars().count();
         if n == 0 || n > 64 {
-            return Err(format!("expected 1 to 64 characters, got {n}"));
+            return Err(ValueError::new(format!(
+                "expected 1 to 64 characters, got {n}"
+            )));
         }
         if let Some(c) = s.chars().find(|c| {
             !(c.is_ascii_alphanumeric()
                 || matches!(c, '.' | '_' | '/' | '-')
                 || ('\u{0400}'..='\u{04FF}').contains(c))
         }) {
-            return Err(format!(
+            return Err(ValueError::new(format!(
                 "character {c:?} not allowed (letters, digits, '.', '_', '/', '-')"
-            ));
+            )));
         }
         Ok(Code(s.to_string()))
     }
@@ -159,8 +195,8 @@ impl Ord for Date {
 }
 
 impl FromStr for Date {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         let b = s.as_bytes();
         let shape = b.len() == 10
             && b[2] == b'.'
@@ -169,7 +205,7 @@ impl FromStr for Date {
                 .enumerate()
                 .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit());
         if !shape {
-            return Err(format!("expected DD.MM.YYYY, got {s:?}"));
+            return Err(ValueError::new(format!("expected DD.MM.YYYY, got {s:?}")));
         }
         let num = |r: std::ops::Range<usize>| -> u32 {
             s[r].parse().unwrap_or(0) // digits checked above
@@ -220,12 +256,14 @@ impl Timestamp {
 }
 
 impl FromStr for Timestamp {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         OffsetDateTime::parse(s, &Rfc3339)
             .map(Timestamp)
             .map_err(|e| {
-                format!("expected an RFC 3339 time such as 2026-03-01T10:15:30+05:00 ({e})")
+                ValueError::new(format!(
+                    "expected an RFC 3339 time such as 2026-03-01T10:15:30+05:00 ({e})"
+                ))
             })
     }
 }
@@ -259,8 +297,8 @@ impl Decimal {
 }
 
 impl FromStr for Decimal {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         let bad = || format!("expected a decimal such as 1250.50, got {s:?}");
         let body = s.strip_prefix('-').unwrap_or(s);
         let (int, frac) = match body.split_once('.') {
@@ -268,14 +306,14 @@ impl FromStr for Decimal {
             None => (body, None),
         };
         if int.is_empty() || int.len() > 20 || !int.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(bad());
+            return Err(bad().into());
         }
         if int.len() > 1 && int.starts_with('0') {
-            return Err(bad());
+            return Err(bad().into());
         }
         if let Some(f) = frac {
             if f.is_empty() || f.len() > 6 || !f.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(bad());
+                return Err(bad().into());
             }
         }
         Ok(Decimal(s.to_string()))
@@ -355,12 +393,12 @@ impl Digits12 {
 }
 
 impl FromStr for Digits12 {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         if s.len() == 12 && s.bytes().all(|c| c.is_ascii_digit()) {
             Ok(Digits12(s.to_string()))
         } else {
-            Err(format!("expected 12 digits, got {s:?}"))
+            Err(ValueError::new(format!("expected 12 digits, got {s:?}")))
         }
     }
 }
@@ -410,14 +448,14 @@ impl fmt::Display for TaxId {
 pub struct CountryCode(String);
 
 impl FromStr for CountryCode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         if s.len() == 2 && s.bytes().all(|c| c.is_ascii_uppercase()) {
             Ok(CountryCode(s.to_string()))
         } else {
-            Err(format!(
+            Err(ValueError::new(format!(
                 "expected an ISO 3166-1 alpha-2 country code such as KZ, got {s:?}"
-            ))
+            )))
         }
     }
 }
@@ -435,14 +473,14 @@ string_newtype!(CountryCode);
 pub struct CurrencyCode(String);
 
 impl FromStr for CurrencyCode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         if s.len() == 3 && s.bytes().all(|c| c.is_ascii_uppercase()) {
             Ok(CurrencyCode(s.to_string()))
         } else {
-            Err(format!(
+            Err(ValueError::new(format!(
                 "expected an ISO 4217 currency code such as KZT, got {s:?}"
-            ))
+            )))
         }
     }
 }
@@ -460,14 +498,14 @@ string_newtype!(CurrencyCode);
 pub struct CommodityCode(String);
 
 impl FromStr for CommodityCode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         if s.len() == 10 && s.bytes().all(|c| c.is_ascii_digit()) {
             Ok(CommodityCode(s.to_string()))
         } else {
-            Err(format!(
+            Err(ValueError::new(format!(
                 "expected a 10-digit EAEU commodity code, got {s:?}"
-            ))
+            )))
         }
     }
 }
@@ -485,14 +523,14 @@ string_newtype!(CommodityCode);
 pub struct Sha256Digest(pub [u8; 32]);
 
 impl FromStr for Sha256Digest {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         let mut out = [0u8; 32];
         if s.len() != 64 || !s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
-            return Err(format!(
+            return Err(ValueError::new(format!(
                 "expected 64 lowercase hexadecimal digits, got {} characters",
                 s.len()
-            ));
+            )));
         }
         hex::decode_to_slice(s, &mut out).map_err(|e| e.to_string())?;
         Ok(Sha256Digest(out))

@@ -171,7 +171,7 @@ impl<'d> Elems<'d> {
     }
 
     /// Required text child parsed with `FromStr`.
-    pub(crate) fn req_val<T: FromStr<Err = String>>(
+    pub(crate) fn req_val<T: FromStr<Err = crate::values::ValueError>>(
         &mut self,
         local: &str,
     ) -> Result<T, EgovError> {
@@ -180,7 +180,7 @@ impl<'d> Elems<'d> {
     }
 
     /// Optional text child parsed with `FromStr`.
-    pub(crate) fn opt_val<T: FromStr<Err = String>>(
+    pub(crate) fn opt_val<T: FromStr<Err = crate::values::ValueError>>(
         &mut self,
         local: &str,
     ) -> Result<Option<T>, EgovError> {
@@ -234,7 +234,7 @@ fn check_attributes(doc: &Document, el: NodeId, path: &str) -> Result<(), EgovEr
 }
 
 /// The text of a leaf element, parsed with `FromStr`.
-pub(crate) fn value<T: FromStr<Err = String>>(
+pub(crate) fn value<T: FromStr<Err = crate::values::ValueError>>(
     doc: &Document,
     n: NodeId,
     path: &str,
@@ -250,11 +250,11 @@ pub(crate) fn value<T: FromStr<Err = String>>(
     }
     doc.text_content(n)
         .parse()
-        .map_err(|m: String| schema_err(doc, n, path, m))
+        .map_err(|m: crate::values::ValueError| schema_err(doc, n, path, m))
 }
 
 /// A required attribute (no namespace) parsed with `FromStr`.
-pub(crate) fn attr<T: FromStr<Err = String>>(
+pub(crate) fn attr<T: FromStr<Err = crate::values::ValueError>>(
     doc: &Document,
     n: NodeId,
     path: &str,
@@ -264,5 +264,5 @@ pub(crate) fn attr<T: FromStr<Err = String>>(
         .attribute(n, "", name)
         .ok_or_else(|| schema_err(doc, n, path, format!("missing attribute {name}")))?;
     v.parse()
-        .map_err(|m: String| schema_err(doc, n, &format!("{path}/@{name}"), m))
+        .map_err(|m: crate::values::ValueError| schema_err(doc, n, &format!("{path}/@{name}"), m))
 }

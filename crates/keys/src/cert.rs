@@ -39,13 +39,18 @@ impl std::fmt::Display for KeyPurpose {
     }
 }
 
+/// A text that is neither `SIGN` nor `AUTH` (see [`KeyPurpose`]'s `FromStr`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown key purpose {0:?} (SIGN or AUTH)")]
+pub struct UnknownKeyPurpose(pub String);
+
 impl std::str::FromStr for KeyPurpose {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownKeyPurpose;
+    fn from_str(s: &str) -> Result<Self, UnknownKeyPurpose> {
         match s.to_ascii_uppercase().as_str() {
             "SIGN" => Ok(KeyPurpose::Sign),
             "AUTH" => Ok(KeyPurpose::Auth),
-            other => Err(format!("unknown key purpose {other:?} (SIGN or AUTH)")),
+            other => Err(UnknownKeyPurpose(other.to_string())),
         }
     }
 }

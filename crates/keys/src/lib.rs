@@ -37,7 +37,7 @@ mod pfx;
 mod pkcs8;
 mod secret;
 
-pub use cert::{Certificate, KeyPurpose, KeyUsageBits};
+pub use cert::{Certificate, KeyPurpose, KeyUsageBits, UnknownKeyPurpose};
 pub use error::KeyError;
 pub use keystore::{CertificateMatch, Integrity, KeyEntry, KeySelector, Keystore};
 pub use limits::{Limits, Pkcs12Options};

@@ -59,7 +59,7 @@ pub use ident::{
     Bin, BinAttribute, BinEntityType, BinInfo, IdError, IdKind, IdPolicy, Iin, IinInfo, Sex,
 };
 pub use name::{DistinguishedName, NameAttribute};
-pub use roles::{roles_from_eku, subject_type_from_roles, Role, SubjectType};
+pub use roles::{roles_from_eku, subject_type_from_roles, Role, SubjectType, UnknownRole};
 pub use summary::{CertificateSummary, SignerInfo};
 pub use trust_store::{TrustRole, TrustStore};
 pub use usage::{KeyUsage, KeyUsageClass};

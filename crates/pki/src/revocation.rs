@@ -52,7 +52,7 @@ use time::OffsetDateTime;
 
 use crate::chain_cert::ChainCert;
 use crate::crl::{self, Crl, CrlIssuer, CrlStatus, RevocationReason};
-use crate::fetch::{Conditional, Fetcher, Validators};
+use crate::fetch::{Conditional, FetchError, Fetcher, Validators};
 use crate::ocsp::{OcspCheck, OcspRequest, OcspResponse, OcspStatus};
 use crate::policy::{Policy, RevocationSources, UnknownStatus};
 use crate::validate::ts;
@@ -471,9 +471,9 @@ impl RevocationEngine {
         (st.crl.clone(), note)
     }
 
-    fn download(&self, url: &str, deadline: Option<Instant>) -> Result<Crl, String> {
+    fn download(&self, url: &str, deadline: Option<Instant>) -> Result<Crl, FetchError> {
         let Some(f) = &self.fetcher else {
-            return Err(format!("{url}: offline"));
+            return Err(FetchError::Offline { url: url.into() });
         };
         let now = OffsetDateTime::now_utc();
         let got = match deadline {
@@ -481,7 +481,6 @@ impl RevocationEngine {
             None => f.crl(url, now),
         };
         got.map(|(crl, _)| crl.with_source(url))
-            .map_err(|e| e.to_string())
     }
 
     fn slot(&self, url: &str) -> Arc<CrlSlot> {
@@ -891,16 +890,15 @@ impl RevocationEngine {
         &self,
         url: &str,
         held: &Validators,
-    ) -> Result<Option<(Crl, Validators)>, String> {
+    ) -> Result<Option<(Crl, Validators)>, FetchError> {
         let Some(f) = &self.fetcher else {
-            return Err(format!("{url}: offline"));
+            return Err(FetchError::Offline { url: url.into() });
         };
-        let (bytes, validators) = match f.get_conditional(url, f.config().max_crl_bytes, held) {
-            Ok(Conditional::NotModified) => return Ok(None),
-            Ok(Conditional::Modified { bytes, validators }) => (bytes, validators),
-            Err(e) => return Err(e.to_string()),
+        let (bytes, validators) = match f.get_conditional(url, f.config().max_crl_bytes, held)? {
+            Conditional::NotModified => return Ok(None),
+            Conditional::Modified { bytes, validators } => (bytes, validators),
         };
-        let crl = f.parse_crl(url, &bytes).map_err(|e| e.to_string())?;
+        let crl = f.parse_crl(url, &bytes)?;
         if let (Some(cache), Some(next)) = (f.cache(), crl.next_update()) {
             // the in-memory copy is what counts; a cache write failure only costs a
             // download after a restart
@@ -970,7 +968,7 @@ pub fn refresh_due(crl: &Crl, now: OffsetDateTime) -> bool {
 
 /// Keep a downloaded CRL in the slot: the same CRL (number, kind, `thisUpdate`) keeps
 /// the index already built; a failure keeps the last good one. Returns a note on failure.
-fn store(st: &mut SlotState, got: Result<Crl, String>) -> Option<String> {
+fn store(st: &mut SlotState, got: Result<Crl, FetchError>) -> Option<String> {
     match got {
         Ok(crl) => {
             let same = st.crl.as_ref().is_some_and(|c| {
@@ -987,6 +985,7 @@ fn store(st: &mut SlotState, got: Result<Crl, String>) -> Option<String> {
             None
         }
         Err(e) => {
+            let e = e.to_string();
             st.failed_at = Some(Instant::now());
             st.last_error = Some(e.clone());
             Some(format!("CRL fetch: {e}"))

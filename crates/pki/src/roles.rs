@@ -186,18 +186,19 @@ impl fmt::Display for Role {
     }
 }
 
+/// A text that is neither a role code nor a role OID (see [`Role`]'s `FromStr`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?} (expected a role code such as first_head, or a role OID)")]
+pub struct UnknownRole(pub String);
+
 impl std::str::FromStr for Role {
-    type Err = String;
+    type Err = UnknownRole;
 
     /// Parse a role code (`first_head`) or a role OID (`1.2.398.3.3.4.1.2.1`).
-    fn from_str(s: &str) -> Result<Role, String> {
+    fn from_str(s: &str) -> Result<Role, UnknownRole> {
         Role::from_code(s)
             .or_else(|| Role::from_oid(s))
-            .ok_or_else(|| {
-                format!(
-                    "unknown role {s:?} (expected a role code such as first_head, or a role OID)"
-                )
-            })
+            .ok_or_else(|| UnknownRole(s.to_string()))
     }
 }
 

@@ -100,7 +100,7 @@ fn role_table_round_trips() {
 fn unknown_codes() {
     assert_eq!(Role::from_code("ceo"), None);
     let e = "ceo".parse::<Role>().unwrap_err();
-    assert!(e.contains("unknown role \"ceo\""), "{e}");
+    assert!(e.to_string().contains("unknown role \"ceo\""), "{e}");
 }
 
 #[test]

@@ -25,17 +25,28 @@ pub fn format(t: OffsetDateTime) -> String {
     }
 }
 
+/// Why a text is not an `xs:dateTime` with a UTC offset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateTimeError {
+    /// The value has no `Z` / `±hh:mm`: the moment is ambiguous.
+    #[error("no UTC offset (Z or ±hh:mm): the moment is ambiguous")]
+    NoOffset,
+    /// Not an `xs:dateTime`.
+    #[error("not an xs:dateTime: {0}")]
+    Invalid(String),
+}
+
 /// Parses an `xs:dateTime` that carries a UTC offset (`Z` or `±hh:mm`), with or without
 /// fractional seconds. A value without an offset is ambiguous and refused.
-pub fn parse(s: &str) -> Result<OffsetDateTime, String> {
+pub fn parse(s: &str) -> Result<OffsetDateTime, DateTimeError> {
     let s = s.trim();
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| {
         let has_offset =
             s.ends_with('Z') || s.len() > 6 && matches!(s.as_bytes()[s.len() - 6], b'+' | b'-');
         if has_offset {
-            format!("not an xs:dateTime: {e}")
+            DateTimeError::Invalid(e.to_string())
         } else {
-            "no UTC offset (Z or ±hh:mm): the moment is ambiguous".to_owned()
+            DateTimeError::NoOffset
         }
     })
 }
@@ -69,7 +80,10 @@ mod tests {
             parse("2025-01-31T04:15:30Z").unwrap(),
             datetime!(2025-01-31 04:15:30 UTC)
         );
-        assert!(parse("2025-01-31T10:15:30").unwrap_err().contains("offset"));
+        assert_eq!(
+            parse("2025-01-31T10:15:30").unwrap_err(),
+            DateTimeError::NoOffset
+        );
         assert!(parse("yesterday").is_err());
     }
 }

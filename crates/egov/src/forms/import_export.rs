@@ -1,6 +1,7 @@
 //! The application for a licence to export or import particular goods — the 18 numbered
 //! fields of the form in seed `002_…` L241–364 (export: L241–285, import: L300–345).
 
+use crate::values::ValueError;
 use serde::{Deserialize, Serialize};
 
 use crate::error::EgovError;
@@ -29,12 +30,14 @@ impl LicenceType {
 }
 
 impl std::str::FromStr for LicenceType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = ValueError;
+    fn from_str(s: &str) -> Result<Self, ValueError> {
         match s {
             "EXPORT" => Ok(LicenceType::Export),
             "IMPORT" => Ok(LicenceType::Import),
-            _ => Err(format!("expected EXPORT or IMPORT, got {s:?}")),
+            _ => Err(ValueError::new(format!(
+                "expected EXPORT or IMPORT, got {s:?}"
+            ))),
         }
     }
 }

@@ -399,7 +399,7 @@ impl AsyncGetMessages {
             Some(n) => Some(datetime::parse(&doc.text_content(n)).map_err(|detail| {
                 EnvelopeError::InvalidValue {
                     field: format!("{path}/requestDate"),
-                    detail,
+                    detail: detail.to_string(),
                 }
             })?),
             None => None,

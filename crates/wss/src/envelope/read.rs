@@ -208,7 +208,7 @@ impl<'d> Seq<'d> {
         let v = self.text_required(local)?;
         crate::datetime::parse(&v).map_err(|detail| EnvelopeError::InvalidValue {
             field: format!("{}/{local}", self.path),
-            detail,
+            detail: detail.to_string(),
         })
     }
 
