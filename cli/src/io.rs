@@ -60,11 +60,6 @@ pub fn read_input_capped(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>,
 /// changes it for the verifying commands.
 pub const DEFAULT_MAX_CRL_MIB: u64 = 256;
 
-/// [`DEFAULT_MAX_CRL_MIB`] in bytes.
-pub fn max_crl_bytes() -> u64 {
-    DEFAULT_MAX_CRL_MIB << 20
-}
-
 /// The largest local OCSP response accepted (`--ocsp-response`): the fetcher's cap.
 pub fn max_ocsp_bytes() -> u64 {
     tanba_pki::FetchConfig::default().max_ocsp_bytes

@@ -118,11 +118,26 @@ fn holder_check_and_missing_trust() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("[FAILED] revocation"));
-    // No trust anchors at all is a usage error.
+    // Without --trust the embedded nca-prod set is in force (as for every verifying
+    // command): the demo's test PKI does not chain to it.
+    let out = tanba(&["licence", "verify", lic.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("[FAILED] chain: no trusted issuer"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // --trust-set none and no --trust: nothing is trusted, a usage error
     assert_eq!(
-        tanba(&["licence", "verify", lic.to_str().unwrap()])
-            .status
-            .code(),
+        tanba(&[
+            "licence",
+            "verify",
+            lic.to_str().unwrap(),
+            "--trust-set",
+            "none"
+        ])
+        .status
+        .code(),
         Some(2)
     );
 }

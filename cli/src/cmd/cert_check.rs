@@ -20,8 +20,10 @@ use crate::io::{display_name, read_input, write_output};
 #[derive(Debug, Clone, clap::Args)]
 pub struct ValidationArgs {
     /// Trust anchor(s): a certificate file (PEM/DER, bundles) or a folder; repeatable.
-    /// Given alone, only these (and --trust-set sets) are trusted.
-    #[arg(long, value_name = "CERT|DIR")]
+    /// Every certificate given is an anchor (an issuing CA too, e.g. the NCA test CAs).
+    /// Given alone, only these (and --trust-set sets) are trusted. (--trust-anchor is the
+    /// licensing commands' former name for it.)
+    #[arg(long, visible_alias = "trust-anchor", value_name = "CERT|DIR")]
     pub trust: Vec<PathBuf>,
     /// An embedded, pinned trust set: nca-prod (the NCA RK roots and CAs; the default
     /// when neither --trust nor --trust-set is given, with what `tanba trust update`

@@ -193,7 +193,7 @@ pub fn send_and_report(
     let posted = post(url, envelope, &opts).map_err(|e| CliError::input(e.to_string()))?;
     let mut response_signer = None;
     let mut problems = Vec::new();
-    if !common.check.trust.is_empty() || !common.check.trust_anchor.is_empty() {
+    if !common.check.validation.trust.is_empty() {
         let checker = common.check.checker()?;
         match verify_transport(&posted.body, &checker) {
             Ok((t, _)) => {

@@ -7,111 +7,30 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use tanba_egov::{verify_result, CertChecker, ResultVerification, ResultVerifyOptions, TaxId};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use crate::cmd::application::egov_error;
 use crate::error::CliError;
 use crate::io::{display_name, read_input, write_file_atomic};
 
-/// Trust, revocation and time flags shared by the licensing commands (CLI.md conventions).
-#[derive(Debug, Clone, Default, clap::Args)]
+/// The trust, revocation, time and policy flags of the licensing commands: the group every
+/// verifying command shares (`--trust`, `--intermediate`, `--trust-set`, `--crl`,
+/// `--ocsp-response`, `--online`, `--revocation`, `--soft-fail`, `--at`, `--policy`, …).
+#[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {
-    /// Trusted certificates (PEM/DER file or folder; repeatable). Self-issued certificates
-    /// become anchors, the others intermediates.
-    #[arg(long, value_name = "CERT")]
-    pub trust: Vec<PathBuf>,
-    /// Take these certificates as trust anchors even if not self-issued (repeatable), e.g.
-    /// the NCA test issuing CAs whose roots are not published.
-    #[arg(long, value_name = "CERT")]
-    pub trust_anchor: Vec<PathBuf>,
-    /// A CRL as revocation evidence (repeatable).
-    #[arg(long, value_name = "FILE")]
-    pub crl: Vec<PathBuf>,
-    /// A stored OCSP response as revocation evidence (repeatable).
-    #[arg(long, value_name = "FILE")]
-    pub ocsp_response: Vec<PathBuf>,
-    /// Do not check revocation (the report says so).
-    #[arg(long)]
-    pub no_revocation: bool,
-    /// Validate as of this moment (RFC 3339) instead of now / the document's signing time.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
-    /// Accept IIN/BIN values that fail the national checksum (NCA test certificates).
-    #[arg(long)]
-    pub allow_test_identifiers: bool,
-}
-
-fn read_named(p: &Path, what: &str) -> Result<Vec<u8>, CliError> {
-    std::fs::read(p)
-        .map_err(|e| CliError::input(format!("cannot read {what} {}: {e}", p.display())))
-}
-
-fn files_of(p: &Path, what: &str) -> Result<Vec<(PathBuf, Vec<u8>)>, CliError> {
-    if p.is_dir() {
-        let mut v = Vec::new();
-        let rd = std::fs::read_dir(p).map_err(|e| {
-            CliError::input(format!("cannot read {what} folder {}: {e}", p.display()))
-        })?;
-        let mut paths: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        paths.sort();
-        for f in paths {
-            let b = read_named(&f, what)?;
-            v.push((f, b));
-        }
-        Ok(v)
-    } else {
-        Ok(vec![(p.to_path_buf(), read_named(p, what)?)])
-    }
+    #[command(flatten)]
+    pub validation: crate::cmd::cert_check::ValidationArgs,
 }
 
 impl CheckArgs {
-    /// The checker these flags describe.
+    /// The checker these flags describe: one verification-core validator (trust, one
+    /// revocation engine for every document, named policy and overrides), with `--at`
+    /// fixing the validation time.
     pub fn checker(&self) -> Result<CertChecker, CliError> {
-        let mut c = CertChecker::new();
-        if self.trust.is_empty() && self.trust_anchor.is_empty() {
-            return Err(CliError::input(
-                "no trust anchors: give --trust CERT (e.g. the NCA RK root and issuing CAs, or the test PKI root)",
-            ));
-        }
-        for t in &self.trust {
-            for (f, b) in files_of(t, "trust certificate")? {
-                c.add_trust(&b)
-                    .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
-            }
-        }
-        for t in &self.trust_anchor {
-            for (f, b) in files_of(t, "trust anchor")? {
-                c.add_anchor(&b)
-                    .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
-            }
-        }
-        for f in &self.crl {
-            let bytes = crate::io::read_input_capped(f, crate::io::max_crl_bytes(), "CRL")?;
-            c.add_crl(&bytes)
-                .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
-        }
-        for f in &self.ocsp_response {
-            let bytes =
-                crate::io::read_input_capped(f, crate::io::max_ocsp_bytes(), "OCSP response")?;
-            c.add_ocsp_response(&bytes)
-                .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
-        }
-        if self.no_revocation {
-            c = c.without_revocation();
-        }
-        if self.allow_test_identifiers {
-            c = c.accept_test_identifiers();
-        }
-        if let Some(t) = &self.at {
-            let at = OffsetDateTime::parse(t, &Rfc3339).map_err(|e| {
-                CliError::input(format!(
-                    "--at {t}: expected RFC 3339 such as 2022-06-01T00:00:00Z ({e})"
-                ))
-            })?;
+        let config = crate::cmd::cert_check::trust_config(&self.validation)?;
+        let mut c = CertChecker::from_validator(std::sync::Arc::new(
+            tanba_validate::Validator::new(config),
+        ));
+        if let Some(at) = crate::cmd::cert_check::at(&self.validation)? {
             c = c.at(at);
         }
         Ok(c)

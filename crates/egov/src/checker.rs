@@ -60,6 +60,9 @@ pub struct CertChecker {
     /// The core's validator over `pool`, `crls` and `ocsp`, built on the first check;
     /// replaced whenever trust or evidence is added.
     engine: Arc<OnceLock<tanba_validate::Validator>>,
+    /// A validator given whole ([`CertChecker::from_validator`]): its trust, revocation
+    /// engine, named policy and overrides decide, and the requirement is added on top.
+    core: Option<Arc<tanba_validate::Validator>>,
 }
 
 impl Default for CertChecker {
@@ -79,6 +82,34 @@ impl CertChecker {
             id_policy: IdPolicy::ChecksumOnly,
             at: None,
             engine: Arc::new(OnceLock::new()),
+            core: None,
+        }
+    }
+
+    /// A checker over a verification-core validator built elsewhere (the CLI's shared
+    /// trust / revocation / policy flags): its anchors, revocation engine, named policy and
+    /// overrides (soft-fail, revocation sources, identifier policy, deadline) apply, and
+    /// each use adds its [`Requirement`]. CRLs and OCSP responses added later go to the
+    /// validator's revocation engine; trust cannot be added ([`EgovError::Invalid`]).
+    pub fn from_validator(validator: Arc<tanba_validate::Validator>) -> Self {
+        let revocation = validator
+            .certificate_policy(tanba_validate::Layer::Document, None)
+            .sources()
+            != RevocationSources::None;
+        CertChecker {
+            revocation,
+            core: Some(validator),
+            ..Self::new()
+        }
+    }
+
+    fn no_trust_here(&self) -> Result<(), EgovError> {
+        match self.core {
+            Some(_) => Err(EgovError::invalid(
+                "trust",
+                "this checker takes its trust from the validator it was built from",
+            )),
+            None => Ok(()),
         }
     }
 
@@ -90,6 +121,7 @@ impl CertChecker {
     /// Add trust material (PEM or DER, one or more certificates): self-issued
     /// certificates become anchors, the others intermediates (usable to build paths).
     pub fn add_trust(&mut self, bytes: &[u8]) -> Result<usize, EgovError> {
+        self.no_trust_here()?;
         let mut store = TrustStore::new();
         let certs = tanba_pki::chain_cert::certificates_from_pem_or_der(bytes)
             .map_err(|e| EgovError::invalid("trust", e.to_string()))?;
@@ -121,6 +153,7 @@ impl CertChecker {
     /// Add a certificate as a trust anchor whatever it is (e.g. an issuing CA taken as
     /// the anchor, as with the NCA test CAs whose roots are not published).
     pub fn add_anchor(&mut self, bytes: &[u8]) -> Result<usize, EgovError> {
+        self.no_trust_here()?;
         let certs = tanba_pki::chain_cert::certificates_from_pem_or_der(bytes)
             .map_err(|e| EgovError::invalid("trust", e.to_string()))?;
         let n = certs.len();
@@ -137,6 +170,10 @@ impl CertChecker {
     /// Add a CRL (DER or PEM) as revocation evidence.
     pub fn add_crl(&mut self, bytes: &[u8]) -> Result<(), EgovError> {
         let crl = Crl::from_bytes(bytes).map_err(|e| EgovError::invalid("crl", e.to_string()))?;
+        if let Some(core) = &self.core {
+            core.revocation().add_crl(crl);
+            return Ok(());
+        }
         self.crls.push(crl);
         self.changed();
         Ok(())
@@ -146,6 +183,10 @@ impl CertChecker {
     pub fn add_ocsp_response(&mut self, der: &[u8]) -> Result<(), EgovError> {
         let r =
             OcspResponse::from_der(der).map_err(|e| EgovError::invalid("ocsp", e.to_string()))?;
+        if let Some(core) = &self.core {
+            core.revocation().add_ocsp_response(r);
+            return Ok(());
+        }
         self.ocsp.push(r);
         self.changed();
         Ok(())
@@ -185,15 +226,32 @@ impl CertChecker {
             Some(t) => ValidationTime::At(t),
             None => req.time,
         };
-        let mut b = Policy::builder()
-            .time(time)
-            .required_usage(req.usage)
-            .id_policy(self.id_policy)
-            .revocation_sources(if self.revocation {
-                RevocationSources::OcspThenCrl
-            } else {
-                RevocationSources::None
-            });
+        let mut b = match &self.core {
+            // the validator's named policy and overrides, this use's time and usage
+            Some(core) => {
+                let mut b = core
+                    .certificate_policy(tanba_validate::Layer::Document, None)
+                    .to_builder()
+                    .time(time)
+                    .required_usage(req.usage);
+                if !self.revocation {
+                    b = b.revocation_sources(RevocationSources::None);
+                }
+                if self.id_policy == IdPolicy::AcceptTestIds {
+                    b = b.id_policy(IdPolicy::AcceptTestIds);
+                }
+                b
+            }
+            None => Policy::builder()
+                .time(time)
+                .required_usage(req.usage)
+                .id_policy(self.id_policy)
+                .revocation_sources(if self.revocation {
+                    RevocationSources::OcspThenCrl
+                } else {
+                    RevocationSources::None
+                }),
+        };
         for r in &req.any_role {
             b = b.require_any_role(*r);
         }
@@ -202,6 +260,10 @@ impl CertChecker {
         }
         if let Some(bin) = &req.expected_bin {
             b = b.expected_bin(bin.clone());
+        }
+        if let Some(core) = &self.core {
+            let extra = extra_chain(cert, extra);
+            return core.validate_certificate(cert, &extra, &b.build());
         }
         let engine = self.engine.get_or_init(|| {
             // CRL clones share their index: nothing is parsed or indexed again
@@ -218,11 +280,15 @@ impl CertChecker {
                 ..Default::default()
             })
         });
-        let extra: Vec<ChainCert> = extra
-            .iter()
-            .filter(|d| d.as_slice() != cert)
-            .filter_map(|d| ChainCert::from_der(d).ok())
-            .collect();
-        engine.validate_certificate(cert, &extra, &b.build())
+        engine.validate_certificate(cert, &extra_chain(cert, extra), &b.build())
     }
+}
+
+/// The certificates that came with `cert`, as chain candidates (itself left out).
+fn extra_chain(cert: &[u8], extra: &[Vec<u8>]) -> Vec<ChainCert> {
+    extra
+        .iter()
+        .filter(|d| d.as_slice() != cert)
+        .filter_map(|d| ChainCert::from_der(d).ok())
+        .collect()
 }

@@ -262,3 +262,58 @@ fn employee_of_another_organisation_is_not_the_issuing_body() {
             .valid
     );
 }
+
+/// A checker built over a verification-core validator (what the CLI's shared flags make)
+/// gives the same verdicts, applies the validator's overrides, sends added evidence to the
+/// validator's revocation engine and refuses trust of its own.
+#[test]
+fn a_checker_over_a_core_validator_uses_its_trust_engine_and_overrides() {
+    use std::sync::Arc;
+    use tanba_pki::{CertPool, ChainCert, RevocationEngine, UnknownStatus};
+    let xml = issued();
+    let pool = || {
+        let mut p = CertPool::new();
+        p.add_anchor(ChainCert::from_bytes(&pki("certs/root.pem")).unwrap());
+        p.add_intermediate(ChainCert::from_bytes(&pki("certs/ca.pem")).unwrap());
+        p
+    };
+    let as_of =
+        time::OffsetDateTime::parse(AS_OF, &time::format_description::well_known::Rfc3339).unwrap();
+    let validator = |engine: RevocationEngine, soft_fail: bool| {
+        Arc::new(tanba_validate::Validator::new(
+            tanba_validate::TrustConfig {
+                pool: pool(),
+                revocation: Arc::new(engine),
+                overrides: tanba_validate::Overrides {
+                    unknown_status: soft_fail.then_some(UnknownStatus::Allow),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        ))
+    };
+    // no evidence, hard-fail: the revocation check fails
+    let mut c = tanba_egov::CertChecker::from_validator(validator(RevocationEngine::new(), false))
+        .at(as_of);
+    let v = verify_result(&xml, &c, &ResultVerifyOptions::default()).unwrap();
+    assert_eq!(failed(&v), ["revocation"], "{:?}", v.checks);
+    // the CRLs added through the checker reach the validator's engine
+    c.add_crl(&pki("crl/ca.crl")).unwrap();
+    c.add_crl(&pki("crl/ca_delta.crl")).unwrap();
+    let v = verify_result(&xml, &c, &ResultVerifyOptions::default()).unwrap();
+    assert!(v.valid, "{:?}", v.checks);
+    // trust comes from the validator only
+    assert!(matches!(
+        c.add_trust(&pki("certs/root.pem")),
+        Err(EgovError::Invalid { .. })
+    ));
+    // the validator's soft-fail override applies
+    let soft =
+        tanba_egov::CertChecker::from_validator(validator(RevocationEngine::new(), true)).at(as_of);
+    let v = verify_result(&xml, &soft, &ResultVerifyOptions::default()).unwrap();
+    assert!(
+        v.valid,
+        "soft-fail accepts the unknown status: {:?}",
+        v.checks
+    );
+}

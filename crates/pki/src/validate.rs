@@ -131,6 +131,10 @@ pub struct Report {
     pub subject: String,
     /// Subjects of the path, end entity first (empty when no path was found).
     pub path: Vec<String>,
+    /// Whether the policy accepted an unknown revocation status (soft-fail): such a
+    /// check is then not one of [`Report::failures`].
+    #[serde(skip)]
+    pub unknown_revocation_accepted: bool,
     /// Every check performed.
     pub checks: Vec<Check>,
 }
@@ -141,11 +145,16 @@ impl Report {
         self.verdict == Verdict::Valid
     }
 
-    /// The checks that failed (or are unknown and counted as failures).
+    /// The checks that failed, and those unknown and counted as failures (all but an
+    /// unknown revocation status the policy accepted, soft-fail).
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
-        self.checks
-            .iter()
-            .filter(|c| c.outcome == Outcome::Fail || c.outcome == Outcome::Unknown)
+        self.checks.iter().filter(|c| match c.outcome {
+            Outcome::Fail => true,
+            Outcome::Unknown => {
+                c.kind != CheckKind::Revocation || !self.unknown_revocation_accepted
+            }
+            Outcome::Pass | Outcome::Skipped => false,
+        })
     }
 
     /// Whether some check of this kind failed or is unknown.
@@ -660,22 +669,18 @@ fn finish(
     checks: Vec<Check>,
     policy: &Policy,
 ) -> Report {
-    let fail = checks.iter().any(|c| {
-        c.outcome == Outcome::Fail
-            || (c.outcome == Outcome::Unknown
-                && (c.kind != CheckKind::Revocation || policy.unknown == UnknownStatus::Deny))
-    });
-    Report {
-        verdict: if fail {
-            Verdict::Invalid
-        } else {
-            Verdict::Valid
-        },
+    let mut report = Report {
+        verdict: Verdict::Valid,
         validated_at: at,
         subject,
         path,
         checks,
+        unknown_revocation_accepted: policy.unknown == UnknownStatus::Allow,
+    };
+    if report.failures().next().is_some() {
+        report.verdict = Verdict::Invalid;
     }
+    report
 }
 
 fn ser_time<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
