@@ -77,21 +77,28 @@ fn valid_nca_rsa_certificate() {
     ]);
     let o = tanba(&a);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // the one report shape, with format "certificate"
     let j = json(&o);
-    assert_eq!(j["verdict"], "valid");
-    assert_eq!(j["path"].as_array().unwrap().len(), 2);
-    assert!(j["refusal"].is_null());
-    assert!(j["checks"]
+    assert_eq!(j["indication"], "total_passed");
+    assert_eq!(j["format"], "certificate");
+    assert!(j["problems"].as_array().unwrap().is_empty());
+    let signer = &j["signers"][0];
+    assert_eq!(signer["identity"]["iin"], "123456789011");
+    assert_eq!(signer["certificate"]["verdict"], "valid");
+    assert_eq!(signer["certificate"]["path"].as_array().unwrap().len(), 2);
+    assert!(signer["checks"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|c| c["kind"] == "revocation" && c["outcome"] == "pass"));
+        .any(|c| c["name"] == "certificate_revocation" && c["outcome"] == "passed"));
     // Human output.
     let mut a = rsa_args(&cert, &ca, &crl);
     a.push("--allow-test-identifiers");
     let o = tanba(&a);
     assert_eq!(code(&o), 0);
-    assert!(String::from_utf8_lossy(&o.stdout).starts_with("VALID"));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("certificate: TOTAL_PASSED"), "{out}");
+    assert!(out.ends_with("verdict: TOTAL_PASSED\n"), "{out}");
 }
 
 #[test]
@@ -157,14 +164,14 @@ fn stored_ocsp_response() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let j = json(&o);
-    let rev = j["checks"]
+    let rev = j["signers"][0]["checks"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["kind"] == "revocation")
+        .find(|c| c["name"] == "certificate_revocation")
         .unwrap()
         .clone();
-    assert!(rev["detail"].as_str().unwrap().contains("OCSP"), "{rev}");
+    assert!(rev["reason"].as_str().unwrap().contains("OCSP"), "{rev}");
 }
 
 #[test]
@@ -193,11 +200,11 @@ fn hard_fail_soft_fail_and_no_revocation() {
     a.extend(["--no-revocation", "--json"]);
     let o = tanba(&a);
     assert_eq!(code(&o), 0);
-    assert!(json(&o)["checks"]
+    assert!(json(&o)["signers"][0]["checks"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|c| c["kind"] == "revocation" && c["outcome"] == "skipped"));
+        .any(|c| c["name"] == "certificate_revocation" && c["outcome"] == "not_checked"));
 }
 
 #[test]
@@ -623,7 +630,7 @@ fn online_ocsp_against_a_live_openssl_responder() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(code(&good), 0, "{}", stderr(&good));
-    assert_eq!(json(&good)["verdict"], "valid");
+    assert_eq!(json(&good)["indication"], "total_passed");
     assert_eq!(code(&failover), 0, "{}", stderr(&failover));
     assert!(
         String::from_utf8_lossy(&failover.stdout)

@@ -137,6 +137,39 @@ fn reports() -> Vec<(&'static str, serde_json::Value)> {
         "error-not-an-envelope",
         serde_json::from_slice(&o.stdout).unwrap(),
     ));
+    // `cert check --json` prints the same report, format "certificate": a valid and a
+    // revoked certificate of the generated test PKI
+    let pki = |rel: &str| {
+        tanba_testdata::own(&format!("pki/{rel}"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    for (label, cert) in [
+        ("certificate-valid", "certs/individual.pem"),
+        ("certificate-revoked", "certs/revoked.pem"),
+    ] {
+        let o = run(
+            &[
+                "cert",
+                "check",
+                &pki(cert),
+                "--trust",
+                &pki("certs/root.pem"),
+                "--intermediate",
+                &pki("certs/ca.pem"),
+                "--crl",
+                &pki("crl/ca.crl"),
+                "--at",
+                "2026-06-01T00:00:00Z",
+                "--json",
+            ],
+            RSA,
+            b"",
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["format"], "certificate", "{v}");
+        out.push((label, v));
+    }
     out
 }
 

@@ -3,18 +3,17 @@
 //! revocation / time flags live in [`ValidationArgs`] so other commands (`verify`) can
 //! reuse them.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use tanba_pki::trust_update::{default_cache_dir, load_trust_dir};
 use tanba_pki::{
     CertPool, ChainCert, Crl, EngineConfig, FetchConfig, Fetcher, IdPolicy, NetworkMode,
-    OcspResponse, Outcome, Report, RequiredUsage, RevocationEngine, RevocationSources, TrustRole,
-    TrustStore, UnknownStatus, Verdict,
+    OcspResponse, RequiredUsage, RevocationEngine, RevocationSources, TrustRole, TrustStore,
+    UnknownStatus,
 };
 
 use crate::error::CliError;
-use crate::io::{display_name, read_input, write_output};
+use crate::io::{display_name, read_input};
 
 /// Trust, revocation and time flags (CLI.md conventions).
 #[derive(Debug, Clone, clap::Args)]
@@ -159,15 +158,17 @@ Exit codes: 0 valid; 1 a check failed (untrusted, expired, wrong key usage, IIN/
 mismatch, revoked, or revocation unknown without --soft-fail); 2 unreadable input or
 bad flags.
 
-JSON fields (--json; one object):
-  verdict        valid | invalid
-  validated_at   RFC 3339 instant used
-  subject        end-entity subject DN
-  path           [subject DN], end entity first, trust anchor last ([] = no path)
-  checks         [{kind, outcome, subject, detail}]
-                 kind: parse | path | validity | key_usage | role | identifier | revocation
-                 outcome: pass | fail | unknown | skipped
-  refusal        \"EDS authenticity not confirmed — …\" naming the failed checks, or null";
+JSON (--json; one object): the report every verifying command prints
+(crates/validate/schema/report.schema.json) with \"format\": \"certificate\":
+  indication, sub_indication   total_passed | total_failed | indeterminate, and why
+  policy, validation_time      the named policy and the RFC 3339 instant used
+  signers[0].identity          subject, IIN/BIN, organisation, roles, key usage, serial
+  signers[0].checks            [{name, outcome, reason, rule}]: certificate_chain,
+                               certificate_validity, certificate_key_usage,
+                               certificate_role, certificate_identifier,
+                               certificate_revocation (passed | failed | indeterminate)
+  signers[0].certificate       the certificate validation in full (verdict, path, checks)
+  problems                     every reason it did not pass, in words";
 
 fn parse_trust_set(s: &str) -> Result<tanba_pki::trust_sets::TrustSet, String> {
     tanba_pki::trust_sets::TrustSet::parse(s)
@@ -389,57 +390,19 @@ pub fn run(a: &CheckArgs) -> Result<(), CliError> {
             .map_err(|e: tanba_pki::UnknownRole| CliError::input(format!("--role: {e}")))?;
         b = b.require_any_role(role);
     }
-    let report = v.validate_certificate(chain[0].der(), &chain[1..], &b.build());
-    let out = if a.json {
-        json(&report)?
-    } else {
-        human(&report)
-    };
-    write_output(None, out.as_bytes())?;
-    match report.verdict {
-        Verdict::Valid => Ok(()),
-        Verdict::Invalid => Err(CliError::check_failed(crate::cmd::report::with_hints(
-            report
-                .refusal()
-                .unwrap_or_else(|| "certificate is not valid".into()),
-        ))),
+    let report = v.validate_certificate_report(chain[0].der(), &chain[1..], &b.build());
+    crate::cmd::report::print(&display_name(&a.cert), &report, a.json);
+    if report.is_passed() {
+        return Ok(());
     }
-}
-
-/// The report as one JSON object (see [`CHECK_HELP`]).
-pub fn json(report: &Report) -> Result<String, CliError> {
-    let mut v = serde_json::to_value(report)
-        .map_err(|e| CliError::input(format!("cannot serialise the report: {e}")))?;
-    if let Some(o) = v.as_object_mut() {
-        o.insert("refusal".into(), report.refusal().into());
-    }
-    crate::io::pretty_json(&v, "the report")
-}
-
-/// The short human report.
-pub fn human(report: &Report) -> String {
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{}: {}",
-        match report.verdict {
-            Verdict::Valid => "VALID",
-            Verdict::Invalid => "INVALID",
-        },
-        report.subject
-    );
-    let _ = writeln!(o, "as of {}", report.validated_at);
-    for (i, s) in report.path.iter().enumerate() {
-        let _ = writeln!(o, "  path[{i}] {s}");
-    }
-    for c in &report.checks {
-        let mark = match c.outcome {
-            Outcome::Pass => "ok     ",
-            Outcome::Fail => "FAIL   ",
-            Outcome::Unknown => "UNKNOWN",
-            Outcome::Skipped => "skipped",
-        };
-        let _ = writeln!(o, "  [{mark}] {:?}: {}", c.kind, c.detail);
-    }
-    o
+    // the KZ refusal text of the certificate report, else the problems
+    let refusal = report
+        .signers
+        .first()
+        .and_then(|s| s.certificate.as_ref())
+        .and_then(|c| c.refusal())
+        .unwrap_or_else(|| report.problems.join("; "));
+    Err(CliError::check_failed(crate::cmd::report::with_hints(
+        refusal,
+    )))
 }

@@ -33,11 +33,7 @@ struct ErrorBody<'a> {
 
 /// Print the report (`json`: one object) and turn the verdict into the exit status.
 pub fn finish(name: &str, report: &DocumentReport, json: bool) -> Result<(), CliError> {
-    if json {
-        outln!("{}", file_json(name, report));
-    } else {
-        human(report);
-    }
+    print(name, report, json);
     if report.is_passed() {
         Ok(())
     } else {
@@ -45,6 +41,15 @@ pub fn finish(name: &str, report: &DocumentReport, json: bool) -> Result<(), Cli
             "{name}: {}",
             report.problems.join("; ")
         ))))
+    }
+}
+
+/// Print the report: one JSON object (`json`) or the human form.
+pub fn print(name: &str, report: &DocumentReport, json: bool) {
+    if json {
+        outln!("{}", file_json(name, report));
+    } else {
+        human(report);
     }
 }
 
@@ -119,6 +124,7 @@ fn human(report: &DocumentReport) {
                 "WS-Security message carrying a signed document (both layers verified)",
             DocumentFormat::Soap =>
                 "SOAP envelope WITHOUT a transport signature (no wsse:Security)",
+            DocumentFormat::Certificate => "a certificate, validated on its own (no signature)",
         }
     );
     outln!(
@@ -161,6 +167,20 @@ fn verdict(i: tanba_validate::Indication) -> String {
 }
 
 fn signer(s: &SignerReport, total: usize) {
+    if s.signed.is_none() && s.error.is_none() && s.algorithm.is_none() {
+        // a bare certificate (format `certificate`): no signature to describe
+        outln!("certificate: {}", verdict(s.indication));
+        if let Some(who) = &s.identity {
+            outln!("  subject: {}", who.describe());
+        }
+        if let Some(c) = &s.certificate {
+            for (i, p) in c.path.iter().enumerate() {
+                outln!("  path[{i}] {p}");
+            }
+        }
+        checks(s);
+        return;
+    }
     let layer = match (s.layer, &s.payload) {
         (Layer::Transport, _) => "transport".to_owned(),
         (Layer::Document, _) => "document".to_owned(),
@@ -251,6 +271,10 @@ fn signer(s: &SignerReport, total: usize) {
         None if s.error.is_none() => outln!("  signer: unknown (no readable certificate)"),
         None => {}
     }
+    checks(s);
+}
+
+fn checks(s: &SignerReport) {
     for c in &s.checks {
         if c.outcome == CheckOutcome::NotChecked && c.name == "certificate" {
             continue; // said once for the document

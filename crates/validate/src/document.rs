@@ -552,3 +552,52 @@ fn describe(r: &SignerReport) -> String {
         _ => format!("signer #{}", r.index),
     }
 }
+
+/// A bare certificate validated under `policy` and reported in the document report's
+/// shape (see [`crate::Validator::validate_certificate_report`]).
+pub(crate) fn certificate_report(
+    validator: &tanba_pki::Validator,
+    name: crate::policy::PolicyName,
+    cert: &[u8],
+    extra: &[ChainCert],
+    policy: &tanba_pki::Policy,
+) -> DocumentReport {
+    let der = ChainCert::from_bytes(cert).ok().map(|c| c.der().to_vec());
+    let mut r = signer::empty(Layer::Document, None, None);
+    r.identity = der.as_deref().and_then(tanba_pki::SignerInfo::from_der);
+    signer::certificate(
+        &mut r,
+        validator,
+        policy,
+        Some(der.as_deref().unwrap_or(cert)),
+        extra,
+    );
+    let problems = r
+        .checks
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.outcome,
+                crate::report::CheckOutcome::Failed | crate::report::CheckOutcome::Indeterminate
+            )
+        })
+        .map(|c| format!("{}: {}", c.name.replace('_', " "), c.reason))
+        .collect();
+    let at = policy.time().instant();
+    DocumentReport {
+        indication: r.indication,
+        format: DocumentFormat::Certificate,
+        policy: name,
+        validation_time: at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        validation_time_source: match policy.time() {
+            tanba_pki::ValidationTime::Now => TimeSource::Now,
+            _ => TimeSource::Request,
+        },
+        certificate_validation: CertificateValidation::Performed,
+        signers: vec![r],
+        problems,
+        notes: Vec::new(),
+    }
+}

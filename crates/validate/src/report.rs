@@ -28,6 +28,9 @@ pub enum DocumentFormat {
     /// A SOAP envelope without `wsse:Security`: it carries no transport signature; only
     /// the signatures inside it are verified.
     Soap,
+    /// A bare certificate validated on its own (no signature): the one entry of
+    /// `signers` holds its identity and its checks.
+    Certificate,
 }
 
 /// Which layer of the document a signer belongs to.

@@ -170,6 +170,20 @@ impl Validator {
         self.engine.validate_with(cert, extra, policy)
     }
 
+    /// Validates a bare certificate (DER or PEM; `extra` are chain candidates) under
+    /// `policy` and reports it in the one report shape: format `certificate`, one entry in
+    /// `signers` (layer `document`) with the certificate's identity, its checks (chain,
+    /// validity, key usage, role, identifiers, revocation, each with its rule) and the full
+    /// certificate report, and the ETSI indication those checks give.
+    pub fn validate_certificate_report(
+        &self,
+        cert: &[u8],
+        extra: &[tanba_pki::ChainCert],
+        policy: &Policy,
+    ) -> DocumentReport {
+        crate::document::certificate_report(&self.engine, self.policy, cert, extra, policy)
+    }
+
     /// Verifies every signature of a document at every layer and judges every signer
     /// (see [`crate::verify_document`]) under this validator's trust and policy.
     pub fn validate_document(
