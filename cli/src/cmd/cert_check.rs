@@ -86,7 +86,9 @@ pub struct ValidationArgs {
     /// With --online: fetch an issuer certificate missing from the trust store from the
     /// AIA caIssuers URL of the certificate that needs it (at most 1 MiB each, cached).
     /// A fetched certificate is only a candidate: the chain must still reach a trusted
-    /// root with every signature verified.
+    /// root with every signature verified. The URL comes from a certificate not yet
+    /// trusted, so tanba then makes requests a document's author chooses: leave it off
+    /// where that matters.
     #[arg(long, requires = "online")]
     pub fetch_intermediates: bool,
     /// The largest CRL accepted, given with --crl or downloaded, in MiB (a larger one is
