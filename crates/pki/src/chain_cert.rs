@@ -6,7 +6,7 @@ use tanba_crypto::{AlgorithmPolicy, CryptoError, SignatureAlgorithm, SignatureEn
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, GeneralName, ParsedExtension, X509Certificate};
 
-use crate::der_lite;
+use crate::der;
 
 /// OID of id-kp-OCSPSigning.
 pub const OID_KP_OCSP_SIGNING: &str = "1.3.6.1.5.5.7.3.9";
@@ -139,7 +139,7 @@ impl ChainCert {
             )));
         }
         let tbs = &cert.tbs_certificate;
-        if !der_lite::signed_algorithms_match(der, true).unwrap_or(false) {
+        if !der::signed_algorithms_match(der, true).unwrap_or(false) {
             return Err(CertParseError::Malformed(
                 "signatureAlgorithm differs from the signature field of tbsCertificate (RFC 5280 4.1.1.2)"
                     .into(),
@@ -151,7 +151,7 @@ impl ChainCert {
             issuer_der: tbs.issuer.as_raw().to_vec(),
             subject: tbs.subject.to_string(),
             issuer: tbs.issuer.to_string(),
-            serial: der_lite::trim_integer(tbs.raw_serial()).to_vec(),
+            serial: der::trim_integer(tbs.raw_serial()).to_vec(),
             not_before: tbs.validity.not_before.to_datetime(),
             not_after: tbs.validity.not_after.to_datetime(),
             spki_der: tbs.subject_pki.raw.to_vec(),

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, ParsedExtension};
 use x509_parser::revocation_list::CertificateRevocationList;
 
-use crate::der_lite;
+use crate::der;
 
 const OID_CRL_NUMBER: &str = "2.5.29.20";
 const OID_DELTA_CRL_INDICATOR: &str = "2.5.29.27";
@@ -289,7 +289,7 @@ impl Crl {
             )));
         }
         let tbs = &crl.tbs_cert_list;
-        if !der_lite::signed_algorithms_match(&der, false).unwrap_or(false) {
+        if !der::signed_algorithms_match(&der, false).unwrap_or(false) {
             return Err(CrlError::Malformed(
                 "signatureAlgorithm differs from the signature field of tbsCertList (RFC 5280 5.1.1.2)"
                     .into(),
@@ -431,7 +431,7 @@ impl Crl {
     /// Look up a serial number (big-endian magnitude; leading zero bytes are ignored):
     /// a binary search, O(log n).
     pub fn lookup(&self, serial: &[u8]) -> Option<RevokedEntry> {
-        self.entries.get(der_lite::trim_integer(serial))
+        self.entries.get(der::trim_integer(serial))
     }
 
     /// Bytes held for this CRL beyond its header: the serial index, plus the signed bytes
@@ -742,13 +742,13 @@ struct Split {
     entries: Option<std::ops::Range<usize>>,
 }
 
-fn malformed(e: der_lite::DerError) -> CrlError {
+fn malformed(e: der::DerError) -> CrlError {
     CrlError::Malformed(e.to_string())
 }
 
 /// Locate revokedCertificates inside the TBSCertList and rebuild the CRL without it.
 fn split_entries(der: &[u8]) -> Result<Split, CrlError> {
-    use der_lite::{tag, Reader};
+    use der::{tag, Reader};
     let mut outer = Reader::new(der);
     let top = outer
         .expect(tag::SEQUENCE, "CertificateList")
@@ -779,11 +779,11 @@ fn split_entries(der: &[u8]) -> Result<Split, CrlError> {
         }
         last_tag = f.tag;
     }
-    let tbs_only = der_lite::write(tag::SEQUENCE, &kept);
+    let tbs_only = der::write(tag::SEQUENCE, &kept);
     let mut body = tbs_only;
     body.extend_from_slice(rest_of_top);
     Ok(Split {
-        header_only: der_lite::write(tag::SEQUENCE, &body),
+        header_only: der::write(tag::SEQUENCE, &body),
         tbs: Arc::from(tbs.raw),
         entries,
     })
@@ -791,7 +791,7 @@ fn split_entries(der: &[u8]) -> Result<Split, CrlError> {
 
 /// Index the contents of revokedCertificates by serial number.
 fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
-    use der_lite::{tag, Reader};
+    use der::{tag, Reader};
     // ≈ 45 bytes per NCA entry (≥ 16 for any entry): a capacity estimate that avoids
     // regrowing; `seal` gives the excess back.
     let mut entries = SerialIndex::with_capacity(list.len() / 40 + 1);
@@ -811,7 +811,7 @@ fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
             )));
         }
         let when = er.any().map_err(malformed)?;
-        let revoked_at = der_lite::x509_time(&when).map_err(malformed)?;
+        let revoked_at = der::x509_time(&when).map_err(malformed)?;
         let mut reason = None;
         if let Some(exts) = er.optional(tag::SEQUENCE).map_err(malformed)? {
             let mut xr = Reader::inside(&exts);
@@ -832,7 +832,7 @@ fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
                 // Compare encoded OIDs (2.5.29.21 / .24 / .29): no allocation per entry.
                 match oid_tlv.value {
                     [0x55, 0x1d, 0x15] => {
-                        let v = der_lite::single(value.value, tag::ENUMERATED, "reasonCode")
+                        let v = der::single(value.value, tag::ENUMERATED, "reasonCode")
                             .map_err(malformed)?;
                         let code = match v.value {
                             [c] => *c,
@@ -849,7 +849,7 @@ fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
                     [0x55, 0x1d, 0x1d] => return Err(CrlError::IndirectCrl),
                     _ if critical => {
                         return Err(CrlError::UnsupportedCriticalExtension {
-                            oid: der_lite::oid_to_string(oid_tlv.value, oid_tlv.offset)
+                            oid: der::oid_to_string(oid_tlv.value, oid_tlv.offset)
                                 .map_err(malformed)?,
                         })
                     }
@@ -859,7 +859,7 @@ fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
         }
         er.finish("revoked certificate entry").map_err(malformed)?;
         entries.insert(
-            der_lite::trim_integer(serial.value),
+            der::trim_integer(serial.value),
             RevokedEntry { revoked_at, reason },
         );
     }
@@ -867,18 +867,18 @@ fn index_entries(list: &[u8]) -> Result<SerialIndex, CrlError> {
 }
 
 fn int_ext(value: &[u8], what: &str) -> Result<Vec<u8>, CrlError> {
-    let tlv = der_lite::single(value, der_lite::tag::INTEGER, what)
+    let tlv = der::single(value, der::tag::INTEGER, what)
         .map_err(|e| CrlError::Malformed(format!("{what}: {e}")))?;
     if tlv.value.is_empty() || tlv.value[0] & 0x80 != 0 {
         return Err(CrlError::Malformed(format!(
             "{what}: not a positive INTEGER"
         )));
     }
-    Ok(der_lite::trim_integer(tlv.value).to_vec())
+    Ok(der::trim_integer(tlv.value).to_vec())
 }
 
 fn cmp_number(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let (a, b) = (der_lite::trim_integer(a), der_lite::trim_integer(b));
+    let (a, b) = (der::trim_integer(a), der::trim_integer(b));
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 

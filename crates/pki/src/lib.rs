@@ -70,7 +70,7 @@ pub mod cache;
 pub mod chain;
 pub mod chain_cert;
 pub mod crl;
-mod der_lite;
+pub mod der;
 pub mod fetch;
 pub mod ocsp;
 pub mod policy;

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::chain_cert::{ChainCert, OID_KP_OCSP_SIGNING};
 use crate::crl::RevocationReason;
-use crate::der_lite::{self, tag, Reader, Tlv};
+use crate::der::{self, tag, Reader, Tlv};
 
 const OID_BASIC: &str = "1.3.6.1.5.5.7.48.1.1";
 const OID_NONCE: &str = "1.3.6.1.5.5.7.48.1.2";
@@ -118,31 +118,31 @@ impl CertId {
             hash,
             issuer_name_hash: hash.digest(issuer.subject_der()),
             issuer_key_hash: hash.digest(&key.key_bits),
-            serial: der_lite::trim_integer(serial).to_vec(),
+            serial: der::trim_integer(serial).to_vec(),
         })
     }
 
     /// DER encoding.
     pub fn to_der(&self) -> Vec<u8> {
-        let alg = der_lite::seq(&[
-            &der_lite::write(tag::OID, &der_lite::oid_from_str(self.hash.oid())),
-            &der_lite::write(tag::NULL, &[]),
+        let alg = der::seq(&[
+            &der::write(tag::OID, &der::oid_from_str(self.hash.oid())),
+            &der::write(tag::NULL, &[]),
         ]);
-        der_lite::seq(&[
+        der::seq(&[
             &alg,
-            &der_lite::write(tag::OCTET_STRING, &self.issuer_name_hash),
-            &der_lite::write(tag::OCTET_STRING, &self.issuer_key_hash),
-            &der_lite::integer(&self.serial),
+            &der::write(tag::OCTET_STRING, &self.issuer_name_hash),
+            &der::write(tag::OCTET_STRING, &self.issuer_key_hash),
+            &der::integer(&self.serial),
         ])
     }
 
-    fn parse(tlv: &Tlv<'_>) -> Result<Self, der_lite::DerError> {
+    fn parse(tlv: &Tlv<'_>) -> Result<Self, der::DerError> {
         let mut r = Reader::inside(tlv);
         let alg = r.expect(tag::SEQUENCE, "CertID.hashAlgorithm")?;
         let mut ar = Reader::inside(&alg);
         let oid = ar.expect(tag::OID, "hash algorithm OID")?;
-        let oid_s = der_lite::oid_to_string(oid.value, oid.offset)?;
-        let hash = DigestAlgorithm::from_oid(&oid_s).map_err(|_| der_lite::DerError {
+        let oid_s = der::oid_to_string(oid.value, oid.offset)?;
+        let hash = DigestAlgorithm::from_oid(&oid_s).map_err(|_| der::DerError {
             what: format!("unknown CertID hash algorithm {oid_s}"),
             offset: oid.offset,
         })?;
@@ -153,7 +153,7 @@ impl CertId {
             hash,
             issuer_name_hash: name.value.to_vec(),
             issuer_key_hash: key.value.to_vec(),
-            serial: der_lite::trim_integer(serial.value).to_vec(),
+            serial: der::trim_integer(serial.value).to_vec(),
         })
     }
 }
@@ -170,22 +170,22 @@ impl OcspRequest {
     /// A request for `cert_id` with the given nonce (NCA convention: 8 random bytes;
     /// see [`OcspRequest::random_nonce`]). `None` sends no nonce extension.
     pub fn new(cert_id: CertId, nonce: Option<Vec<u8>>) -> Self {
-        let request = der_lite::seq(&[&cert_id.to_der()]);
-        let request_list = der_lite::seq(&[&request]);
+        let request = der::seq(&[&cert_id.to_der()]);
+        let request_list = der::seq(&[&request]);
         let mut tbs_parts = vec![request_list];
         if let Some(n) = &nonce {
             // extnValue = OCTET STRING { OCTET STRING nonce }
-            let inner = der_lite::write(tag::OCTET_STRING, n);
-            let ext = der_lite::seq(&[
-                &der_lite::write(tag::OID, &der_lite::oid_from_str(OID_NONCE)),
-                &der_lite::write(tag::OCTET_STRING, &inner),
+            let inner = der::write(tag::OCTET_STRING, n);
+            let ext = der::seq(&[
+                &der::write(tag::OID, &der::oid_from_str(OID_NONCE)),
+                &der::write(tag::OCTET_STRING, &inner),
             ]);
-            let exts = der_lite::seq(&[&ext]);
-            tbs_parts.push(der_lite::write(0xa2, &exts));
+            let exts = der::seq(&[&ext]);
+            tbs_parts.push(der::write(0xa2, &exts));
         }
         let parts: Vec<&[u8]> = tbs_parts.iter().map(|v| v.as_slice()).collect();
-        let tbs = der_lite::seq(&parts);
-        let der = der_lite::seq(&[&tbs]);
+        let tbs = der::seq(&parts);
+        let der = der::seq(&[&tbs]);
         OcspRequest {
             cert_id,
             nonce,
@@ -329,11 +329,11 @@ pub struct OcspCheck<'a> {
     pub algorithms: AlgorithmPolicy,
 }
 
-fn malformed(e: der_lite::DerError) -> OcspError {
+fn malformed(e: der::DerError) -> OcspError {
     OcspError::Malformed(e.to_string())
 }
 
-fn reason_from(tlv: &Tlv<'_>) -> Result<RevocationReason, der_lite::DerError> {
+fn reason_from(tlv: &Tlv<'_>) -> Result<RevocationReason, der::DerError> {
     // [0] EXPLICIT CRLReason (ENUMERATED)
     let mut r = Reader::inside(tlv);
     let e = r.expect(tag::ENUMERATED, "CRLReason")?;
@@ -341,7 +341,7 @@ fn reason_from(tlv: &Tlv<'_>) -> Result<RevocationReason, der_lite::DerError> {
         [c] => *c,
         _ => 255,
     };
-    RevocationReason::from_code(code).ok_or(der_lite::DerError {
+    RevocationReason::from_code(code).ok_or(der::DerError {
         what: format!("invalid CRLReason {code}"),
         offset: e.offset,
     })
@@ -350,7 +350,7 @@ fn reason_from(tlv: &Tlv<'_>) -> Result<RevocationReason, der_lite::DerError> {
 fn parse_extensions(
     tlv: &Tlv<'_>,
     mut f: impl FnMut(&str, bool, &[u8]),
-) -> Result<(), der_lite::DerError> {
+) -> Result<(), der::DerError> {
     let mut outer = Reader::inside(tlv);
     let list = outer.expect(tag::SEQUENCE, "Extensions")?;
     let mut r = Reader::inside(&list);
@@ -358,7 +358,7 @@ fn parse_extensions(
         let ext = r.expect(tag::SEQUENCE, "Extension")?;
         let mut er = Reader::inside(&ext);
         let oid = er.expect(tag::OID, "extnID")?;
-        let oid_s = der_lite::oid_to_string(oid.value, oid.offset)?;
+        let oid_s = der::oid_to_string(oid.value, oid.offset)?;
         let critical = match er.optional(tag::BOOLEAN)? {
             Some(b) => b.value == [0xff],
             None => false,
@@ -372,7 +372,7 @@ fn parse_extensions(
 impl OcspResponse {
     /// Parse a DER `OCSPResponse`.
     pub fn from_der(data: &[u8]) -> Result<Self, OcspError> {
-        let top = der_lite::single(data, tag::SEQUENCE, "OCSPResponse").map_err(malformed)?;
+        let top = der::single(data, tag::SEQUENCE, "OCSPResponse").map_err(malformed)?;
         let mut r = Reader::inside(&top);
         let st = r
             .expect(tag::ENUMERATED, "responseStatus")
@@ -404,7 +404,7 @@ impl OcspResponse {
             .map_err(malformed)?;
         let mut s = Reader::inside(&rb_seq);
         let rt = s.expect(tag::OID, "responseType").map_err(malformed)?;
-        let rt_s = der_lite::oid_to_string(rt.value, rt.offset).map_err(malformed)?;
+        let rt_s = der::oid_to_string(rt.value, rt.offset).map_err(malformed)?;
         if rt_s != OID_BASIC {
             return Err(OcspError::UnsupportedResponseType(rt_s));
         }
@@ -416,14 +416,14 @@ impl OcspResponse {
         })
     }
 
-    fn parse_basic(data: &[u8]) -> Result<BasicResponse, der_lite::DerError> {
-        let top = der_lite::single(data, tag::SEQUENCE, "BasicOCSPResponse")?;
+    fn parse_basic(data: &[u8]) -> Result<BasicResponse, der::DerError> {
+        let top = der::single(data, tag::SEQUENCE, "BasicOCSPResponse")?;
         let mut r = Reader::inside(&top);
         let tbs = r.expect(tag::SEQUENCE, "tbsResponseData")?;
         let alg = r.expect(tag::SEQUENCE, "signatureAlgorithm")?;
         let mut ar = Reader::inside(&alg);
         let alg_oid = ar.expect(tag::OID, "signature algorithm OID")?;
-        let sig_oid = der_lite::oid_to_string(alg_oid.value, alg_oid.offset)?;
+        let sig_oid = der::oid_to_string(alg_oid.value, alg_oid.offset)?;
         // The signature algorithm's parameters are not covered by the signature: accept
         // only the encodings the algorithms define (absent or NULL; a SEQUENCE for PSS).
         if !ar.is_empty() {
@@ -431,7 +431,7 @@ impl OcspResponse {
             let ok = (p.tag == tag::NULL && p.value.is_empty())
                 || (p.tag == tag::SEQUENCE && sig_oid == "1.2.840.113549.1.1.10");
             if !ok || !ar.is_empty() {
-                return Err(der_lite::DerError {
+                return Err(der::DerError {
                     what: format!("unexpected parameters for signature algorithm {sig_oid}"),
                     offset: p.offset,
                 });
@@ -441,7 +441,7 @@ impl OcspResponse {
         let signature = match sig.value.split_first() {
             Some((0, rest)) => rest.to_vec(),
             _ => {
-                return Err(der_lite::DerError {
+                return Err(der::DerError {
                     what: "signature BIT STRING has unused bits".into(),
                     offset: sig.offset,
                 })
@@ -463,7 +463,7 @@ impl OcspResponse {
             let mut vr = Reader::inside(&v);
             let ver = vr.expect(tag::INTEGER, "version")?;
             if ver.value != [0] {
-                return Err(der_lite::DerError {
+                return Err(der::DerError {
                     what: "unsupported ResponseData version".into(),
                     offset: ver.offset,
                 });
@@ -484,14 +484,14 @@ impl OcspResponse {
                 )
             }
             other => {
-                return Err(der_lite::DerError {
+                return Err(der::DerError {
                     what: format!("bad responderID tag 0x{other:02x}"),
                     offset: rid.offset,
                 })
             }
         };
         let produced_at =
-            der_lite::generalized_time(&t.expect(tag::GENERALIZED_TIME, "producedAt")?)?;
+            der::generalized_time(&t.expect(tag::GENERALIZED_TIME, "producedAt")?)?;
         let list = t.expect(tag::SEQUENCE, "responses")?;
         let mut responses = Vec::new();
         let mut lr = Reader::inside(&list);
@@ -505,7 +505,7 @@ impl OcspResponse {
                 0x82 => RawCertStatus::Unknown,
                 0xa1 => {
                     let mut rr = Reader::inside(&cs);
-                    let time = der_lite::generalized_time(
+                    let time = der::generalized_time(
                         &rr.expect(tag::GENERALIZED_TIME, "revocationTime")?,
                     )?;
                     let reason = match rr.optional(0xa0)? {
@@ -515,18 +515,18 @@ impl OcspResponse {
                     RawCertStatus::Revoked { time, reason }
                 }
                 other => {
-                    return Err(der_lite::DerError {
+                    return Err(der::DerError {
                         what: format!("bad certStatus tag 0x{other:02x}"),
                         offset: cs.offset,
                     })
                 }
             };
             let this_update =
-                der_lite::generalized_time(&s.expect(tag::GENERALIZED_TIME, "thisUpdate")?)?;
+                der::generalized_time(&s.expect(tag::GENERALIZED_TIME, "thisUpdate")?)?;
             let next_update = match s.optional(0xa0)? {
                 Some(n) => {
                     let mut nr = Reader::inside(&n);
-                    Some(der_lite::generalized_time(
+                    Some(der::generalized_time(
                         &nr.expect(tag::GENERALIZED_TIME, "nextUpdate")?,
                     )?)
                 }
@@ -545,7 +545,7 @@ impl OcspResponse {
             parse_extensions(&ext, |oid, _crit, value| match oid {
                 OID_NONCE => {
                     // RFC 8954: OCTET STRING wrapped; some responders send the raw value.
-                    nonce = Some(match der_lite::single(value, tag::OCTET_STRING, "nonce") {
+                    nonce = Some(match der::single(value, tag::OCTET_STRING, "nonce") {
                         Ok(inner) => inner.value.to_vec(),
                         Err(_) => value.to_vec(),
                     });
@@ -608,7 +608,7 @@ impl OcspResponse {
     }
 
     fn find(&self, issuer: &ChainCert, serial: &[u8]) -> Option<&SingleResponse> {
-        let serial = der_lite::trim_integer(serial);
+        let serial = der::trim_integer(serial);
         self.responses().iter().find(|s| {
             s.cert_id.serial == serial
                 && CertId::new(s.cert_id.hash, issuer, serial).is_ok_and(|id| {

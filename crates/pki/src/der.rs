@@ -1,30 +1,48 @@
-//! A minimal DER reader and writer for the structures x509-parser does not cover (OCSP).
+//! The workspace's strict DER reader and writer, for the structures x509-parser does not
+//! cover: CRL entries, OCSP, CMS and time stamps.
 //!
 //! Only definite lengths, single-byte tags (tag numbers < 31) and lengths up to 4 bytes are
-//! accepted: that covers every structure of RFC 6960 and refuses BER tricks.
+//! accepted: that covers every structure of RFC 5280 / 5652 / 6960 / 3161 that tanba reads
+//! and refuses BER tricks (indefinite lengths, non-minimal lengths).
 
 use time::OffsetDateTime;
 
-/// Tag bytes used by OCSP structures.
-pub(crate) mod tag {
+/// Tag bytes (universal class; constructed SEQUENCE and SET).
+pub mod tag {
+    /// BOOLEAN.
     pub const BOOLEAN: u8 = 0x01;
+    /// INTEGER.
     pub const INTEGER: u8 = 0x02;
+    /// BIT STRING.
     pub const BIT_STRING: u8 = 0x03;
+    /// OCTET STRING (primitive).
     pub const OCTET_STRING: u8 = 0x04;
+    /// NULL.
     pub const NULL: u8 = 0x05;
+    /// OBJECT IDENTIFIER.
     pub const OID: u8 = 0x06;
+    /// ENUMERATED.
     pub const ENUMERATED: u8 = 0x0a;
+    /// UTCTime.
     pub const UTC_TIME: u8 = 0x17;
+    /// GeneralizedTime.
     pub const GENERALIZED_TIME: u8 = 0x18;
+    /// SEQUENCE (constructed).
     pub const SEQUENCE: u8 = 0x30;
+    /// SET (constructed).
+    pub const SET: u8 = 0x31;
 }
 
 /// A DER decoding failure: what was expected and at which byte offset of the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct DerError {
+pub struct DerError {
+    /// What was expected or wrong.
     pub what: String,
+    /// Byte offset in the outermost input.
     pub offset: usize,
 }
+
+impl std::error::Error for DerError {}
 
 impl std::fmt::Display for DerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,9 +52,12 @@ impl std::fmt::Display for DerError {
 
 /// One decoded TLV: the tag byte, the contents and the whole encoding (header included).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Tlv<'a> {
+pub struct Tlv<'a> {
+    /// The tag byte.
     pub tag: u8,
+    /// The contents.
     pub value: &'a [u8],
+    /// The whole encoding, header included.
     pub raw: &'a [u8],
     /// Offset of the TLV in the outermost input (for error messages).
     pub offset: usize,
@@ -44,7 +65,7 @@ pub(crate) struct Tlv<'a> {
 
 /// A cursor over a sequence of TLVs.
 #[derive(Debug, Clone)]
-pub(crate) struct Reader<'a> {
+pub struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
     base: usize,
@@ -169,7 +190,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Parse a whole input as exactly one TLV with tag `t`.
-pub(crate) fn single<'a>(data: &'a [u8], t: u8, what: &str) -> Result<Tlv<'a>, DerError> {
+pub fn single<'a>(data: &'a [u8], t: u8, what: &str) -> Result<Tlv<'a>, DerError> {
     let mut r = Reader::new(data);
     let tlv = r.expect(t, what)?;
     r.finish(what)?;
@@ -177,7 +198,7 @@ pub(crate) fn single<'a>(data: &'a [u8], t: u8, what: &str) -> Result<Tlv<'a>, D
 }
 
 /// Decode an OBJECT IDENTIFIER's contents to dotted form.
-pub(crate) fn oid_to_string(content: &[u8], offset: usize) -> Result<String, DerError> {
+pub fn oid_to_string(content: &[u8], offset: usize) -> Result<String, DerError> {
     let bad = || DerError {
         what: "malformed OBJECT IDENTIFIER".into(),
         offset,
@@ -217,7 +238,7 @@ pub(crate) fn oid_to_string(content: &[u8], offset: usize) -> Result<String, Der
 }
 
 /// Encode a dotted OID's contents.
-pub(crate) fn oid_from_str(dotted: &str) -> Vec<u8> {
+pub fn oid_from_str(dotted: &str) -> Vec<u8> {
     let arcs: Vec<u64> = dotted.split('.').map(|a| a.parse().unwrap_or(0)).collect();
     let mut out = Vec::new();
     let mut push = |mut v: u64| {
@@ -238,7 +259,7 @@ pub(crate) fn oid_from_str(dotted: &str) -> Vec<u8> {
 }
 
 /// Parse a DER GeneralizedTime (`YYYYMMDDHHMMSS[.fff]Z`).
-pub(crate) fn generalized_time(tlv: &Tlv<'_>) -> Result<OffsetDateTime, DerError> {
+pub fn generalized_time(tlv: &Tlv<'_>) -> Result<OffsetDateTime, DerError> {
     let bad = |why: &str| DerError {
         what: format!("malformed GeneralizedTime: {why}"),
         offset: tlv.offset,
@@ -266,7 +287,7 @@ pub(crate) fn generalized_time(tlv: &Tlv<'_>) -> Result<OffsetDateTime, DerError
 }
 
 /// Parse an X.509 `Time`: UTCTime (`YYMMDDHHMMSSZ`, years 1950–2049) or GeneralizedTime.
-pub(crate) fn x509_time(tlv: &Tlv<'_>) -> Result<OffsetDateTime, DerError> {
+pub fn x509_time(tlv: &Tlv<'_>) -> Result<OffsetDateTime, DerError> {
     if tlv.tag == tag::GENERALIZED_TIME {
         return generalized_time(tlv);
     }
@@ -291,7 +312,7 @@ pub(crate) fn x509_time(tlv: &Tlv<'_>) -> Result<OffsetDateTime, DerError> {
 }
 
 /// Strip the leading zero bytes of a big-endian non-negative INTEGER's contents.
-pub(crate) fn trim_integer(bytes: &[u8]) -> &[u8] {
+pub fn trim_integer(bytes: &[u8]) -> &[u8] {
     let mut b = bytes;
     while b.len() > 1 && b[0] == 0 {
         b = &b[1..];
@@ -300,7 +321,7 @@ pub(crate) fn trim_integer(bytes: &[u8]) -> &[u8] {
 }
 
 /// Encode one TLV.
-pub(crate) fn write(t: u8, value: &[u8]) -> Vec<u8> {
+pub fn write(t: u8, value: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(value.len() + 6);
     out.push(t);
     let len = value.len();
@@ -317,12 +338,12 @@ pub(crate) fn write(t: u8, value: &[u8]) -> Vec<u8> {
 }
 
 /// Encode a SEQUENCE of already-encoded parts.
-pub(crate) fn seq(parts: &[&[u8]]) -> Vec<u8> {
+pub fn seq(parts: &[&[u8]]) -> Vec<u8> {
     write(tag::SEQUENCE, &parts.concat())
 }
 
 /// Encode a non-negative INTEGER from big-endian magnitude bytes.
-pub(crate) fn integer(magnitude: &[u8]) -> Vec<u8> {
+pub fn integer(magnitude: &[u8]) -> Vec<u8> {
     let m = trim_integer(magnitude);
     let mut v = Vec::with_capacity(m.len() + 1);
     if m.first().is_some_and(|b| b & 0x80 != 0) {
@@ -340,7 +361,7 @@ pub(crate) fn integer(magnitude: &[u8]) -> Vec<u8> {
 /// TBS (RFC 5280 4.1.1.2 / 5.1.1.2) and both are strict DER SEQUENCEs starting with an
 /// OBJECT IDENTIFIER. `certificate` selects the TBS layout (certificate: `[0] version`,
 /// serial, signature; CRL: optional INTEGER version, signature).
-pub(crate) fn signed_algorithms_match(der: &[u8], certificate: bool) -> Result<bool, DerError> {
+pub fn signed_algorithms_match(der: &[u8], certificate: bool) -> Result<bool, DerError> {
     let mut outer = Reader::new(der);
     let top = outer.expect(tag::SEQUENCE, "signed structure")?;
     let mut r = Reader::inside(&top);
