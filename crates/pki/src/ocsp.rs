@@ -490,8 +490,7 @@ impl OcspResponse {
                 })
             }
         };
-        let produced_at =
-            der::generalized_time(&t.expect(tag::GENERALIZED_TIME, "producedAt")?)?;
+        let produced_at = der::generalized_time(&t.expect(tag::GENERALIZED_TIME, "producedAt")?)?;
         let list = t.expect(tag::SEQUENCE, "responses")?;
         let mut responses = Vec::new();
         let mut lr = Reader::inside(&list);
