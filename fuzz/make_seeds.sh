@@ -18,7 +18,8 @@ export PW=Qwerty12
 
 rm -rf "$seeds"
 for t in parse_c14n pki_revocation dsig_verify wss_verify validate_document pkcs12_open \
-    pkcs8_pem cert_profile trust_bundle egov_readers base64_lenient json_forms gost_keys; do
+    pkcs8_pem cert_profile trust_bundle egov_readers base64_lenient json_forms gost_keys \
+    cms_verify; do
     mkdir -p "$seeds/$t"
 done
 
@@ -45,6 +46,17 @@ done
 cat "$pki/certs/root.pem" "$pki/certs/ca.pem" > "$seeds/trust_bundle/root-and-ca.pem"
 cp "$seeds/cert_profile/ca.der" "$seeds/trust_bundle/ca.der"
 cp "$pki"/crl/*.crl "$seeds/pki_revocation/"
+
+# CMS: attached DER, detached DER and attached PEM, signed by openssl with the
+# generated individual key.
+printf 'content' >"$work/content"
+for form in "-nodetach -outform DER:attached.der" "-outform DER:detached.der" \
+    "-nodetach -outform PEM:attached.pem"; do
+    # shellcheck disable=SC2086
+    openssl cms -sign -binary -md sha256 ${form%%:*} -in "$work/content" \
+        -signer "$pki/certs/individual.pem" -inkey "$pki/keys/individual.key.pem" \
+        -out "$seeds/cms_verify/${form##*:}"
+done
 printf 'IIN123456789011' > "$seeds/cert_profile/iin.txt"
 
 # XML: plain, signed (enveloped, by-Id, two signers), envelopes.
