@@ -35,6 +35,10 @@ enum Command {
     /// Certificates: `info` describes one with the NCA RK profile (IIN/BIN, roles, key usage).
     #[command(subcommand_required = true)]
     Cert(cmd::cert::Args),
+    /// CMS / CAdES signatures as Kalkan and NCALayer make them: `sign`, `add-signer`,
+    /// `verify`, `extract`.
+    #[command(subcommand_required = true)]
+    Cms(cmd::cms::Args),
     /// The full licensing flow on the bundled test PKI, step by step.
     Demo(cmd::demo::Args),
     /// SmartBridge queries: `query-iin` (GBD FL) / `query-bin` (GBD UL), signed; `--send URL`.
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Application(args) => cmd::application::run(args),
         Command::C14n(args) => cmd::c14n::run(args),
         Command::Cert(args) => cmd::cert::run(args),
+        Command::Cms(args) => cmd::cms::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Gateway(args) => cmd::gateway::run(args),
         Command::Key(args) => cmd::key::run(args),

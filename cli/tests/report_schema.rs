@@ -137,6 +137,29 @@ fn reports() -> Vec<(&'static str, serde_json::Value)> {
         "error-not-an-envelope",
         serde_json::from_slice(&o.stdout).unwrap(),
     ));
+    // `cms verify --json`: the same report, format "cms" (checked, and altered)
+    let cms = common::sign_with_nca_key(&["cms", "sign"], RSA, b"pay 100", &[]);
+    let mut args = vec!["cms", "verify", "-", "--json"];
+    args.extend(strs(&checked));
+    out.push((
+        "cms-rsa-checked",
+        serde_json::from_slice(&run(&args, RSA, &cms).stdout).unwrap(),
+    ));
+    let at = cms.windows(3).position(|w| w == b"100").unwrap();
+    let mut altered_cms = cms.clone();
+    altered_cms[at] = b'9';
+    out.push((
+        "cms-altered",
+        serde_json::from_slice(
+            &run(
+                &["cms", "verify", "-", "--json", "--no-cert-check"],
+                RSA,
+                &altered_cms,
+            )
+            .stdout,
+        )
+        .unwrap(),
+    ));
     // `cert check --json` prints the same report, format "certificate": a valid and a
     // revoked certificate of the generated test PKI
     let pki = |rel: &str| {

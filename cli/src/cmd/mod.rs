@@ -5,6 +5,7 @@ pub mod batch;
 pub mod c14n;
 pub mod cert;
 pub mod cert_check;
+pub mod cms;
 pub mod demo;
 pub mod envelope;
 pub mod gateway;

@@ -100,6 +100,7 @@ pub fn error_kind(name: &str, e: &DocumentError) -> (&'static str, CliError) {
         DocumentError::NotAnEnvelope(_) => {
             ("not_an_envelope", CliError::input(format!("{name}: {e}")))
         }
+        DocumentError::Cms(_) => ("malformed_cms", CliError::input(format!("{name}: {e}"))),
     }
 }
 
@@ -125,6 +126,7 @@ fn human(report: &DocumentReport) {
             DocumentFormat::Soap =>
                 "SOAP envelope WITHOUT a transport signature (no wsse:Security)",
             DocumentFormat::Certificate => "a certificate, validated on its own (no signature)",
+            DocumentFormat::Cms => "CMS SignedData (every SignerInfo a signer of the content)",
         }
     );
     outln!(

@@ -30,6 +30,8 @@ pub mod sign;
 pub mod verify;
 
 pub use error::CmsError;
-pub use read::{decode_input, read, Attribute, Limits, SignedData, SignerId, SignerInfo};
+pub use read::{
+    decode_input, encode, read, Attribute, Encoding, Limits, SignedData, SignerId, SignerInfo,
+};
 pub use sign::{add_signer, sign, SignOptions, ToSign};
 pub use verify::{verify, Content, Fact, FactOutcome, SignerFacts, Verified};

@@ -178,6 +178,39 @@ pub fn decode_input(input: &[u8]) -> Result<Vec<u8>, CmsError> {
     Ok(der)
 }
 
+/// How a CMS is handed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// DER bytes.
+    Der,
+    /// PEM armour `-----BEGIN CMS-----`, 64 characters a line (NCALayer's
+    /// `basicsSignCMS`, KalkanCrypt's `KC_OUT_PEM`).
+    Pem,
+    /// One line of base64 (NCALayer's `createCAdESFromBase64`).
+    Base64,
+}
+
+/// The CMS `der` in `encoding` (every form [`decode_input`] reads back).
+pub fn encode(der: &[u8], encoding: Encoding) -> Vec<u8> {
+    let b64 = || base64::engine::general_purpose::STANDARD.encode(der);
+    match encoding {
+        Encoding::Der => der.to_vec(),
+        Encoding::Base64 => format!("{}\n", b64()).into_bytes(),
+        Encoding::Pem => {
+            let body = b64();
+            let mut s = String::with_capacity(body.len() + body.len() / 64 + 40);
+            s.push_str("-----BEGIN CMS-----\n");
+            for line in body.as_bytes().chunks(64) {
+                // base64 is ASCII
+                s.push_str(&String::from_utf8_lossy(line));
+                s.push('\n');
+            }
+            s.push_str("-----END CMS-----\n");
+            s.into_bytes()
+        }
+    }
+}
+
 /// Read a CMS (see [`decode_input`] for the accepted forms) within `limits`.
 pub fn read(input: &[u8], limits: &Limits) -> Result<SignedData, CmsError> {
     parse(decode_input(input)?, limits)

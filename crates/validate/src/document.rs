@@ -84,6 +84,9 @@ pub enum DocumentError {
     /// [`Scope::TransportOnly`] on something that is not a SOAP envelope.
     #[error("{0}")]
     NotAnEnvelope(#[source] tanba_wss::EnvelopeError),
+    /// A CMS that cannot be read (or checked at all: no signer, detached without content).
+    #[error("{0}")]
+    Cms(#[from] tanba_cms::CmsError),
 }
 
 /// Verifies every signature of a signed XML document, at every layer.

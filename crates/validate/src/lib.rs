@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+mod cms;
 mod document;
 mod indication;
 mod location;

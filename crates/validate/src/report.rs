@@ -31,6 +31,8 @@ pub enum DocumentFormat {
     /// A bare certificate validated on its own (no signature): the one entry of
     /// `signers` holds its identity and its checks.
     Certificate,
+    /// CMS SignedData (CAdES): every SignerInfo is a signer of the content.
+    Cms,
 }
 
 /// Which layer of the document a signer belongs to.

@@ -33,6 +33,15 @@ pub(crate) mod rule {
         "500/НҚ п.16.2, 18.5, 19.7: OCSP or CRL; an expired CRL, OCSP unknown or no answer is negative";
     pub const PARSE: &str = "RFC 5280: a well-formed X.509 certificate";
     pub const NOT_CHECKED: &str = "certificate validation (not requested)";
+    pub const CMS_DIGEST: &str =
+        "RFC 5652 §5.4, 11.2: messageDigest equals the digest of the content";
+    pub const CMS_SIGNATURE: &str =
+        "RFC 5652 §5.4, 5.6: the signature over the signed attributes as received";
+    pub const CMS_CONTENT_TYPE: &str = "RFC 5652 §11.1: contentType equals eContentType";
+    pub const CMS_SIGNING_CERTIFICATE: &str =
+        "RFC 5035 §5.4 (CAdES, 500/НҚ п.8): signingCertificateV2 binds the signer certificate";
+    pub const CMS_SIGNING_TIME: &str =
+        "500/НҚ п.14: a claimed signingTime proves nothing; the validation time is a verified time stamp's genTime, else the caller's, else now";
 }
 
 pub(crate) fn empty(
@@ -60,7 +69,7 @@ pub(crate) fn empty(
     }
 }
 
-fn check(
+pub(crate) fn check(
     name: &'static str,
     outcome: CheckOutcome,
     reason: String,

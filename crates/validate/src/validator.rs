@@ -170,6 +170,55 @@ impl Validator {
         self.engine.validate_with(cert, extra, policy)
     }
 
+    /// The certificate validator underneath (for the judges of each format).
+    pub(crate) fn pki(&self) -> &tanba_pki::Validator {
+        &self.engine
+    }
+
+    /// Verifies a CMS SignedData (DER, PEM or bare base64; CAdES-BES as Kalkan and
+    /// NCALayer make it) over `content` — its own, detached bytes, or only a digest — and
+    /// judges every signer: messageDigest, the signature over the signed attributes as
+    /// received, the signing-certificate binding, then the identity expected and the
+    /// certificate under the named policy at [`Request::at`] (else now). The signingTime a
+    /// signer claims is reported, never used as the validation time. Format `cms`.
+    ///
+    /// ```
+    /// # let key = tanba_testdata::read(&tanba_testdata::own("pki/keys/individual.key.pem"));
+    /// # let cert = tanba_testdata::read(&tanba_testdata::own("pki/certs/individual.pem"));
+    /// # let signer = tanba_keys::Keystore::from_pkcs8(&key, None, &cert).unwrap()
+    /// #     .signer(&tanba_keys::KeySelector::Single).unwrap();
+    /// use tanba_validate::{Request, TrustConfig, Validator};
+    /// let cms = tanba_cms::sign(tanba_cms::ToSign::Content(b"x"), &signer,
+    ///                           &Default::default()).unwrap();
+    /// let report = Validator::new(TrustConfig::default())
+    ///     .validate_cms(&cms, tanba_cms::Content::Attached,
+    ///                   &Request { skip_certificates: true, ..Default::default() })
+    ///     .unwrap();
+    /// assert!(report.is_passed(), "{:?}", report.problems);
+    /// ```
+    pub fn validate_cms(
+        &self,
+        input: &[u8],
+        content: tanba_cms::Content<'_>,
+        request: &Request,
+    ) -> Result<DocumentReport, DocumentError> {
+        crate::cms::judge(
+            input,
+            &crate::cms::CmsJob {
+                validator: self,
+                content,
+                at: request.at,
+                expected: &request.expected,
+                skip_certificates: request.skip_certificates,
+                algorithms: if request.dsig.allow_legacy {
+                    tanba_crypto::AlgorithmPolicy::allow_legacy()
+                } else {
+                    tanba_crypto::AlgorithmPolicy::strict()
+                },
+            },
+        )
+    }
+
     /// Validates a bare certificate (DER or PEM; `extra` are chain candidates) under
     /// `policy` and reports it in the one report shape: format `certificate`, one entry in
     /// `signers` (layer `document`) with the certificate's identity, its checks (chain,
