@@ -43,4 +43,7 @@ pub enum CmsError {
     /// Signing failed.
     #[error("signing: {0}")]
     Sign(#[source] tanba_crypto::CryptoError),
+    /// The time-stamp authority could not be asked.
+    #[error("time-stamp authority: {0}")]
+    Fetch(#[from] tanba_pki::fetch::FetchError),
 }

@@ -27,6 +27,7 @@ pub mod error;
 pub mod oid;
 pub mod read;
 pub mod sign;
+pub mod tsp;
 pub mod verify;
 
 pub use error::CmsError;
@@ -34,4 +35,5 @@ pub use read::{
     decode_input, encode, read, Attribute, Encoding, Limits, SignedData, SignerId, SignerInfo,
 };
 pub use sign::{add_signer, sign, SignOptions, ToSign};
+pub use tsp::{TimeStampRequest, TimeStampToken, TokenFacts, TstInfo};
 pub use verify::{verify, Content, Fact, FactOutcome, SignerFacts, Verified};

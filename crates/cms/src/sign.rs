@@ -161,14 +161,48 @@ pub(crate) fn signer_info(
     })
 }
 
-/// Assemble `ContentInfo { signedData }` from its parts.
+/// Rebuild `cms` around new SignerInfos (content, digest algorithms, certificates and
+/// version kept).
+pub(crate) fn assemble_raw(cms: &crate::read::SignedData, signer_infos: Vec<Vec<u8>>) -> Vec<u8> {
+    assemble_versioned(
+        cms.version,
+        &cms.content_type,
+        cms.content(),
+        cms.digest_oids
+            .iter()
+            .map(|o| algorithm_identifier(o, true))
+            .collect(),
+        cms.certificates.clone(),
+        signer_infos,
+    )
+}
+
+/// Assemble `ContentInfo { signedData }` (version 1) from its parts.
 pub(crate) fn assemble(
     content: Option<&[u8]>,
     digest_algorithms: Vec<Vec<u8>>,
     certificates: Vec<Vec<u8>>,
     signer_infos: Vec<Vec<u8>>,
 ) -> Vec<u8> {
-    let data_oid = der::write(tag::OID, &der::oid_from_str(oid::DATA));
+    assemble_versioned(
+        1,
+        oid::DATA,
+        content,
+        digest_algorithms,
+        certificates,
+        signer_infos,
+    )
+}
+
+fn assemble_versioned(
+    version: u8,
+    content_type: &str,
+    content: Option<&[u8]>,
+    digest_algorithms: Vec<Vec<u8>>,
+    certificates: Vec<Vec<u8>>,
+    signer_infos: Vec<Vec<u8>>,
+) -> Vec<u8> {
+    let data_oid = der::write(tag::OID, &der::oid_from_str(content_type));
     let eci = match content {
         Some(c) => der::seq(&[
             &data_oid,
@@ -176,11 +210,16 @@ pub(crate) fn assemble(
         ]),
         None => der::seq(&[&data_oid]),
     };
+    let bag = if certificates.is_empty() {
+        Vec::new()
+    } else {
+        der::write(0xa0, &der_sorted(certificates))
+    };
     let sd = der::seq(&[
-        &der::integer(&[1]),
+        &der::integer(&[version]),
         &der::write(tag::SET, &der_sorted(digest_algorithms)),
         &eci,
-        &der::write(0xa0, &der_sorted(certificates)),
+        &bag,
         &der::write(tag::SET, &der_sorted(signer_infos)),
     ]);
     der::seq(&[

@@ -445,24 +445,56 @@ impl Fetcher {
         request: &OcspRequest,
         deadline: Option<Instant>,
     ) -> Result<OcspResponse, FetchError> {
+        let body = self.post_until(
+            url,
+            "application/ocsp-request",
+            "application/ocsp-response",
+            request.to_der(),
+            self.cfg.max_ocsp_bytes,
+            deadline,
+        )?;
+        OcspResponse::from_der(&body).map_err(|source| FetchError::Ocsp {
+            url: url.into(),
+            source,
+        })
+    }
+
+    /// HTTP POST of `body` as `content_type`, the answer at most `limit` bytes, by
+    /// `deadline` (time-stamp requests use it; OCSP too). Never cached.
+    pub fn post_before(
+        &self,
+        url: &str,
+        content_type: &str,
+        accept: &str,
+        body: &[u8],
+        limit: u64,
+        deadline: Instant,
+    ) -> Result<Vec<u8>, FetchError> {
+        self.post_until(url, content_type, accept, body, limit, Some(deadline))
+    }
+
+    fn post_until(
+        &self,
+        url: &str,
+        content_type: &str,
+        accept: &str,
+        body: &[u8],
+        limit: u64,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<u8>, FetchError> {
         if self.cfg.mode == NetworkMode::Offline {
             return Err(FetchError::Offline { url: url.into() });
         }
         let timeout = self.time_left(url, deadline)?;
         let target = self.effective_url(url);
-        let body = self
-            .agent
+        self.agent
             .post(&target)
             .timeout(timeout)
-            .set("Content-Type", "application/ocsp-request")
-            .set("Accept", "application/ocsp-response")
-            .send_bytes(request.to_der())
+            .set("Content-Type", content_type)
+            .set("Accept", accept)
+            .send_bytes(body)
             .map_err(|e| Self::map_err(url, e))
-            .and_then(|resp| Self::read_body(url, resp, self.cfg.max_ocsp_bytes))
-            .map_err(|e| Self::past_deadline(url, deadline, e))?;
-        OcspResponse::from_der(&body).map_err(|source| FetchError::Ocsp {
-            url: url.into(),
-            source,
-        })
+            .and_then(|resp| Self::read_body(url, resp, limit))
+            .map_err(|e| Self::past_deadline(url, deadline, e))
     }
 }
