@@ -3,6 +3,10 @@
 //! OpenSSL can read the key (RSA).
 
 mod common;
+#[path = "../../crates/pki/tests/support/http.rs"]
+mod http;
+#[path = "../../crates/cms/tests/support/tsa.rs"]
+mod tsa;
 
 use common::{assert_exit, nca, nca_rsa_validation, sign_with_nca_key, tanba_io};
 
@@ -229,4 +233,98 @@ fn unreadable_input_exits_2_naming_the_problem() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
+}
+
+#[test]
+fn cades_t_from_a_loopback_tsa_sets_the_validation_time() {
+    let tsa = std::sync::Arc::new(tsa::OpensslTsa::new());
+    let server = http::Server::start();
+    let t = tsa.clone();
+    server.route(
+        "/tsp/",
+        http::Body::Handler(std::sync::Arc::new(move |req: &[u8]| t.reply(req))),
+    );
+    let url = format!("{}/tsp/", server.base());
+    let cms = sign_with_nca_key(&["cms", "sign"], RSA, CONTENT, &["--tsa", &url]);
+    assert_eq!(server.hits("/tsp/"), 1);
+    let tsa_cert = tsa.path("tsa.pem");
+    // trust: the NCA RSA test CA for the signer, the throw-away TSA's certificate; the
+    // time stamp (now) is after the test key's validity, so the signer's certificate is
+    // judged at genTime and found expired — which shows genTime is the time used
+    let o = verify(
+        &cms,
+        &[
+            "--trust",
+            &nca("ca/nca_rsa_test.crt"),
+            "--trust",
+            tsa_cert.to_str().unwrap(),
+            "--no-revocation",
+            "--allow-test-identifiers",
+            "--at",
+            "2021-06-01T00:00:00Z",
+            "--json",
+        ],
+    );
+    let j = json(&o);
+    let s = &j["signers"][0];
+    assert!(s["time_stamp"]["gen_time"].is_string(), "{s}");
+    assert_eq!(s["validation_time"], s["time_stamp"]["gen_time"]);
+    assert!(
+        s["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "signature_time_stamp" && c["outcome"] == "passed"),
+        "{s}"
+    );
+    assert_exit(&o, 1);
+    assert_eq!(j["sub_indication"], "out_of_bounds_no_poe", "{j}");
+    // without trust in the TSA the time stamp is not accepted: indeterminate
+    let o = verify(
+        &cms,
+        &[
+            "--trust",
+            &nca("ca/nca_rsa_test.crt"),
+            "--no-revocation",
+            "--allow-test-identifiers",
+            "--json",
+        ],
+    );
+    assert_exit(&o, 1);
+    let j = json(&o);
+    assert!(
+        j["signers"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "signature_time_stamp"
+                && c["outcome"] == "failed"
+                && c["reason"].as_str().unwrap().contains("not trusted")),
+        "{j}"
+    );
+    // signatures and identities only: the token's own facts hold
+    let o = verify(&cms, &["--no-cert-check", "--json"]);
+    assert_exit(&o, 0);
+    // a TSA that is down: signing fails (exit 1), nothing is written
+    drop(server);
+    let path = nca(&format!("keys/{RSA}"));
+    let o = tanba_io(
+        &[
+            "cms",
+            "sign",
+            "-",
+            "--key",
+            &path,
+            "--password-env",
+            "PW",
+            "--tsa",
+            &url,
+            "--tsa-deadline",
+            "2",
+        ],
+        &[("PW", tanba_testdata::nca_password(RSA))],
+        Some(CONTENT),
+    );
+    assert_exit(&o, 1);
+    assert!(o.stdout.is_empty());
 }

@@ -472,3 +472,36 @@ pub fn stamp(
     }
     Ok((token, facts))
 }
+
+/// CAdES-T for signer `index` of `cms`: ask the TSA at `url` for a token over its
+/// signature value — imprint by the signer's own digest algorithm, `policy` or the one
+/// the official clients use for its key ([`policy_for`]), a fresh nonce — check the
+/// answer ([`stamp`]) and return the CMS with the token in place
+/// ([`add_signature_time_stamp`]).
+pub fn time_stamp_signer(
+    cms: &SignedData,
+    index: usize,
+    fetcher: &tanba_pki::Fetcher,
+    url: &str,
+    policy: Option<&str>,
+    deadline: std::time::Instant,
+    algorithms: &AlgorithmPolicy,
+) -> Result<Vec<u8>, CmsError> {
+    let si = cms
+        .signers
+        .get(index)
+        .ok_or_else(|| structure(format!("no signer #{index}")))?;
+    let digest = DigestAlgorithm::from_oid(&si.digest_oid)
+        .map_err(|_| structure(format!("unsupported digest algorithm {}", si.digest_oid)))?;
+    let default_policy = tanba_crypto::SignatureAlgorithm::from_oid(&si.signature_oid)
+        .map(policy_for)
+        .unwrap_or(policy::RSA);
+    let request = TimeStampRequest::new(
+        digest,
+        digest.digest(signature_value(si)),
+        Some(policy.unwrap_or(default_policy)),
+        Some(TimeStampRequest::random_nonce()),
+    );
+    let (token, _) = stamp(fetcher, url, &request, deadline, algorithms)?;
+    add_signature_time_stamp(cms, index, token.cms.der())
+}

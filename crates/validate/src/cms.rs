@@ -40,16 +40,18 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
     let policy = job.validator.certificate_policy(Layer::Document, job.at);
     let mut signers = Vec::new();
     let mut problems = Vec::new();
-    let mut notes = Vec::new();
+    let notes = Vec::new();
     for f in &facts.signers {
         let mut r = signer::empty(Layer::Document, None, None);
         r.index = f.index;
         report_facts(&mut r, f, &cms.signers[f.index], at);
-        if f.has_signature_time_stamp {
-            notes.push(format!(
-                "signer #{}: carries a signature time-stamp token; tokens are not verified yet, so it does not set the validation time",
-                f.index
-            ));
+        // a verified signature time stamp proves the signing time: it becomes this
+        // signer's validation time (500/НҚ п.14)
+        let mut signer_at = job.at;
+        if r.signature_verified() {
+            if let Some(gen_time) = time_stamp(&mut r, &cms.signers[f.index], job) {
+                signer_at = Some(gen_time);
+            }
         }
         if r.signature_verified() {
             let cert = f.certificate.as_deref();
@@ -65,6 +67,12 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
                     .filter(|c| Some(c.der()) != cert)
                     .cloned()
                     .collect();
+                let policy = match signer_at {
+                    Some(t) if signer_at != job.at => {
+                        job.validator.certificate_policy(Layer::Document, Some(t))
+                    }
+                    _ => policy.clone(),
+                };
                 signer::certificate(&mut r, job.validator.pki(), &policy, cert, &extra);
             }
         }
@@ -210,4 +218,125 @@ fn report_facts(
             r.indication = Indication::Indeterminate(Undetermined::NoSigningCertificateFound);
         }
     }
+}
+
+/// The signer's signatureTimeStampToken, if any, checked: the TSA's signature, EKU and
+/// imprint over this signer's signature value, then the TSA certificate under the named
+/// policy (any key usage) at genTime. Returns genTime when everything holds; a token that
+/// fails makes the signer indeterminate (its time cannot be trusted).
+fn time_stamp(
+    r: &mut SignerReport,
+    si: &tanba_cms::SignerInfo,
+    job: &CmsJob<'_>,
+) -> Option<OffsetDateTime> {
+    let token = tanba_cms::tsp::signature_time_stamp(si)?;
+    let fail = |r: &mut SignerReport, why: String| {
+        r.indication = r.indication.worst(Indication::Indeterminate(
+            Undetermined::SigConstraintsFailure,
+        ));
+        r.checks.push(check(
+            "signature_time_stamp",
+            CheckOutcome::Failed,
+            why,
+            rule::CMS_TIME_STAMP,
+        ));
+        None
+    };
+    let token = match token {
+        Ok(t) => t,
+        Err(e) => return fail(r, format!("the time-stamp token cannot be read: {e}")),
+    };
+    let facts = match tanba_cms::tsp::verify_token(
+        &token,
+        tanba_cms::tsp::Stamped::Data(tanba_cms::tsp::signature_value(si)),
+        None,
+        &job.algorithms,
+    ) {
+        Ok(f) => f,
+        Err(e) => return fail(r, format!("the time-stamp token: {e}")),
+    };
+    if let Some(bad) = facts
+        .facts
+        .iter()
+        .find(|f| f.outcome != FactOutcome::Passed)
+    {
+        return fail(
+            r,
+            format!(
+                "the time stamp does not hold ({}): {}",
+                bad.name, bad.detail
+            ),
+        );
+    }
+    let gen_time = token.info.gen_time;
+    let tsa = facts
+        .tsa_certificate
+        .as_deref()
+        .and_then(|d| ChainCert::from_der(d).ok());
+    if !job.skip_certificates {
+        let Some(tsa_cert) = &tsa else {
+            return fail(r, "the TSA certificate is not in the token".into());
+        };
+        let policy = job
+            .validator
+            .certificate_policy(Layer::Transport, Some(gen_time));
+        let others: Vec<ChainCert> = token
+            .cms
+            .certificates
+            .iter()
+            .filter(|d| d.as_slice() != tsa_cert.der())
+            .filter_map(|d| ChainCert::from_der(d).ok())
+            .collect();
+        let report = job
+            .validator
+            .pki()
+            .validate_with(tsa_cert.der(), &others, &policy);
+        if !report.is_valid() {
+            return fail(
+                r,
+                format!(
+                    "the TSA certificate '{}' is not trusted at genTime {}: {}",
+                    tsa_cert.subject(),
+                    rfc3339(gen_time),
+                    report
+                        .failures()
+                        .map(|c| c.detail.clone())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            );
+        }
+    }
+    r.checks.push(check(
+        "signature_time_stamp",
+        CheckOutcome::Passed,
+        format!(
+            "time-stamped at {} by '{}' (policy {}, serial {}){}",
+            rfc3339(gen_time),
+            tsa.as_ref()
+                .map(|c| c.subject().to_string())
+                .unwrap_or_default(),
+            token.info.policy,
+            hex::encode(&token.info.serial),
+            if job.skip_certificates {
+                "; the TSA certificate was not judged (--no-cert-check)"
+            } else {
+                ""
+            }
+        ),
+        rule::CMS_TIME_STAMP,
+    ));
+    r.time_stamp = Some(crate::report::SignatureTimeStamp {
+        gen_time: rfc3339(gen_time),
+        policy: token.info.policy.clone(),
+        serial: hex::encode(&token.info.serial),
+        tsa: tsa.map(|c| c.subject().to_string()),
+    });
+    r.validation_time = Some(rfc3339(gen_time));
+    Some(gen_time)
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }

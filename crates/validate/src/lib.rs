@@ -50,7 +50,7 @@ pub use location::Location;
 pub use policy::PolicyName;
 pub use report::{
     Algorithm, CertificateValidation, CheckMode, CheckOutcome, CheckReport, Digest, DocumentFormat,
-    DocumentReport, KeySource, Layer, Signed, SignedKind, SignerReport, TimeSource,
-    TimestampReport, TransportReport,
+    DocumentReport, KeySource, Layer, SignatureTimeStamp, Signed, SignedKind, SignerReport,
+    TimeSource, TimestampReport, TransportReport,
 };
 pub use validator::{Overrides, Request, TrustConfig, Validator};

@@ -216,6 +216,24 @@ pub struct SignerReport {
     pub certificate: Option<tanba_pki::Report>,
     /// Why the signature itself did not verify.
     pub error: Option<String>,
+    /// The instant this signer's certificate was judged at, when it is not the
+    /// document's: the genTime of its verified signature time stamp (RFC 3339).
+    pub validation_time: Option<String>,
+    /// The signature time stamp (CAdES-T) that proved the signing time, if verified.
+    pub time_stamp: Option<SignatureTimeStamp>,
+}
+
+/// A verified signature time stamp: when the TSA saw the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureTimeStamp {
+    /// genTime (RFC 3339).
+    pub gen_time: String,
+    /// The TSA policy (dotted OID).
+    pub policy: String,
+    /// The token's serial number (lowercase hex).
+    pub serial: String,
+    /// The TSA certificate's subject.
+    pub tsa: Option<String>,
 }
 
 impl SignerReport {

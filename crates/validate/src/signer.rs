@@ -40,6 +40,8 @@ pub(crate) mod rule {
     pub const CMS_CONTENT_TYPE: &str = "RFC 5652 §11.1: contentType equals eContentType";
     pub const CMS_SIGNING_CERTIFICATE: &str =
         "RFC 5035 §5.4 (CAdES, 500/НҚ п.8): signingCertificateV2 binds the signer certificate";
+    pub const CMS_TIME_STAMP: &str =
+        "500/НҚ п.14, 17; RFC 3161: the TSA signature, its timeStamping EKU and trust, the imprint over the signature value";
     pub const CMS_SIGNING_TIME: &str =
         "500/НҚ п.14: a claimed signingTime proves nothing; the validation time is a verified time stamp's genTime, else the caller's, else now";
 }
@@ -66,6 +68,8 @@ pub(crate) fn empty(
         transport: None,
         certificate: None,
         error: None,
+        validation_time: None,
+        time_stamp: None,
     }
 }
 

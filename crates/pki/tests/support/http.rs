@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 /// What a path answers.
 #[derive(Clone)]
 pub enum Body {
+    /// 200 with what the function makes of the request body (a TSA, a responder).
+    Handler(Arc<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>),
     /// 200 with these bytes (and Content-Length).
     Bytes(Vec<u8>),
     /// 200 with `n` bytes of 0x30; `with_length` controls the Content-Length header.
@@ -130,6 +132,15 @@ fn handle(mut conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) -> std::
         s.routes.get(&path).cloned()
     };
     match route {
+        Some(Body::Handler(f)) => {
+            let b = f(&body);
+            write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                b.len()
+            )?;
+            conn.write_all(&b)?;
+        }
         Some(Body::Bytes(b)) => {
             write!(
                 conn,
