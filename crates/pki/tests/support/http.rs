@@ -9,11 +9,14 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// A function from a request body to a response body.
+pub type Handler = Arc<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>;
+
 /// What a path answers.
 #[derive(Clone)]
 pub enum Body {
     /// 200 with what the function makes of the request body (a TSA, a responder).
-    Handler(Arc<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>),
+    Handler(Handler),
     /// 200 with these bytes (and Content-Length).
     Bytes(Vec<u8>),
     /// 200 with `n` bytes of 0x30; `with_length` controls the Content-Length header.
