@@ -57,6 +57,9 @@ enum Command {
     Result(cmd::result::Args),
     /// Sign an XML document (enveloped XMLDSig, Kalkan-compatible; --id signs one element).
     Sign(cmd::sign::Args),
+    /// RFC 3161 time stamps: `stamp` a file at a TSA, `verify` a token and judge the TSA.
+    #[command(subcommand_required = true)]
+    Tsp(cmd::tsp::Args),
     /// Trust store: `update` downloads the NCA RK roots and issuing CAs into the cache.
     #[command(subcommand_required = true)]
     Trust(cmd::trust::Args),
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Result(args) => cmd::result::run(args),
         Command::Envelope(args) => cmd::envelope::run(args),
         Command::Sign(args) => cmd::sign::run(args),
+        Command::Tsp(args) => cmd::tsp::run(args),
         Command::Trust(args) => cmd::trust::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Wss(args) => cmd::wss::run(args),

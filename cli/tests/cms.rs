@@ -328,3 +328,96 @@ fn cades_t_from_a_loopback_tsa_sets_the_validation_time() {
     assert_exit(&o, 1);
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn tsp_stamp_and_verify() {
+    let tsa = std::sync::Arc::new(tsa::OpensslTsa::new());
+    let server = http::Server::start();
+    let t = tsa.clone();
+    server.route(
+        "/tsp/",
+        http::Body::Handler(std::sync::Arc::new(move |req: &[u8]| t.reply(req))),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("contract.txt");
+    std::fs::write(&data, CONTENT).unwrap();
+    let token = dir.path().join("contract.tsr");
+    let o = tanba_io(
+        &[
+            "tsp",
+            "stamp",
+            data.to_str().unwrap(),
+            "--tsa",
+            &format!("{}/tsp/", server.base()),
+            "--out",
+            token.to_str().unwrap(),
+        ],
+        &[],
+        None,
+    );
+    assert_exit(&o, 0);
+    let (token, data) = (token.to_str().unwrap(), data.to_str().unwrap());
+    let tsa_cert = tsa.path("tsa.pem");
+    let trusted = [
+        "--trust",
+        tsa_cert.to_str().unwrap(),
+        "--no-revocation",
+        "--json",
+    ];
+    let mut args = vec!["tsp", "verify", token, "--data", data];
+    args.extend(trusted);
+    let o = tanba_io(&args, &[], None);
+    assert_exit(&o, 0);
+    let j = json(&o);
+    assert_eq!(j["format"], "time_stamp");
+    assert_eq!(j["validation_time_source"], "time_stamp");
+    assert_eq!(j["signers"][0]["time_stamp"]["policy"], "1.2.398.3.3.2.6.2");
+    // other data: the token does not stamp it
+    let mut args = vec!["tsp", "verify", token, "--data", "Cargo.toml"];
+    args.extend(trusted);
+    let o = tanba_io(&args, &[], None);
+    assert_exit(&o, 1);
+    assert_eq!(json(&o)["sub_indication"], "hash_failure");
+    // the TSA not trusted (the default nca-prod set)
+    let o = tanba_io(
+        &["tsp", "verify", token, "--data", data, "--no-revocation"],
+        &[],
+        None,
+    );
+    assert_exit(&o, 1);
+    // the real NCA test token: its own imprint (SHA-1: legacy), the TSA not judged
+    let real = nca("tsp/tsp_token.bin");
+    let imprint = "sha1:1465dad126d32bf7aa5d3b95a5c7c331cdff34df";
+    let o = tanba_io(
+        &[
+            "tsp",
+            "verify",
+            &real,
+            "--digest",
+            imprint,
+            "--no-cert-check",
+        ],
+        &[],
+        None,
+    );
+    assert_exit(&o, 1); // SHA-1 refused without --allow-legacy
+    let o = tanba_io(
+        &[
+            "tsp",
+            "verify",
+            &real,
+            "--digest",
+            imprint,
+            "--no-cert-check",
+            "--allow-legacy",
+            "--json",
+        ],
+        &[],
+        None,
+    );
+    assert_exit(&o, 0);
+    assert_eq!(
+        json(&o)["signers"][0]["time_stamp"]["gen_time"],
+        "2022-09-18T13:20:14Z"
+    );
+}

@@ -160,6 +160,22 @@ fn reports() -> Vec<(&'static str, serde_json::Value)> {
         )
         .unwrap(),
     ));
+    // `tsp verify --json`: format "time_stamp", the real NCA test token
+    let o = run(
+        &[
+            "tsp",
+            "verify",
+            &nca("tsp/tsp_token.bin"),
+            "--digest",
+            "sha1:1465dad126d32bf7aa5d3b95a5c7c331cdff34df",
+            "--allow-legacy",
+            "--no-cert-check",
+            "--json",
+        ],
+        RSA,
+        b"",
+    );
+    out.push(("time-stamp-nca", serde_json::from_slice(&o.stdout).unwrap()));
     // `cert check --json` prints the same report, format "certificate": a valid and a
     // revoked certificate of the generated test PKI
     let pki = |rel: &str| {

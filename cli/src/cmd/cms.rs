@@ -212,13 +212,14 @@ pub fn run(a: &Args) -> Result<(), CliError> {
     }
 }
 
-/// `ALG:HEX` → the digest algorithm and the digest.
-fn parse_digest(s: &str) -> Result<(DigestAlgorithm, Vec<u8>), CliError> {
+/// `ALG:HEX` → the digest algorithm and the digest (`with_value` false: only `ALG:`).
+pub fn parse_digest(s: &str, with_value: bool) -> Result<(DigestAlgorithm, Vec<u8>), CliError> {
     let bad = |why: &str| CliError::input(format!("--digest {s:?}: {why}"));
     let (alg, hex_value) = s
         .split_once(':')
         .ok_or_else(|| bad("expected ALG:HEX, e.g. sha256:9f86d0…"))?;
     let alg = match alg.to_ascii_lowercase().as_str() {
+        "sha1" => DigestAlgorithm::Sha1,
         "sha256" => DigestAlgorithm::Sha256,
         "sha384" => DigestAlgorithm::Sha384,
         "sha512" => DigestAlgorithm::Sha512,
@@ -226,9 +227,12 @@ fn parse_digest(s: &str) -> Result<(DigestAlgorithm, Vec<u8>), CliError> {
         "streebog512" => DigestAlgorithm::Streebog512,
         "gost34311" => DigestAlgorithm::Gost34311,
         other => DigestAlgorithm::from_oid(other).map_err(|_| {
-            bad("unknown algorithm (sha256, sha384, sha512, streebog256, streebog512, gost34311 or an OID)")
+            bad("unknown algorithm (sha256, sha384, sha512, streebog256, streebog512, gost34311, sha1 (legacy) or an OID)")
         })?,
     };
+    if !with_value {
+        return Ok((alg, Vec::new()));
+    }
     let value = hex::decode(hex_value.trim()).map_err(|e| bad(&format!("not hex: {e}")))?;
     if value.len() != alg.output_len() {
         return Err(bad(&format!(
@@ -261,7 +265,7 @@ fn sign(a: &SignArgs) -> Result<(), CliError> {
     };
     let cms = match (&a.digest, &a.file) {
         (Some(d), _) => {
-            let (alg, value) = parse_digest(d)?;
+            let (alg, value) = parse_digest(d, true)?;
             let want = tanba_crypto::Signer::algorithm(&signer).digest();
             if alg != want {
                 return Err(CliError::input(format!(
@@ -350,7 +354,11 @@ fn verify(a: &VerifyArgs) -> Result<(), CliError> {
     let name = display_name(&a.cms);
     let bytes = read_input(&a.cms)?;
     let data = a.data.as_deref().map(read_input).transpose()?;
-    let digest = a.digest.as_deref().map(parse_digest).transpose()?;
+    let digest = a
+        .digest
+        .as_deref()
+        .map(|d| parse_digest(d, true))
+        .transpose()?;
     let content = match (&data, &digest) {
         (Some(d), _) => Content::Detached(d),
         (None, Some((algorithm, value))) => Content::Digest {

@@ -15,5 +15,6 @@ pub mod report;
 pub mod result;
 pub mod sign;
 pub mod trust;
+pub mod tsp;
 pub mod verify;
 pub mod wss;

@@ -127,6 +127,7 @@ fn human(report: &DocumentReport) {
                 "SOAP envelope WITHOUT a transport signature (no wsse:Security)",
             DocumentFormat::Certificate => "a certificate, validated on its own (no signature)",
             DocumentFormat::Cms => "CMS SignedData (every SignerInfo a signer of the content)",
+            DocumentFormat::TimeStamp => "an RFC 3161 time-stamp token (the TSA its signer)",
         }
     );
     outln!(
@@ -136,6 +137,7 @@ fn human(report: &DocumentReport) {
         match report.validation_time_source {
             tanba_validate::TimeSource::Request => "--at",
             tanba_validate::TimeSource::Now => "now",
+            tanba_validate::TimeSource::TimeStamp => "the time stamp's genTime",
         }
     );
     for s in &report.signers {

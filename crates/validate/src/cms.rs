@@ -340,3 +340,125 @@ fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
+
+/// A time-stamp token (DER, PEM or base64; a `TimeStampResp` is accepted too) judged on
+/// its own: the TSA is the one signer — its signature over the TSTInfo, the imprint over
+/// what it should stamp, the timeStamping EKU, then its certificate at genTime.
+pub(crate) fn judge_time_stamp(
+    input: &[u8],
+    stamped: tanba_cms::tsp::Stamped<'_>,
+    job: &CmsJob<'_>,
+) -> Result<DocumentReport, DocumentError> {
+    let der = tanba_cms::decode_input(input)?;
+    let token = tanba_cms::TimeStampToken::from_der(&der)
+        .or_else(|_| tanba_cms::TimeStampToken::from_response(&der))?;
+    let facts = tanba_cms::tsp::verify_token(&token, stamped, None, &job.algorithms)?;
+    let gen_time = token.info.gen_time;
+    let mut r = signer::empty(Layer::Document, None, None);
+    r.algorithm = facts
+        .signer
+        .signature_algorithm
+        .and_then(|a| a.oid().map(|id| Algorithm { name: a.name(), id }));
+    let mut error = None;
+    for f in &facts.facts {
+        let outcome = match f.outcome {
+            FactOutcome::Passed => CheckOutcome::Passed,
+            FactOutcome::Failed => CheckOutcome::Failed,
+            FactOutcome::NotCheckable => CheckOutcome::Indeterminate,
+        };
+        let ind = match (f.name, f.outcome) {
+            (_, FactOutcome::Passed) => None,
+            ("imprint", _) | ("tst_digest", _) => {
+                Some(Indication::TotalFailed(Failed::HashFailure))
+            }
+            ("tsa_signature", FactOutcome::Failed) => {
+                Some(Indication::TotalFailed(Failed::SigCryptoFailure))
+            }
+            ("tsa_eku", FactOutcome::Failed) => Some(Indication::Indeterminate(
+                Undetermined::ChainConstraintsFailure,
+            )),
+            _ => Some(Indication::Indeterminate(
+                Undetermined::NoSigningCertificateFound,
+            )),
+        };
+        if let Some(i) = ind {
+            r.indication = r.indication.worst(i);
+            error.get_or_insert_with(|| f.detail.clone());
+        }
+        r.checks.push(check(
+            f.name,
+            outcome,
+            f.detail.clone(),
+            rule::CMS_TIME_STAMP,
+        ));
+    }
+    let tsa = facts.tsa_certificate.as_deref();
+    r.identity = tsa.and_then(tanba_pki::SignerInfo::from_der);
+    r.time_stamp = Some(crate::report::SignatureTimeStamp {
+        gen_time: rfc3339(gen_time),
+        policy: token.info.policy.clone(),
+        serial: hex::encode(&token.info.serial),
+        tsa: tsa
+            .and_then(|d| ChainCert::from_der(d).ok())
+            .map(|c| c.subject().to_string()),
+    });
+    r.validation_time = Some(rfc3339(gen_time));
+    match error {
+        Some(e) => r.error = Some(e),
+        None => {
+            let signed = Signed {
+                kind: SignedKind::Document,
+                uri: String::new(),
+                element: None,
+                id: None,
+                digest: None,
+                inside_own_signature: false,
+                excluded: Vec::new(),
+                part: None,
+            };
+            r.references = vec![signed.clone()];
+            r.signed = Some(signed);
+            if job.skip_certificates {
+                signer::not_checked(&mut r);
+            } else {
+                let policy = job
+                    .validator
+                    .certificate_policy(Layer::Transport, Some(gen_time));
+                let extra: Vec<ChainCert> = token
+                    .cms
+                    .certificates
+                    .iter()
+                    .filter(|d| Some(d.as_slice()) != tsa)
+                    .filter_map(|d| ChainCert::from_der(d).ok())
+                    .collect();
+                signer::certificate(&mut r, job.validator.pki(), &policy, tsa, &extra);
+            }
+        }
+    }
+    let problems = r
+        .checks
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.outcome,
+                CheckOutcome::Failed | CheckOutcome::Indeterminate
+            )
+        })
+        .map(|c| format!("{}: {}", c.name.replace('_', " "), c.reason))
+        .collect();
+    Ok(DocumentReport {
+        indication: r.indication,
+        format: DocumentFormat::TimeStamp,
+        policy: job.validator.policy(),
+        validation_time: rfc3339(gen_time),
+        validation_time_source: TimeSource::TimeStamp,
+        certificate_validation: if job.skip_certificates {
+            CertificateValidation::NotPerformed
+        } else {
+            CertificateValidation::Performed
+        },
+        signers: vec![r],
+        problems,
+        notes: Vec::new(),
+    })
+}

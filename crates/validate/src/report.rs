@@ -33,6 +33,8 @@ pub enum DocumentFormat {
     Certificate,
     /// CMS SignedData (CAdES): every SignerInfo is a signer of the content.
     Cms,
+    /// An RFC 3161 time-stamp token on its own: the TSA is the one signer.
+    TimeStamp,
 }
 
 /// Which layer of the document a signer belongs to.
@@ -267,6 +269,8 @@ pub enum TimeSource {
     Request,
     /// The moment of the verification.
     Now,
+    /// The genTime of a verified time stamp.
+    TimeStamp,
 }
 
 /// The verification of a whole document.

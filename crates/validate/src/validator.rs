@@ -219,6 +219,34 @@ impl Validator {
         )
     }
 
+    /// Verifies a time-stamp token on its own (DER, PEM, base64, or a whole
+    /// `TimeStampResp`): the TSA's signature over the TSTInfo, the imprint over what it
+    /// should stamp, the timeStamping EKU, then the TSA certificate under the named
+    /// policy at genTime. Format `time_stamp`; the validation time is genTime.
+    pub fn validate_time_stamp(
+        &self,
+        token: &[u8],
+        stamped: tanba_cms::tsp::Stamped<'_>,
+        request: &Request,
+    ) -> Result<DocumentReport, DocumentError> {
+        crate::cms::judge_time_stamp(
+            token,
+            stamped,
+            &crate::cms::CmsJob {
+                validator: self,
+                content: tanba_cms::Content::Attached,
+                at: request.at,
+                expected: &request.expected,
+                skip_certificates: request.skip_certificates,
+                algorithms: if request.dsig.allow_legacy {
+                    tanba_crypto::AlgorithmPolicy::allow_legacy()
+                } else {
+                    tanba_crypto::AlgorithmPolicy::strict()
+                },
+            },
+        )
+    }
+
     /// Validates a bare certificate (DER or PEM; `extra` are chain candidates) under
     /// `policy` and reports it in the one report shape: format `certificate`, one entry in
     /// `signers` (layer `document`) with the certificate's identity, its checks (chain,
