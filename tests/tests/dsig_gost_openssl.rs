@@ -126,3 +126,99 @@ fn gost_2015_xmldsig_verified_by_the_openssl_gost_engine() {
     let (ok, _, _) = verify_args(&bad);
     assert!(!ok, "the engine accepted an altered SignedInfo");
 }
+
+/// tanba-cms GOST 2015/512 CMS (Kalkan profile, KZ-CMS.md §5) checked by the same
+/// engine: messageDigest = Streebog-512 of the content, and the SignerInfo's signature
+/// (r ‖ s little-endian, reversed to the RFC layout) over the re-tagged signed
+/// attributes, with the signer's key re-wrapped by `kz2ru.py`.
+#[test]
+fn gost_2015_cms_verified_by_the_openssl_gost_engine() {
+    let name = "individual_valid_gost_2015.p12";
+    let store = tanba_keys::Keystore::open_pkcs12(
+        &tanba_testdata::read_nca(&format!("keys/{name}")),
+        &tanba_keys::Password::new(tanba_testdata::nca_password(name)),
+    )
+    .unwrap();
+    let signer = store.signer(&tanba_keys::KeySelector::Single).unwrap();
+    let content = "Өтініш №42".as_bytes();
+    let cms = tanba_cms::sign(
+        tanba_cms::ToSign::Content(content),
+        &signer,
+        &tanba_cms::SignOptions::default(),
+    )
+    .unwrap();
+    let parsed = tanba_cms::read(&cms, &tanba_cms::Limits::default()).unwrap();
+    let si = &parsed.signers[0];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // messageDigest = the engine's Streebog-512 of the content
+    let data = d.join("content.bin");
+    std::fs::write(&data, content).unwrap();
+    let (ok, md, err) = run(
+        "openssl",
+        &[
+            "dgst",
+            "-engine",
+            "gost",
+            "-md_gost12_512",
+            "-binary",
+            p(&data),
+        ],
+    );
+    assert!(ok, "openssl dgst: {err}");
+    let attr = si.signed(tanba_cms::oid::MESSAGE_DIGEST)[0];
+    assert_eq!(
+        &attr[2..],
+        md.as_slice(),
+        "messageDigest differs from the engine's"
+    );
+    // the signature over the signed attributes (SET-tagged), by the engine
+    let cert = d.join("signer.der");
+    std::fs::write(&cert, &parsed.certificates[0]).unwrap();
+    let out_dir = d.join("ru");
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/docs/tools/gost/kz2ru.py");
+    let (ok, _, err) = run(
+        "python3",
+        &[p(&script), p(&cert), p(&cert), "cert", p(&out_dir)],
+    );
+    assert!(ok, "kz2ru.py: {err}");
+    let attrs = d.join("signed_attrs.bin");
+    std::fs::write(&attrs, si.signed_attrs_for_signature().unwrap()).unwrap();
+    let sig = d.join("sig.rfc");
+    std::fs::write(
+        &sig,
+        si.signature.iter().rev().copied().collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    let verify_with = |file: &Path| {
+        run(
+            "openssl",
+            &[
+                "dgst",
+                "-engine",
+                "gost",
+                "-md_gost12_512",
+                "-verify",
+                p(&out_dir.join("issuer_pub.pem")),
+                "-signature",
+                p(&sig),
+                p(file),
+            ],
+        )
+    };
+    let (ok, out, err) = verify_with(&attrs);
+    assert!(
+        ok,
+        "the engine rejected tanba's GOST CMS: {}{err}",
+        String::from_utf8_lossy(&out)
+    );
+    let mut altered = si.signed_attrs_for_signature().unwrap();
+    altered[20] ^= 1;
+    let bad = d.join("altered.bin");
+    std::fs::write(&bad, altered).unwrap();
+    assert!(
+        !verify_with(&bad).0,
+        "the engine accepted altered signed attributes"
+    );
+}
