@@ -141,10 +141,11 @@ impl SignedData {
 /// The DER of a CMS given as DER, PEM (`-----BEGIN CMS-----`, `PKCS7`, `PKCS #7 SIGNED
 /// DATA`) or bare base64 (what NCALayer's `createCAdESFromBase64` returns).
 pub fn decode_input(input: &[u8]) -> Result<Vec<u8>, CmsError> {
-    let trimmed = input.trim_ascii();
-    if trimmed.first() == Some(&tag::SEQUENCE) {
-        return Ok(trimmed.to_vec());
+    // DER is taken as it is: its last bytes (a signature) may well look like white space
+    if input.first() == Some(&tag::SEQUENCE) {
+        return Ok(input.to_vec());
     }
+    let trimmed = input.trim_ascii();
     let text = std::str::from_utf8(trimmed)
         .map_err(|_| CmsError::Encoding("neither DER nor text (PEM / base64)".into()))?;
     let body: String = if let Some(rest) = text.strip_prefix("-----BEGIN ") {

@@ -6,7 +6,6 @@
 
 use tanba_crypto::{DigestAlgorithm, SignatureEncoding, Signer};
 use tanba_pki::der::{self, tag};
-use tanba_pki::ChainCert;
 use time::OffsetDateTime;
 
 use crate::error::CmsError;
@@ -112,7 +111,7 @@ pub(crate) fn signer_info(
         .first()
         .ok_or(CmsError::NoCertificate)?
         .clone();
-    let cert = ChainCert::from_der(&cert_der)?;
+    let cert = tanba_pki::chain_cert::CertFields::read(&cert_der)?;
     let when = opts
         .signing_time
         .unwrap_or_else(OffsetDateTime::now_utc)
@@ -145,7 +144,7 @@ pub(crate) fn signer_info(
     let sig_oid = alg
         .oid()
         .ok_or_else(|| CmsError::Structure(format!("{} has no OID for CMS", alg.name())))?;
-    let sid = der::seq(&[cert.issuer_der(), &der::integer(cert.serial())]);
+    let sid = der::seq(&[cert.issuer, &der::integer(cert.serial)]);
     let si = der::seq(&[
         &der::integer(&[1]),
         &sid,

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use tanba_crypto::{AlgorithmPolicy, DigestAlgorithm, SignatureAlgorithm, SignatureEncoding};
+use tanba_pki::chain_cert::CertFields;
 use tanba_pki::der::{self, tag, Reader};
 use tanba_pki::ChainCert;
 use time::OffsetDateTime;
@@ -150,11 +151,11 @@ pub fn verify(
     if cms.is_detached() && matches!(content, Content::Attached) {
         return Err(CmsError::ContentMissing);
     }
-    let bag: Vec<ChainCert> = cms
+    let bag: Vec<&[u8]> = cms
         .certificates
         .iter()
         .chain(extra_certificates)
-        .filter_map(|d| ChainCert::from_der(d).ok())
+        .map(Vec::as_slice)
         .collect();
     let signers = cms
         .signers
@@ -177,14 +178,15 @@ fn fact(name: &'static str, outcome: FactOutcome, detail: String) -> Fact {
     }
 }
 
-/// The certificate `sid` names.
-fn find<'b>(sid: &SignerId, bag: &'b [ChainCert]) -> Option<&'b ChainCert> {
-    bag.iter().find(|c| match sid {
-        SignerId::IssuerSerial { issuer, serial } => {
-            c.issuer_der() == issuer.as_slice()
-                && der::trim_integer(c.serial()) == serial.as_slice()
+/// The certificate `sid` names (DER): by issuer and serial with a lean read, by subject
+/// key identifier with the full certificate model.
+fn find<'b>(sid: &SignerId, bag: &[&'b [u8]]) -> Option<&'b [u8]> {
+    bag.iter().copied().find(|d| match sid {
+        SignerId::IssuerSerial { issuer, serial } => CertFields::read(d)
+            .is_ok_and(|c| c.issuer == issuer.as_slice() && c.serial == serial.as_slice()),
+        SignerId::SubjectKeyId(ski) => {
+            ChainCert::from_der(d).is_ok_and(|c| c.subject_key_id() == Some(ski.as_slice()))
         }
-        SignerId::SubjectKeyId(ski) => c.subject_key_id() == Some(ski.as_slice()),
     })
 }
 
@@ -211,7 +213,7 @@ fn signer(
     index: usize,
     si: &SignerInfo,
     content: Content<'_>,
-    bag: &[ChainCert],
+    bag: &[&[u8]],
     policy: &AlgorithmPolicy,
 ) -> SignerFacts {
     let digest = DigestAlgorithm::from_oid(&si.digest_oid).ok();
@@ -343,7 +345,7 @@ fn signer(
     let scv1 = si.signed(oid::SIGNING_CERTIFICATE);
     let signing_certificate_attribute = !scv2.is_empty() || !scv1.is_empty();
     if let Some(c) = cert {
-        if let Some(f) = ess_binding(&scv2, &scv1, c.der()) {
+        if let Some(f) = ess_binding(&scv2, &scv1, c) {
             facts.push(f);
         }
     }
@@ -360,9 +362,10 @@ fn signer(
             format!("unsupported signature algorithm {}", si.signature_oid),
         )),
         (Some(c), Some(a), Some(msg)) => {
+            let spki = CertFields::read(c).map(|f| f.spki).unwrap_or_default();
             let r = tanba_crypto::verify_signature(
                 a,
-                c.spki_der(),
+                spki,
                 &msg,
                 &si.signature,
                 SignatureEncoding::X509,
@@ -372,12 +375,12 @@ fn signer(
                 Ok(()) => fact(
                     "signature",
                     FactOutcome::Passed,
-                    format!("{} signature of '{}' verifies", a.name(), c.subject()),
+                    format!("{} signature verifies with the signer certificate's key", a.name()),
                 ),
                 Err(e) => fact(
                     "signature",
                     FactOutcome::Failed,
-                    format!("the signature does not verify with the key of '{}': {e}", c.subject()),
+                    format!("the signature does not verify with the signer certificate's key: {e}"),
                 ),
             });
         }
@@ -386,7 +389,7 @@ fn signer(
 
     SignerFacts {
         index,
-        certificate: cert.map(|c| c.der().to_vec()),
+        certificate: cert.map(<[u8]>::to_vec),
         signature_algorithm: alg,
         digest_algorithm: digest,
         claimed_signing_time,

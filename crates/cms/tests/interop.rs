@@ -388,6 +388,12 @@ fn hostile_structures_get_typed_errors() {
         ),
         Err(CmsError::Encoding(_))
     ));
+    // DER whose last byte looks like white space is taken whole (a signature's last
+    // byte is often 0x20 or 0x0a)
+    assert_eq!(
+        tanba_cms::decode_input(&[0x30, 0x02, 0x0a, 0x20]).unwrap(),
+        [0x30, 0x02, 0x0a, 0x20]
+    );
     // more than the limits allow
     let tight = Limits {
         max_signers: 0,

@@ -93,6 +93,41 @@ fn urls(names: &[GeneralName<'_>], out: &mut Vec<String>) {
     }
 }
 
+/// The fields of a DER certificate that locate and check a signer without decoding the
+/// rest (a lean walk of `tbsCertificate`; the full model is [`ChainCert`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CertFields<'a> {
+    /// The issuer's name, DER.
+    pub issuer: &'a [u8],
+    /// The serial number (big-endian, leading zeros removed).
+    pub serial: &'a [u8],
+    /// The `SubjectPublicKeyInfo`, DER.
+    pub spki: &'a [u8],
+}
+
+impl<'a> CertFields<'a> {
+    /// Read the issuer, serial and key of a DER certificate.
+    pub fn read(der: &'a [u8]) -> Result<CertFields<'a>, crate::der::DerError> {
+        use crate::der::{tag, Reader};
+        let cert = crate::der::single(der, tag::SEQUENCE, "Certificate")?;
+        let mut cr = Reader::inside(&cert);
+        let tbs = cr.expect(tag::SEQUENCE, "tbsCertificate")?;
+        let mut r = Reader::inside(&tbs);
+        r.optional(0xa0)?; // version
+        let serial = r.expect(tag::INTEGER, "serialNumber")?;
+        r.expect(tag::SEQUENCE, "signature")?;
+        let issuer = r.expect(tag::SEQUENCE, "issuer")?;
+        r.expect(tag::SEQUENCE, "validity")?;
+        r.expect(tag::SEQUENCE, "subject")?;
+        let spki = r.expect(tag::SEQUENCE, "subjectPublicKeyInfo")?;
+        Ok(CertFields {
+            issuer: issuer.raw,
+            serial: crate::der::trim_integer(serial.value),
+            spki: spki.raw,
+        })
+    }
+}
+
 /// Decode PEM `CERTIFICATE` blocks, or take the bytes as one DER certificate.
 pub fn certificates_from_pem_or_der(data: &[u8]) -> Result<Vec<Vec<u8>>, CertParseError> {
     // DER starts with a SEQUENCE tag; anything else is read as PEM (text such as
