@@ -48,6 +48,10 @@ fn sign_and_verify_with_the_nca_rsa_key_and_full_validation() {
     let s = &j["signers"][0];
     assert_eq!(s["algorithm"]["name"], "rsa-sha256");
     assert_eq!(s["identity"]["iin"], "123456789011");
+    assert_eq!(
+        s["level"], "B",
+        "signingCertificateV2 by default: CAdES-BES"
+    );
     let names: Vec<&str> = s["checks"]
         .as_array()
         .unwrap()
@@ -268,6 +272,7 @@ fn cades_t_from_a_loopback_tsa_sets_the_validation_time() {
     let j = json(&o);
     let s = &j["signers"][0];
     assert!(s["time_stamp"]["gen_time"].is_string(), "{s}");
+    assert_eq!(s["level"], "T");
     assert_eq!(s["validation_time"], s["time_stamp"]["gen_time"]);
     assert!(
         s["checks"]

@@ -493,3 +493,124 @@ fn a_signer_is_added_without_altering_the_first() {
         Err(CmsError::Structure(_))
     ));
 }
+
+/// The parts of a CMS ContentInfo's SignedData, as raw TLVs, for crafting hostile twins.
+fn signed_data_parts(cms: &[u8]) -> Vec<Vec<u8>> {
+    use tanba_pki::der::{single, Reader};
+    let ci = single(cms, 0x30, "ContentInfo").unwrap();
+    let mut r = Reader::inside(&ci);
+    r.any().unwrap();
+    let explicit = r.any().unwrap();
+    let sd = single(explicit.value, 0x30, "SignedData").unwrap();
+    let mut sr = Reader::inside(&sd);
+    let mut parts = Vec::new();
+    while !sr.is_empty() {
+        parts.push(sr.any().unwrap().raw.to_vec());
+    }
+    parts
+}
+
+fn rebuild(parts: &[Vec<u8>]) -> Vec<u8> {
+    use tanba_pki::der::{oid_from_str, write};
+    let sd = write(0x30, &parts.concat());
+    write(
+        0x30,
+        &[
+            write(0x06, &oid_from_str(tanba_cms::oid::SIGNED_DATA)),
+            write(0xa0, &sd),
+        ]
+        .concat(),
+    )
+}
+
+#[test]
+fn hostile_sizes_are_refused_quickly() {
+    let cms = sign(
+        ToSign::Content(b"x"),
+        &rsa_signer(),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    let parts = signed_data_parts(&cms);
+    // parts: version, digestAlgorithms, encapContentInfo, [0] certificates, signerInfos
+    let signer_info = {
+        let set = tanba_pki::der::single(&parts[4], 0x31, "signerInfos").unwrap();
+        set.value.to_vec()
+    };
+    let cert_bag = tanba_pki::der::single(&parts[3], 0xa0, "certificates")
+        .unwrap()
+        .value
+        .to_vec();
+    // 10,000 SignerInfos
+    let mut many = parts.clone();
+    many[4] = tanba_pki::der::write(0x31, &signer_info.repeat(10_000));
+    let started = std::time::Instant::now();
+    assert!(matches!(
+        read(&rebuild(&many), &Limits::default()),
+        Err(CmsError::TooMany {
+            what: "signers",
+            ..
+        })
+    ));
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // 1,000 certificates
+    let mut bag = parts.clone();
+    bag[3] = tanba_pki::der::write(0xa0, &cert_bag.repeat(1000));
+    assert!(matches!(
+        read(&rebuild(&bag), &Limits::default()),
+        Err(CmsError::TooMany {
+            what: "certificates",
+            ..
+        })
+    ));
+    // the rebuilt original still reads and verifies (the crafting itself is sound)
+    assert!(check(&rebuild(&parts), Content::Attached).all_verified());
+}
+
+#[test]
+fn a_missing_message_digest_and_nested_content_are_named() {
+    let cms = sign(
+        ToSign::Content(b"x"),
+        &rsa_signer(),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    // messageDigest (1.2.840.113549.1.9.4) renamed countersignature (….9.6): no digest
+    let md = tanba_pki::der::oid_from_str(tanba_cms::oid::MESSAGE_DIGEST);
+    let cs = tanba_pki::der::oid_from_str("1.2.840.113549.1.9.6");
+    let v = check(&patched(&cms, &md, &cs), Content::Attached);
+    let f = v.signers[0]
+        .facts
+        .iter()
+        .find(|f| f.name == "message_digest")
+        .unwrap();
+    assert_eq!(f.outcome, FactOutcome::Failed);
+    assert!(
+        f.detail.contains("without exactly one messageDigest"),
+        "{}",
+        f.detail
+    );
+    assert!(!v.all_verified());
+    // a SignedData carried as the content of another is only bytes to the outer one
+    let outer = sign(
+        ToSign::Content(&cms),
+        &rsa_signer(),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    let parsed = read(&outer, &Limits::default()).unwrap();
+    assert_eq!(parsed.content(), Some(cms.as_slice()));
+    assert!(check(&outer, Content::Attached).all_verified());
+    // deeply nested DER as content is not walked
+    let mut deep = vec![0x05, 0x00];
+    for _ in 0..10_000 {
+        deep = tanba_pki::der::write(0x30, &deep);
+    }
+    let outer = sign(
+        ToSign::Content(&deep),
+        &rsa_signer(),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    assert!(check(&outer, Content::Attached).all_verified());
+}

@@ -54,6 +54,11 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
             }
         }
         if r.signature_verified() {
+            r.level = Some(match (f.signing_certificate_attribute, &r.time_stamp) {
+                (true, Some(_)) => "T",
+                (true, None) => "B",
+                (false, _) => "cms",
+            });
             let cert = f.certificate.as_deref();
             r.identity = cert.and_then(tanba_pki::SignerInfo::from_der);
             if !job.expected.is_empty() {

@@ -223,6 +223,10 @@ pub struct SignerReport {
     pub validation_time: Option<String>,
     /// The signature time stamp (CAdES-T) that proved the signing time, if verified.
     pub time_stamp: Option<SignatureTimeStamp>,
+    /// For a CMS signer, the level its signature reaches: `cms` (no signing-certificate
+    /// attribute), `B` (CAdES-BES: signingCertificate(V2) binds the certificate) or `T`
+    /// (B plus a verified signature time stamp).
+    pub level: Option<&'static str>,
 }
 
 /// A verified signature time stamp: when the TSA saw the signature.

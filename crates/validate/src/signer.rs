@@ -70,6 +70,7 @@ pub(crate) fn empty(
         error: None,
         validation_time: None,
         time_stamp: None,
+        level: None,
     }
 }
 
