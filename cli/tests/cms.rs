@@ -252,15 +252,15 @@ fn cades_t_from_a_loopback_tsa_sets_the_validation_time() {
     let cms = sign_with_nca_key(&["cms", "sign"], RSA, CONTENT, &["--tsa", &url]);
     assert_eq!(server.hits("/tsp/"), 1);
     let tsa_cert = tsa.path("tsa.pem");
-    // trust: the NCA RSA test CA for the signer, the throw-away TSA's certificate; the
-    // time stamp (now) is after the test key's validity, so the signer's certificate is
-    // judged at genTime and found expired — which shows genTime is the time used
+    // trust: the NCA RSA test CA for the signer, the throw-away TSA's certificate for
+    // TSAs; the time stamp (now) is after the test key's validity, so the signer's
+    // certificate is judged at genTime and found expired — genTime is the time used
     let o = verify(
         &cms,
         &[
             "--trust",
             &nca("ca/nca_rsa_test.crt"),
-            "--trust",
+            "--tsa-trust",
             tsa_cert.to_str().unwrap(),
             "--no-revocation",
             "--allow-test-identifiers",
@@ -284,12 +284,15 @@ fn cades_t_from_a_loopback_tsa_sets_the_validation_time() {
     );
     assert_exit(&o, 1);
     assert_eq!(j["sub_indication"], "out_of_bounds_no_poe", "{j}");
-    // without trust in the TSA the time stamp is not accepted: indeterminate
+    // the TSA's certificate trusted only as a signer anchor (--trust), not as a TSA
+    // (the default TSA trust is the NCA sets): the time stamp is not accepted
     let o = verify(
         &cms,
         &[
             "--trust",
             &nca("ca/nca_rsa_test.crt"),
+            "--trust",
+            tsa_cert.to_str().unwrap(),
             "--no-revocation",
             "--allow-test-identifiers",
             "--json",
@@ -364,7 +367,7 @@ fn tsp_stamp_and_verify() {
     let (token, data) = (token.to_str().unwrap(), data.to_str().unwrap());
     let tsa_cert = tsa.path("tsa.pem");
     let trusted = [
-        "--trust",
+        "--tsa-trust",
         tsa_cert.to_str().unwrap(),
         "--no-revocation",
         "--json",

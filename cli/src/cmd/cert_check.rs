@@ -91,6 +91,11 @@ pub struct ValidationArgs {
     /// where that matters.
     #[arg(long, requires = "online")]
     pub fetch_intermediates: bool,
+    /// Time-stamp authorities' trust anchors (certificate file or folder; repeatable): a
+    /// TSA is judged on its own trust, not the signers'. Default: the embedded NCA
+    /// production and test sets together.
+    #[arg(long, value_name = "CERT|DIR")]
+    pub tsa_trust: Vec<PathBuf>,
     /// The largest CRL accepted, given with --crl or downloaded, in MiB (a larger one is
     /// refused before it is read).
     #[arg(long, value_name = "MIB", default_value_t = crate::io::DEFAULT_MAX_CRL_MIB)]
@@ -249,6 +254,24 @@ pub fn load_pool(a: &ValidationArgs) -> Result<CertPool, CliError> {
     Ok(pool)
 }
 
+/// The TSA anchors of `--tsa-trust` (`None`: the embedded NCA sets).
+fn tsa_pool(a: &ValidationArgs) -> Result<Option<CertPool>, CliError> {
+    if a.tsa_trust.is_empty() {
+        return Ok(None);
+    }
+    let mut store = TrustStore::new();
+    for t in &a.tsa_trust {
+        store
+            .add_path(t, TrustRole::Anchor)
+            .map_err(|e| CliError::input(format!("--tsa-trust: {e}")))?;
+    }
+    let (pool, errors) = CertPool::from_trust_store(&store);
+    if let Some(e) = errors.first() {
+        return Err(CliError::input(format!("--tsa-trust: {e}")));
+    }
+    Ok(Some(pool))
+}
+
 /// The fetcher for `--online` (None without it).
 pub fn make_fetcher(a: &ValidationArgs) -> Result<Option<Fetcher>, CliError> {
     if !a.online {
@@ -324,6 +347,7 @@ pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, C
     }
     Ok(tanba_validate::TrustConfig {
         pool: load_pool(a)?,
+        tsa_pool: tsa_pool(a)?,
         revocation: std::sync::Arc::new(revocation),
         policy: a.policy,
         overrides: tanba_validate::Overrides {

@@ -49,7 +49,9 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
         // signer's validation time (500/НҚ п.14)
         let mut signer_at = job.at;
         if r.signature_verified() {
-            if let Some(gen_time) = time_stamp(&mut r, &cms.signers[f.index], job) {
+            if let Some(gen_time) =
+                time_stamp(&mut r, &cms.signers[f.index], f.certificate.as_deref(), job)
+            {
                 signer_at = Some(gen_time);
             }
         }
@@ -232,6 +234,7 @@ fn report_facts(
 fn time_stamp(
     r: &mut SignerReport,
     si: &tanba_cms::SignerInfo,
+    signer_cert: Option<&[u8]>,
     job: &CmsJob<'_>,
 ) -> Option<OffsetDateTime> {
     let token = tanba_cms::tsp::signature_time_stamp(si)?;
@@ -294,7 +297,7 @@ fn time_stamp(
             .collect();
         let report = job
             .validator
-            .pki()
+            .tsa_pki()
             .validate_with(tsa_cert.der(), &others, &policy);
         if !report.is_valid() {
             return fail(
@@ -312,17 +315,31 @@ fn time_stamp(
             );
         }
     }
+    // the 2026 rule that the TSA comes from the signer's CA: reported, not enforced
+    // (NCA's RSA TSA stamps GOST signatures)
+    let signer_issuer = signer_cert
+        .and_then(|d| tanba_pki::chain_cert::CertFields::read(d).ok())
+        .map(|f| f.issuer);
+    let same_ca = match (&tsa, signer_issuer) {
+        (Some(t), Some(i)) => t.issuer_der() == i,
+        _ => true,
+    };
     r.checks.push(check(
         "signature_time_stamp",
         CheckOutcome::Passed,
         format!(
-            "time-stamped at {} by '{}' (policy {}, serial {}){}",
+            "time-stamped at {} by '{}' (policy {}, serial {}){}{}",
             rfc3339(gen_time),
             tsa.as_ref()
                 .map(|c| c.subject().to_string())
                 .unwrap_or_default(),
             token.info.policy,
             hex::encode(&token.info.serial),
+            if same_ca {
+                ""
+            } else {
+                "; the TSA is not of the signer's CA (reported, not enforced)"
+            },
             if job.skip_certificates {
                 "; the TSA certificate was not judged (--no-cert-check)"
             } else {
@@ -436,7 +453,7 @@ pub(crate) fn judge_time_stamp(
                     .filter(|d| Some(d.as_slice()) != tsa)
                     .filter_map(|d| ChainCert::from_der(d).ok())
                     .collect();
-                signer::certificate(&mut r, job.validator.pki(), &policy, tsa, &extra);
+                signer::certificate(&mut r, job.validator.tsa_pki(), &policy, tsa, &extra);
             }
         }
     }

@@ -40,6 +40,10 @@ pub struct TrustConfig {
     /// The revocation engine: CRLs and OCSP responses given as evidence, and — with a
     /// fetcher — what it downloads and keeps (shared with every validator holding it).
     pub revocation: Arc<RevocationEngine>,
+    /// The anchors time-stamp authorities are judged against (`None`: the embedded NCA
+    /// production and test sets together). A TSA is trusted on its own terms, not by the
+    /// signers' trust.
+    pub tsa_pool: Option<CertPool>,
     /// The named policy.
     pub policy: PolicyName,
     /// Its overridden knobs.
@@ -99,6 +103,8 @@ pub struct Request {
 #[derive(Debug)]
 pub struct Validator {
     engine: tanba_pki::Validator,
+    /// The validator of time-stamp authorities (its own anchors, the same revocation).
+    tsa: tanba_pki::Validator,
     policy: PolicyName,
     overrides: Overrides,
 }
@@ -106,6 +112,24 @@ pub struct Validator {
 impl Validator {
     /// A validator over `config`.
     pub fn new(config: TrustConfig) -> Validator {
+        let tsa_pool = config.tsa_pool.unwrap_or_else(|| {
+            // a pin mismatch means a tampered build: then no TSA is trusted (fail closed)
+            let mut pool = CertPool::new();
+            for set in [
+                tanba_pki::trust_sets::TrustSet::NcaProd,
+                tanba_pki::trust_sets::TrustSet::NcaTest,
+            ] {
+                if set.add_to(&mut pool).is_err() {
+                    return CertPool::new();
+                }
+            }
+            pool
+        });
+        let tsa = tanba_pki::Validator::with_engine(
+            tsa_pool,
+            Policy::default(),
+            config.revocation.clone(),
+        );
         let mut engine =
             tanba_pki::Validator::with_engine(config.pool, Policy::default(), config.revocation);
         // a certificate seen again (same chain, policy and time bucket) is not validated
@@ -113,6 +137,7 @@ impl Validator {
         engine.with_verdict_cache(4096);
         Validator {
             engine,
+            tsa,
             policy: config.policy,
             overrides: config.overrides,
         }
@@ -173,6 +198,11 @@ impl Validator {
     /// The certificate validator underneath (for the judges of each format).
     pub(crate) fn pki(&self) -> &tanba_pki::Validator {
         &self.engine
+    }
+
+    /// The validator of time-stamp authorities ([`TrustConfig::tsa_pool`]).
+    pub(crate) fn tsa_pki(&self) -> &tanba_pki::Validator {
+        &self.tsa
     }
 
     /// Verifies a CMS SignedData (DER, PEM or bare base64; CAdES-BES as Kalkan and
