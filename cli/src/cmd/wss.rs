@@ -18,7 +18,8 @@ pub struct Args {
     pub command: Sub,
 }
 
-/// `tanba wss` subcommands.
+/// `tanba wss` subcommands (parsed once per run: their size does not matter).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, clap::Subcommand)]
 pub enum Sub {
     /// Add the WS-Security transport signature to a SOAP envelope.
