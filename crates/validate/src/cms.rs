@@ -59,7 +59,8 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
             r.level = Some(match (f.signing_certificate_attribute, &r.time_stamp) {
                 (true, Some(_)) => "T",
                 (true, None) => "B",
-                (false, _) => "cms",
+                (false, Some(_)) => "cms-t",
+                (false, None) => "cms",
             });
             let cert = f.certificate.as_deref();
             r.identity = cert.and_then(tanba_pki::SignerInfo::from_der);

@@ -223,9 +223,10 @@ pub struct SignerReport {
     pub validation_time: Option<String>,
     /// The signature time stamp (CAdES-T) that proved the signing time, if verified.
     pub time_stamp: Option<SignatureTimeStamp>,
-    /// For a CMS signer, the level its signature reaches: `cms` (no signing-certificate
-    /// attribute), `B` (CAdES-BES: signingCertificate(V2) binds the certificate) or `T`
-    /// (B plus a verified signature time stamp).
+    /// For a CMS signer, the level its signature reaches: `B` (CAdES-BES:
+    /// signingCertificate(V2) binds the certificate), `T` (B plus a verified signature
+    /// time stamp); `cms` / `cms-t` for the same without a signing-certificate attribute
+    /// (Kalkan Java / NCANode output: plain CMS, not strictly CAdES).
     pub level: Option<&'static str>,
 }
 
