@@ -182,6 +182,36 @@ fn openssl_cms_sign_output_verifies_with_tanba() {
     let cms = std::fs::read(&out).unwrap();
     let v = check(&cms, Content::Attached);
     assert!(v.all_verified(), "{:?}", v.signers[0].facts);
+    // -keyid: the signer named by its subject key identifier instead of issuer + serial
+    let keyid = dir.path().join("keyid.der");
+    let o = openssl(&[
+        "cms",
+        "-sign",
+        "-binary",
+        "-nodetach",
+        "-keyid",
+        "-md",
+        "sha256",
+        "-in",
+        &data,
+        "-signer",
+        own("certs/individual.pem").to_str().unwrap(),
+        "-inkey",
+        own("keys/individual.key.pem").to_str().unwrap(),
+        "-outform",
+        "DER",
+        "-out",
+        keyid.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let keyid = std::fs::read(&keyid).unwrap();
+    let parsed = read(&keyid, &Limits::default()).unwrap();
+    assert!(matches!(
+        parsed.signers[0].sid,
+        tanba_cms::SignerId::SubjectKeyId(_)
+    ));
+    let v = check(&keyid, Content::Attached);
+    assert!(v.all_verified(), "{:?}", v.signers[0].facts);
     // the same as PEM (`-----BEGIN CMS-----`) and as bare base64
     let pem = dir.path().join("sig.pem");
     let o = openssl(&[
@@ -203,6 +233,25 @@ fn openssl_cms_sign_output_verifies_with_tanba() {
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD.encode(&cms);
     assert!(check(b64.as_bytes(), Content::Attached).all_verified());
+}
+
+#[test]
+fn gost_2004_cms_with_a_real_nca_key() {
+    // the key's certificate is revoked, which does not matter to the signature itself
+    let signer = nca_signer("ceo_sign_revoked_gost_2004.p12");
+    let content = b"GOST 34.310-2004";
+    let cms = sign(ToSign::Content(content), &signer, &SignOptions::default()).unwrap();
+    let parsed = read(&cms, &Limits::default()).unwrap();
+    let si = &parsed.signers[0];
+    assert_eq!(si.signature_oid, "1.2.398.3.10.1.1.1.2");
+    assert_eq!(si.digest_oid, "1.2.398.3.10.1.3.1", "GOST 34.311-95");
+    assert_eq!(si.signature.len(), 64);
+    let v = verify(&parsed, Content::Attached, &[], &AlgorithmPolicy::default()).unwrap();
+    assert!(v.all_verified(), "{:?}", v.signers[0].facts);
+    // hash-only with the GOST 34.311 digest
+    let digest = DigestAlgorithm::Gost34311.digest(content);
+    let cms = sign(ToSign::Digest(&digest), &signer, &SignOptions::default()).unwrap();
+    assert!(check(&cms, Content::Detached(content)).all_verified());
 }
 
 #[test]

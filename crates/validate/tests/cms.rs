@@ -41,7 +41,11 @@ fn s5_a_production_tsa_proves_the_signing_time_of_an_expired_test_certificate() 
     assert!(r.is_passed(), "{:?}", r.problems);
     assert_eq!(r.format, DocumentFormat::Cms);
     let s = &r.signers[0];
-    assert_eq!(s.level, Some("cms-t"), "Kalkan Java's three attributes: not CAdES");
+    assert_eq!(
+        s.level,
+        Some("cms-t"),
+        "Kalkan Java's three attributes: not CAdES"
+    );
     // the signer's certificate (2023-03-27 – 2024-03-26) is judged at genTime, not now
     assert_eq!(s.validation_time.as_deref(), Some("2023-10-11T09:31:16Z"));
     let ts = s
