@@ -181,3 +181,83 @@ fn t2_production_tsa_tokens_verify() {
         assert!(!f.is_verified(), "{name}: other data");
     }
 }
+
+#[test]
+fn s7_gost2015_cades_t_and_its_test_tsa_token() {
+    let cms = sample("s7_gost2015_cades_t_test_tsa.der");
+    let parsed = read(&cms, &Limits::default()).unwrap();
+    let v = facts(&cms);
+    assert!(v.all_verified(), "{:?}", v.signers[0].facts);
+    assert_eq!(
+        v.signers[0].signature_algorithm,
+        Some(SignatureAlgorithm::Gost2015_512)
+    );
+    let token = signature_time_stamp(&parsed.signers[0]).unwrap().unwrap();
+    let f = verify_token(
+        &token,
+        Stamped::Data(signature_value(&parsed.signers[0])),
+        None,
+        &AlgorithmPolicy::default(),
+    )
+    .unwrap();
+    assert!(
+        f.is_verified(),
+        "GOST 34.311 imprint over the signature value: {:?}",
+        f.facts
+    );
+}
+
+#[test]
+fn s11_signing_certificate_v2_and_an_apple_sha1_token() {
+    // bare base64, as NCALayer's createCAdESFromBase64 returns a CMS
+    let cms = sample("s11_rsa_scv2_apple_tsa.b64");
+    let parsed = read(&cms, &Limits::default()).unwrap();
+    assert_eq!(parsed.content(), Some(&b"simple data"[..]));
+    let v = facts(&cms);
+    assert!(v.all_verified(), "{:?}", v.signers[0].facts);
+    assert!(v.signers[0].signing_certificate_attribute);
+    assert_eq!(outcome(&v, "signing_certificate"), FactOutcome::Passed);
+    // its token is Apple's, signed over SHA-1 attributes: refused by default; under the
+    // legacy switch its own signature holds but its imprint is over neither the signature
+    // value nor the content — not bound, and named so
+    let token = signature_time_stamp(&parsed.signers[0]).unwrap().unwrap();
+    let stamped = Stamped::Data(signature_value(&parsed.signers[0]));
+    let strict = verify_token(&token, stamped, None, &AlgorithmPolicy::default()).unwrap();
+    assert!(!strict.is_verified());
+    let legacy = verify_token(&token, stamped, None, &AlgorithmPolicy::allow_legacy()).unwrap();
+    let by_name = |n: &str| legacy.facts.iter().find(|f| f.name == n).unwrap().outcome;
+    assert_eq!(by_name("imprint"), FactOutcome::Failed);
+    assert_ne!(
+        by_name("tsa_signature"),
+        FactOutcome::Passed,
+        "{:?}",
+        legacy.facts
+    );
+    assert!(!legacy.is_verified());
+}
+
+#[test]
+fn t3_a_production_rsa_tsa_token_from_its_attribute() {
+    use tanba_pki::der::{single, Reader};
+    let attr = sample("t3_rsa_tsa_token_attribute.der");
+    // Attribute { id-aa-signatureTimeStampToken, SET { token } }
+    let a = single(&attr, 0x30, "Attribute").unwrap();
+    let mut r = Reader::inside(&a);
+    r.any().unwrap();
+    let set = r.any().unwrap();
+    let token_der = Reader::inside(&set).any().unwrap().raw.to_vec();
+    let token = TimeStampToken::from_der(&token_der).unwrap();
+    assert_eq!(token.info.policy, tanba_cms::tsp::policy::RSA);
+    assert_eq!(token.info.imprint_algorithm, "2.16.840.1.101.3.4.2.1");
+    let f = verify_token(
+        &token,
+        Stamped::Digest {
+            algorithm: tanba_crypto::DigestAlgorithm::Sha256,
+            value: &token.info.imprint.clone(),
+        },
+        token.info.nonce.as_deref(),
+        &AlgorithmPolicy::default(),
+    )
+    .unwrap();
+    assert!(f.is_verified(), "{:?}", f.facts);
+}
