@@ -74,6 +74,15 @@ fn benches(c: &mut Criterion) {
                 .unwrap()
             })
         });
+        g.bench_function("cms read only", |b| {
+            b.iter(|| black_box(read(black_box(&cms), &Limits::default()).unwrap()))
+        });
+        g.bench_function("cms verify only (parsed)", |b| {
+            b.iter(|| {
+                let v = verify(black_box(&parsed), Content::Attached, &[], &policy).unwrap();
+                assert!(v.all_verified());
+            })
+        });
         g.bench_function("cms read + verify (1 KB)", |b| {
             b.iter(|| {
                 let p = read(black_box(&cms), &Limits::default()).unwrap();

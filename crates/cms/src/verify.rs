@@ -178,15 +178,20 @@ fn fact(name: &'static str, outcome: FactOutcome, detail: String) -> Fact {
     }
 }
 
-/// The certificate `sid` names (DER): by issuer and serial with a lean read, by subject
-/// key identifier with the full certificate model.
-fn find<'b>(sid: &SignerId, bag: &[&'b [u8]]) -> Option<&'b [u8]> {
-    bag.iter().copied().find(|d| match sid {
-        SignerId::IssuerSerial { issuer, serial } => CertFields::read(d)
-            .is_ok_and(|c| c.issuer == issuer.as_slice() && c.serial == serial.as_slice()),
-        SignerId::SubjectKeyId(ski) => {
-            ChainCert::from_der(d).is_ok_and(|c| c.subject_key_id() == Some(ski.as_slice()))
-        }
+/// The certificate `sid` names (DER) with its lean fields: by issuer and serial with a
+/// lean read, by subject key identifier with the full certificate model.
+fn find<'b>(sid: &SignerId, bag: &[&'b [u8]]) -> Option<(&'b [u8], CertFields<'b>)> {
+    bag.iter().copied().find_map(|d| {
+        let f = CertFields::read(d).ok()?;
+        let hit = match sid {
+            SignerId::IssuerSerial { issuer, serial } => {
+                f.issuer == issuer.as_slice() && f.serial == serial.as_slice()
+            }
+            SignerId::SubjectKeyId(ski) => {
+                ChainCert::from_der(d).is_ok_and(|c| c.subject_key_id() == Some(ski.as_slice()))
+            }
+        };
+        hit.then_some((d, f))
     })
 }
 
@@ -218,7 +223,8 @@ fn signer(
 ) -> SignerFacts {
     let digest = DigestAlgorithm::from_oid(&si.digest_oid).ok();
     let alg = signature_algorithm(si, digest);
-    let cert = find(&si.sid, bag);
+    let found = find(&si.sid, bag);
+    let cert = found.map(|(d, _)| d);
     let mut facts = Vec::new();
     let mut claimed_signing_time = None;
 
@@ -292,7 +298,7 @@ fn signer(
                     (Ok(c), Some(m)) if *c == m => fact(
                         "message_digest",
                         FactOutcome::Passed,
-                        format!("messageDigest matches the content ({})", hex::encode(&m)),
+                        "messageDigest matches the content".into(),
                     ),
                     (Ok(c), Some(m)) => fact(
                         "message_digest",
@@ -361,8 +367,8 @@ fn signer(
             FactOutcome::Failed,
             format!("unsupported signature algorithm {}", si.signature_oid),
         )),
-        (Some(c), Some(a), Some(msg)) => {
-            let spki = CertFields::read(c).map(|f| f.spki).unwrap_or_default();
+        (Some(_), Some(a), Some(msg)) => {
+            let spki = found.map(|(_, f)| f.spki).unwrap_or_default();
             let r = tanba_crypto::verify_signature(
                 a,
                 spki,

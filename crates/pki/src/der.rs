@@ -199,6 +199,22 @@ pub fn single<'a>(data: &'a [u8], t: u8, what: &str) -> Result<Tlv<'a>, DerError
 
 /// Decode an OBJECT IDENTIFIER's contents to dotted form.
 pub fn oid_to_string(content: &[u8], offset: usize) -> Result<String, DerError> {
+    // decimal digits without the formatting machinery (OIDs are read by the thousand)
+    fn push_u64(s: &mut String, mut v: u64) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        for &d in &buf[i..] {
+            s.push(d as char);
+        }
+    }
     let bad = || DerError {
         what: "malformed OBJECT IDENTIFIER".into(),
         offset,
@@ -206,8 +222,10 @@ pub fn oid_to_string(content: &[u8], offset: usize) -> Result<String, DerError> 
     if content.is_empty() || content[content.len() - 1] & 0x80 != 0 {
         return Err(bad());
     }
-    let mut arcs: Vec<u64> = Vec::new();
+    // one String, the arcs written as they are decoded (no allocation per arc)
+    let mut s = String::with_capacity(content.len() * 3 + 4);
     let mut v: u64 = 0;
+    let mut first = true;
     for (i, b) in content.iter().enumerate() {
         if v == 0 && *b == 0x80 && (i == 0 || content[i - 1] & 0x80 == 0) {
             return Err(bad());
@@ -217,22 +235,24 @@ pub fn oid_to_string(content: &[u8], offset: usize) -> Result<String, DerError> 
         }
         v = (v << 7) | (*b & 0x7f) as u64;
         if b & 0x80 == 0 {
-            arcs.push(v);
+            if first {
+                let (a, b) = if v < 40 {
+                    (0, v)
+                } else if v < 80 {
+                    (1, v - 40)
+                } else {
+                    (2, v - 80)
+                };
+                push_u64(&mut s, a);
+                s.push('.');
+                push_u64(&mut s, b);
+                first = false;
+            } else {
+                s.push('.');
+                push_u64(&mut s, v);
+            }
             v = 0;
         }
-    }
-    let first = arcs[0];
-    let (a, b) = if first < 40 {
-        (0, first)
-    } else if first < 80 {
-        (1, first - 40)
-    } else {
-        (2, first - 80)
-    };
-    let mut s = format!("{a}.{b}");
-    for arc in &arcs[1..] {
-        s.push('.');
-        s.push_str(&arc.to_string());
     }
     Ok(s)
 }
@@ -429,5 +449,33 @@ mod tests {
     fn integers() {
         assert_eq!(integer(&[0x80]), vec![0x02, 0x02, 0x00, 0x80]);
         assert_eq!(integer(&[0x00, 0x00, 0x05]), vec![0x02, 0x01, 0x05]);
+    }
+}
+
+#[cfg(test)]
+mod oid_tests {
+    use super::*;
+
+    #[test]
+    fn oids_round_trip_and_malformed_ones_are_refused() {
+        for dotted in [
+            "1.2.840.113549.1.7.2",
+            "2.5.29.20",
+            "0.9.2342.19200300.100.1.1",
+            "2.999.3",
+            "1.2.398.3.10.1.1.2.3.2",
+            "2.16.840.1.101.3.4.2.1",
+        ] {
+            assert_eq!(oid_to_string(&oid_from_str(dotted), 0).unwrap(), dotted);
+        }
+        assert!(oid_to_string(&[], 7).is_err());
+        assert!(
+            oid_to_string(&[0x2a, 0x86], 7).is_err(),
+            "ends inside an arc"
+        );
+        assert!(
+            oid_to_string(&[0x2a, 0x80, 0x01], 7).is_err(),
+            "non-minimal arc"
+        );
     }
 }

@@ -38,13 +38,19 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
         .filter_map(|d| ChainCert::from_der(d).ok())
         .collect();
     let policy = job.validator.certificate_policy(Layer::Document, job.at);
+    // the size of what was signed, when the bytes are on hand (not for a digest)
+    let content_size = match job.content {
+        Content::Attached => cms.content().map(|c| c.len() as u64),
+        Content::Detached(d) => Some(d.len() as u64),
+        Content::Digest { .. } => None,
+    };
     let mut signers = Vec::new();
     let mut problems = Vec::new();
     let notes = Vec::new();
     for f in &facts.signers {
         let mut r = signer::empty(Layer::Document, None, None);
         r.index = f.index;
-        report_facts(&mut r, f, &cms.signers[f.index], at);
+        report_facts(&mut r, f, &cms.signers[f.index], at, content_size);
         // a verified signature time stamp proves the signing time: it becomes this
         // signer's validation time (500/НҚ п.14)
         let mut signer_at = job.at;
@@ -137,6 +143,7 @@ fn report_facts(
     f: &SignerFacts,
     si: &tanba_cms::SignerInfo,
     at: OffsetDateTime,
+    content_size: Option<u64>,
 ) {
     r.algorithm = f
         .signature_algorithm
@@ -217,6 +224,7 @@ fn report_facts(
             inside_own_signature: false,
             excluded: Vec::new(),
             part: None,
+            size: content_size,
         };
         r.references = vec![signed.clone()];
         r.signed = Some(signed);
@@ -438,6 +446,7 @@ pub(crate) fn judge_time_stamp(
                 inside_own_signature: false,
                 excluded: Vec::new(),
                 part: None,
+                size: None,
             };
             r.references = vec![signed.clone()];
             r.signed = Some(signed);

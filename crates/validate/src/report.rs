@@ -94,6 +94,8 @@ pub struct Signed {
     pub excluded: Vec<Location>,
     /// For a WS-Security part: `body`, `timestamp`, `token` or `header`.
     pub part: Option<&'static str>,
+    /// The size in bytes of the signed content, when known (a CMS's content).
+    pub size: Option<u64>,
 }
 
 /// The signature algorithm: a stable name and the identifier the document used.

@@ -188,6 +188,7 @@ pub(crate) fn transport(
                 inside_own_signature: false,
                 excluded: Vec::new(),
                 part: Some(part),
+                size: None,
             }
         })
         .collect();
@@ -294,6 +295,7 @@ pub(crate) fn xmldsig(
                 inside_own_signature: rf.inside_own_signature,
                 excluded: rf.excluded.iter().map(|&x| locator.locate(x)).collect(),
                 part: None,
+                size: None,
             }
         })
         .collect();
