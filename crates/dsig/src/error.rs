@@ -137,12 +137,13 @@ pub enum DsigError {
         detail: String,
     },
     /// A certificate in `KeyInfo` is not valid DER X.509.
-    #[error("signature #{signature}: X509Certificate is not a valid certificate: {detail}")]
+    #[error("signature #{signature}: X509Certificate is not a valid certificate: {source}")]
     BadCertificate {
         /// Which signature.
         signature: usize,
-        /// What the parser said.
-        detail: String,
+        /// What the DER reader found wrong.
+        #[source]
+        source: tanba_pki::der::DerError,
     },
     /// A `Reference` uses the Base64 transform, refused unless
     /// [`crate::VerifyOptions::allow_base64_transform`] is set: it signs only the decoded

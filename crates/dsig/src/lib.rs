@@ -45,7 +45,6 @@
 
 pub mod algorithms;
 pub mod base64;
-mod cert;
 mod dom;
 mod error;
 mod keyvalue;

@@ -738,11 +738,11 @@ fn check_signature_value(
             .iter()
             .enumerate()
             .map(|(i, der)| {
-                crate::cert::spki_of(der)
-                    .map(|spki| (KeySource::Certificate(i), spki))
-                    .map_err(|detail| DsigError::BadCertificate {
+                tanba_pki::chain_cert::CertFields::read(der)
+                    .map(|f| (KeySource::Certificate(i), f.spki.to_vec()))
+                    .map_err(|source| DsigError::BadCertificate {
                         signature: index,
-                        detail,
+                        source,
                     })
             })
             .collect::<Result<_, _>>()?

@@ -470,3 +470,43 @@ pub(crate) fn verify_signed(
         policy,
     )
 }
+
+#[cfg(test)]
+mod cert_fields_tests {
+    use super::*;
+
+    #[test]
+    fn the_lean_fields_agree_with_the_full_model_on_the_nca_certificates() {
+        for rel in [
+            "certs/individual_valid_sign_2004_rsa.cer",
+            "certs/ceo_valid_sign_2004_gost.cer",
+            "ca/nca_gost2015_test.cer",
+        ] {
+            let der =
+                certificates_from_pem_or_der(&tanba_testdata::read_nca(rel)).unwrap()[0].clone();
+            let full = ChainCert::from_der(&der).unwrap();
+            let lean = CertFields::read(&der).unwrap();
+            assert_eq!(lean.spki, full.spki_der(), "{rel}");
+            assert_eq!(lean.issuer, full.issuer_der(), "{rel}");
+            assert_eq!(
+                lean.serial,
+                crate::der::trim_integer(full.serial()),
+                "{rel}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_certificates_are_errors_not_panics() {
+        for bad in [
+            &b""[..],
+            b"\x30",
+            b"\x30\x05\x30\x03\x02\x01",
+            b"\x04\x00",
+            b"\x30\x84\xff\xff\xff\xff",
+            b"\x30\x00\x00",
+        ] {
+            assert!(CertFields::read(bad).is_err(), "{bad:?}");
+        }
+    }
+}

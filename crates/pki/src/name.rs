@@ -83,7 +83,8 @@ pub struct DistinguishedName {
     attributes: Vec<NameAttribute>,
 }
 
-fn decode_value(atv: &AttributeTypeAndValue<'_>) -> Result<String, String> {
+/// Why a name attribute's value cannot be read as text.
+fn decode_value(atv: &AttributeTypeAndValue<'_>) -> Result<String, &'static str> {
     let any = atv.attr_value();
     let data = any.data;
     let s = match any.tag() {
@@ -92,26 +93,26 @@ fn decode_value(atv: &AttributeTypeAndValue<'_>) -> Result<String, String> {
         | Tag::Ia5String
         | Tag::NumericString
         | Tag::VisibleString => std::str::from_utf8(data)
-            .map_err(|_| "string value is not valid UTF-8".to_owned())?
+            .map_err(|_| "string value is not valid UTF-8")?
             .to_owned(),
         Tag::BmpString => {
             if data.len() % 2 != 0 {
-                return Err("BMPString has an odd length".into());
+                return Err("BMPString has an odd length");
             }
             let units: Vec<u16> = data
                 .chunks_exact(2)
                 .map(|c| u16::from_be_bytes([c[0], c[1]]))
                 .collect();
-            String::from_utf16(&units).map_err(|_| "BMPString is not valid UTF-16".to_owned())?
+            String::from_utf16(&units).map_err(|_| "BMPString is not valid UTF-16")?
         }
         Tag::UniversalString => {
             if data.len() % 4 != 0 {
-                return Err("UniversalString length is not a multiple of 4".into());
+                return Err("UniversalString length is not a multiple of 4");
             }
             data.chunks_exact(4)
                 .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
                 .collect::<Option<String>>()
-                .ok_or_else(|| "UniversalString holds an invalid code point".to_owned())?
+                .ok_or("UniversalString holds an invalid code point")?
         }
         Tag::TeletexString => data.iter().map(|&b| char::from(b)).collect(),
         _ => {
@@ -133,7 +134,7 @@ impl DistinguishedName {
                 let oid = atv.attr_type().to_id_string();
                 let value = decode_value(atv).map_err(|detail| PkiError::Der {
                     what: format!("{what} attribute {oid}"),
-                    detail,
+                    detail: detail.to_owned(),
                 })?;
                 let label = attribute_label(&oid).map_or_else(|| oid.clone(), str::to_owned);
                 attributes.push(NameAttribute {

@@ -241,6 +241,9 @@ struct CachedOcsp {
     fetched: Instant,
 }
 
+/// Why an OCSP response is not relied on (for the problem list).
+struct Distrusted(String);
+
 /// What one source said.
 enum Decision {
     Good(String),
@@ -510,7 +513,7 @@ impl RevocationEngine {
         for r in &given {
             match self.ocsp_answer(r, cert, issuer, at, policy, None, "stored OCSP response") {
                 Ok(d) => return d,
-                Err(e) => problems.push(e),
+                Err(Distrusted(e)) => problems.push(e),
             }
         }
         if let Some(f) = &self.fetcher {
@@ -544,7 +547,7 @@ impl RevocationEngine {
                                 self.keep_ocsp(key, resp, url);
                                 return d;
                             }
-                            Err(e) => problems.push(e),
+                            Err(Distrusted(e)) => problems.push(e),
                         }
                     }
                     Err(e) => problems.push(format!("OCSP: {e}")),
@@ -619,7 +622,7 @@ impl RevocationEngine {
         policy: &Policy,
         nonce: Option<&[u8]>,
         from: &str,
-    ) -> Result<Decision, String> {
+    ) -> Result<Decision, Distrusted> {
         let opts = OcspCheck {
             at,
             nonce,
@@ -628,7 +631,7 @@ impl RevocationEngine {
         };
         let (status, signer) = resp
             .check_signed(issuer, cert.serial(), &opts)
-            .map_err(|e| format!("{from}: {e}"))?;
+            .map_err(|e| Distrusted(format!("{from}: {e}")))?;
         if let Some(responder) = signer.filter(|r| !r.ocsp_nocheck()) {
             let mut held = read(&self.given).crls.clone();
             held.extend(
@@ -647,18 +650,18 @@ impl RevocationEngine {
             ) {
                 CrlStatus::Good { .. } | CrlStatus::RevokedLater { .. } => {}
                 CrlStatus::Revoked { revoked_at, .. } => {
-                    return Err(format!(
+                    return Err(Distrusted(format!(
                         "{from}: the responder certificate '{}' was revoked at {}",
                         responder.subject(),
                         ts(revoked_at)
-                    ))
+                    )))
                 }
                 CrlStatus::Unknown { reason } => {
                     if policy.unknown == UnknownStatus::Deny {
-                        return Err(format!(
+                        return Err(Distrusted(format!(
                             "{from}: the responder certificate '{}' has no ocsp-nocheck and its own revocation status is unknown ({reason})",
                             responder.subject()
-                        ));
+                        )));
                     }
                 }
             }

@@ -148,10 +148,17 @@ pub fn update_trust(
     std::fs::create_dir_all(&inter)?;
     let mut out = TrustUpdate::default();
     let limit = fetcher.config().max_cert_bytes;
-    let download = |url: &str| -> Result<ChainCert, String> {
-        let bytes = fetcher.get(url, limit).map_err(|e| e.to_string())?;
-        let ders = certificates_from_pem_or_der(&bytes).map_err(|e| format!("{url}: {e}"))?;
-        ChainCert::from_der(&ders[0]).map_err(|e| format!("{url}: {e}"))
+    let download = |url: &str| -> Result<ChainCert, DownloadError> {
+        let bytes = fetcher.get(url, limit)?;
+        let ders =
+            certificates_from_pem_or_der(&bytes).map_err(|e| DownloadError::Certificate {
+                url: url.to_string(),
+                source: e,
+            })?;
+        ChainCert::from_der(&ders[0]).map_err(|e| DownloadError::Certificate {
+            url: url.to_string(),
+            source: e,
+        })
     };
     let entry = |name: &str, role: &'static str, url: &str, c: &ChainCert| TrustEntry {
         name: name.into(),
@@ -262,4 +269,17 @@ pub fn default_cache_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(d).join("tanba"));
     }
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("tanba"))
+}
+
+/// Why a certificate of the trust update could not be had (recorded as a failure).
+#[derive(Debug, thiserror::Error)]
+enum DownloadError {
+    #[error(transparent)]
+    Fetch(#[from] crate::fetch::FetchError),
+    #[error("{url}: {source}")]
+    Certificate {
+        url: String,
+        #[source]
+        source: crate::chain_cert::CertParseError,
+    },
 }

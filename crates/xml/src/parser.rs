@@ -11,16 +11,32 @@ use crate::limits::ParseOptions;
 use crate::names::{Names, EMPTY, XMLNS_NS, XML_NS};
 use crate::tree::*;
 
+/// What is wrong with an XML declaration, for the error message.
+#[derive(Debug)]
+struct DeclError(String);
+
+impl From<String> for DeclError {
+    fn from(what: String) -> Self {
+        DeclError(what)
+    }
+}
+
+impl std::fmt::Display for DeclError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Checks the XML declaration whose content after `<?xml` (up to `?>`) is `decl`, as the
 /// grammar requires (XML 1.0 §2.8, §4.3.3, §2.9):
 /// `S version Eq "1.0|1.1" (S encoding Eq "EncName")? (S standalone Eq "yes|no")? S?`.
 /// Returns what is wrong, for the error message.
-fn check_xml_decl(decl: &str) -> Result<(), String> {
+fn check_xml_decl(decl: &str) -> Result<(), DeclError> {
     fn ws(s: &str) -> &str {
         s.trim_start_matches([' ', '\t', '\r', '\n'])
     }
     // `S name Eq quoted` at the start of `rest`; returns (value, rest after the value)
-    fn pseudo<'a>(rest: &'a str, name: &str) -> Result<Option<(&'a str, &'a str)>, String> {
+    fn pseudo<'a>(rest: &'a str, name: &str) -> Result<Option<(&'a str, &'a str)>, DeclError> {
         let after_ws = ws(rest);
         if after_ws.len() == rest.len() {
             return Ok(None);
@@ -45,7 +61,7 @@ fn check_xml_decl(decl: &str) -> Result<(), String> {
     let (version, mut rest) = pseudo(decl, "version")?
         .ok_or_else(|| "missing XML version (`<?xml version=\"1.0\"`)".to_owned())?;
     if !matches!(version, "1.0" | "1.1") {
-        return Err(format!("unsupported XML version {version:?}"));
+        return Err(DeclError(format!("unsupported XML version {version:?}")));
     }
     if let Some((enc, r)) = pseudo(rest, "encoding")? {
         let b = enc.as_bytes();
@@ -54,22 +70,24 @@ fn check_xml_decl(decl: &str) -> Result<(), String> {
                 .iter()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
         if !ok {
-            return Err(format!("{enc:?} is not an encoding name"));
+            return Err(DeclError(format!("{enc:?} is not an encoding name")));
         }
         rest = r;
     }
     if let Some((sd, r)) = pseudo(rest, "standalone")? {
         if !matches!(sd, "yes" | "no") {
-            return Err(format!("standalone must be \"yes\" or \"no\", not {sd:?}"));
+            return Err(DeclError(format!(
+                "standalone must be \"yes\" or \"no\", not {sd:?}"
+            )));
         }
         rest = r;
     }
     let tail = ws(rest);
     if !tail.is_empty() {
         let what: String = tail.chars().take(20).collect();
-        return Err(format!(
+        return Err(DeclError(format!(
             "unexpected {what:?} (after version, only encoding and then standalone may follow)"
-        ));
+        )));
     }
     Ok(())
 }

@@ -38,11 +38,21 @@ impl SoapVersion {
         Self::of_document(doc).ok()
     }
 
-    pub(crate) fn of_document(doc: &tanba_xml::Document) -> Result<Self, String> {
+    pub(crate) fn of_document(doc: &tanba_xml::Document) -> Result<Self, NotAnEnvelopeRoot> {
         let name = doc.name(doc.root_element());
         SoapVersion::from_namespace(name.namespace)
             .filter(|_| name.local == "Envelope")
-            .ok_or_else(|| format!("the root element is {{{}}}{}", name.namespace, name.local))
+            .ok_or_else(|| NotAnEnvelopeRoot(format!("{{{}}}{}", name.namespace, name.local)))
+    }
+}
+
+/// The qualified name of a root element that is not a SOAP Envelope.
+#[derive(Debug)]
+pub(crate) struct NotAnEnvelopeRoot(String);
+
+impl std::fmt::Display for NotAnEnvelopeRoot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the root element is {}", self.0)
     }
 }
 

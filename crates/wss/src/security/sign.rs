@@ -101,7 +101,7 @@ pub fn sign(envelope: &[u8], signer: &dyn Signer, opts: &SignOptions) -> Result<
     let root = doc.root_element();
     let rname = doc.name(root);
     let version = SoapVersion::of_document(&doc)
-        .map_err(|root| WssError::Envelope(EnvelopeError::NotSoap(root)))?;
+        .map_err(|root| WssError::Envelope(EnvelopeError::NotSoap(root.to_string())))?;
     let env = version.namespace();
     let bodies = all_bodies(&doc, env);
     if bodies.len() != 1 || doc.parent(bodies[0]) != Some(root) {
