@@ -12,11 +12,15 @@ use std::process::{Command, Output};
 use common::{nca, pki};
 
 /// `tanba` with no revocation cache: the tests see every fetch.
+/// `tanba args` with a cache folder of this test process's own (never the user's, and
+/// nothing kept from an earlier run: downloads made by one test run do not answer the next).
 fn tanba(args: &[&str]) -> Output {
+    static CACHE: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(|| tempfile::tempdir().expect("a temporary cache folder"));
     common::command()
         .args(args)
         .env_remove("TANBA_CACHE_DIR")
-        .env("XDG_CACHE_HOME", "/nonexistent/tanba-test-no-cache")
+        .env("XDG_CACHE_HOME", cache.path())
         .output()
         .expect("run tanba")
 }
