@@ -11,6 +11,7 @@ use tanba_pki::{ChainCert, ExpectedIdentity};
 
 use crate::document::DocumentError;
 use crate::indication::{Failed, Indication, Undetermined};
+use crate::report::rfc3339;
 use crate::report::{
     Algorithm, CertificateValidation, CheckOutcome, Digest, DocumentFormat, DocumentReport, Layer,
     Signed, SignedKind, SignerReport, TimeSource,
@@ -90,18 +91,8 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
                 signer::certificate(&mut r, job.validator.pki(), &policy, cert, &extra);
             }
         }
-        for c in r.checks.iter().filter(|c| {
-            matches!(
-                c.outcome,
-                CheckOutcome::Failed | CheckOutcome::Indeterminate
-            )
-        }) {
-            problems.push(format!(
-                "signer #{}: {}: {}",
-                r.index,
-                c.name.replace('_', " "),
-                c.reason
-            ));
+        for c in r.checks.iter().filter(|c| c.is_problem()) {
+            problems.push(format!("signer #{}: {}", r.index, c.problem_text()));
         }
         signers.push(r);
     }
@@ -117,9 +108,7 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
         indication,
         format: DocumentFormat::Cms,
         policy: job.validator.policy(),
-        validation_time: at
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
+        validation_time: rfc3339(at),
         validation_time_source: if job.at.is_some() {
             TimeSource::Request
         } else {
@@ -156,11 +145,7 @@ fn report_facts(
             "content_type" => ("content_type", rule::CMS_CONTENT_TYPE),
             _ => ("signing_certificate", rule::CMS_SIGNING_CERTIFICATE),
         };
-        let outcome = match fact.outcome {
-            FactOutcome::Passed => CheckOutcome::Passed,
-            FactOutcome::Failed => CheckOutcome::Failed,
-            FactOutcome::NotCheckable => CheckOutcome::Indeterminate,
-        };
+        let outcome = check_outcome(fact.outcome);
         let ind = match (name, fact.outcome) {
             (_, FactOutcome::Passed) => None,
             ("message_digest", FactOutcome::Failed) => {
@@ -183,18 +168,14 @@ fn report_facts(
         }
         r.checks.push(check(name, outcome, fact.detail.clone(), rl));
     }
-    let claimed = f.claimed_signing_time.map(|t| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()
-    });
+    let claimed = f.claimed_signing_time.map(rfc3339);
     r.checks.push(check(
         "signing_time",
         CheckOutcome::NotChecked,
         match claimed {
             Some(t) => format!(
                 "the signer claims {t} (signingTime); a claim, not a proof: judged at {}",
-                at.format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default()
+                rfc3339(at)
             ),
             None => "no signingTime attribute".into(),
         },
@@ -206,28 +187,17 @@ fn report_facts(
             .first()
             .and_then(|v| tanba_pki::der::single(v, tanba_pki::der::tag::OCTET_STRING, "md").ok())
             .map(|t| t.value.to_vec());
-        let signed = Signed {
-            kind: SignedKind::Document,
-            uri: String::new(),
-            element: None,
-            id: None,
-            digest: match (f.digest_algorithm, digest) {
-                (Some(a), Some(v)) => Some(Digest {
-                    algorithm: a.oid().to_string(),
-                    value: {
-                        use base64::Engine as _;
-                        base64::engine::general_purpose::STANDARD.encode(v)
-                    },
-                }),
-                _ => None,
-            },
-            inside_own_signature: false,
-            excluded: Vec::new(),
-            part: None,
-            size: content_size,
+        let digest = match (f.digest_algorithm, digest) {
+            (Some(a), Some(v)) => Some(Digest {
+                algorithm: a.oid().to_string(),
+                value: {
+                    use base64::Engine as _;
+                    base64::engine::general_purpose::STANDARD.encode(v)
+                },
+            }),
+            _ => None,
         };
-        r.references = vec![signed.clone()];
-        r.signed = Some(signed);
+        signed_whole(r, digest, content_size);
     } else {
         r.error = Some(error.unwrap_or_else(|| "the signature could not be checked".into()));
         if r.indication == Indication::TotalPassed {
@@ -367,11 +337,6 @@ fn time_stamp(
     Some(gen_time)
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 /// A time-stamp token (DER, PEM or base64; a `TimeStampResp` is accepted too) judged on
 /// its own: the TSA is the one signer — its signature over the TSTInfo, the imprint over
 /// what it should stamp, the timeStamping EKU, then its certificate at genTime.
@@ -392,11 +357,7 @@ pub(crate) fn judge_time_stamp(
         .and_then(|a| a.oid().map(|id| Algorithm { name: a.name(), id }));
     let mut error = None;
     for f in &facts.facts {
-        let outcome = match f.outcome {
-            FactOutcome::Passed => CheckOutcome::Passed,
-            FactOutcome::Failed => CheckOutcome::Failed,
-            FactOutcome::NotCheckable => CheckOutcome::Indeterminate,
-        };
+        let outcome = check_outcome(f.outcome);
         let ind = match (f.name, f.outcome) {
             (_, FactOutcome::Passed) => None,
             ("imprint", _) | ("tst_digest", _) => {
@@ -437,19 +398,7 @@ pub(crate) fn judge_time_stamp(
     match error {
         Some(e) => r.error = Some(e),
         None => {
-            let signed = Signed {
-                kind: SignedKind::Document,
-                uri: String::new(),
-                element: None,
-                id: None,
-                digest: None,
-                inside_own_signature: false,
-                excluded: Vec::new(),
-                part: None,
-                size: None,
-            };
-            r.references = vec![signed.clone()];
-            r.signed = Some(signed);
+            signed_whole(&mut r, None, None);
             if job.skip_certificates {
                 signer::not_checked(&mut r);
             } else {
@@ -470,13 +419,8 @@ pub(crate) fn judge_time_stamp(
     let problems = r
         .checks
         .iter()
-        .filter(|c| {
-            matches!(
-                c.outcome,
-                CheckOutcome::Failed | CheckOutcome::Indeterminate
-            )
-        })
-        .map(|c| format!("{}: {}", c.name.replace('_', " "), c.reason))
+        .filter(|c| c.is_problem())
+        .map(|c| c.problem_text())
         .collect();
     Ok(DocumentReport {
         indication: r.indication,
@@ -493,4 +437,30 @@ pub(crate) fn judge_time_stamp(
         problems,
         notes: Vec::new(),
     })
+}
+
+/// A CMS fact's outcome as a report check's: what could not be checked is undecided.
+fn check_outcome(o: FactOutcome) -> CheckOutcome {
+    match o {
+        FactOutcome::Passed => CheckOutcome::Passed,
+        FactOutcome::Failed => CheckOutcome::Failed,
+        FactOutcome::NotCheckable => CheckOutcome::Indeterminate,
+    }
+}
+
+/// The signer signed the whole content (a CMS's, or a token's TSTInfo): its one reference.
+fn signed_whole(r: &mut SignerReport, digest: Option<Digest>, size: Option<u64>) {
+    let signed = Signed {
+        kind: SignedKind::Document,
+        uri: String::new(),
+        element: None,
+        id: None,
+        digest,
+        inside_own_signature: false,
+        excluded: Vec::new(),
+        part: None,
+        size,
+    };
+    r.references = vec![signed.clone()];
+    r.signed = Some(signed);
 }

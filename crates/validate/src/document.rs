@@ -494,19 +494,12 @@ impl Builder<'_, '_> {
             if let Some(e) = &r.error {
                 self.problems.push(format!("{what}: {e}"));
             }
-            for c in r.checks.iter().filter(|c| {
-                r.error.is_none()
-                    && matches!(
-                        c.outcome,
-                        crate::report::CheckOutcome::Failed
-                            | crate::report::CheckOutcome::Indeterminate
-                    )
-            }) {
-                self.problems.push(format!(
-                    "{what}: {}: {}",
-                    c.name.replace('_', " "),
-                    c.reason
-                ));
+            for c in r
+                .checks
+                .iter()
+                .filter(|c| r.error.is_none() && c.is_problem())
+            {
+                self.problems.push(format!("{what}: {}", c.problem_text()));
             }
         }
     }
@@ -527,9 +520,7 @@ impl Builder<'_, '_> {
             indication,
             format,
             policy: self.opts.policy,
-            validation_time: at
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default(),
+            validation_time: crate::report::rfc3339(at),
             validation_time_source: if self.opts.at.is_some() {
                 TimeSource::Request
             } else {
@@ -578,22 +569,15 @@ pub(crate) fn certificate_report(
     let problems = r
         .checks
         .iter()
-        .filter(|c| {
-            matches!(
-                c.outcome,
-                crate::report::CheckOutcome::Failed | crate::report::CheckOutcome::Indeterminate
-            )
-        })
-        .map(|c| format!("{}: {}", c.name.replace('_', " "), c.reason))
+        .filter(|c| c.is_problem())
+        .map(|c| c.problem_text())
         .collect();
     let at = policy.time().instant();
     DocumentReport {
         indication: r.indication,
         format: DocumentFormat::Certificate,
         policy: name,
-        validation_time: at
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
+        validation_time: crate::report::rfc3339(at),
         validation_time_source: match policy.time() {
             tanba_pki::ValidationTime::Now => TimeSource::Now,
             _ => TimeSource::Request,

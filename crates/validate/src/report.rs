@@ -135,6 +135,21 @@ pub struct CheckReport {
     pub rule: &'static str,
 }
 
+impl CheckReport {
+    /// Whether the check stands against the verdict: failed or undecided.
+    pub fn is_problem(&self) -> bool {
+        matches!(
+            self.outcome,
+            CheckOutcome::Failed | CheckOutcome::Indeterminate
+        )
+    }
+
+    /// "name: reason", as the report's problem list words it.
+    pub(crate) fn problem_text(&self) -> String {
+        format!("{}: {}", self.name.replace('_', " "), self.reason)
+    }
+}
+
 /// A `wsu:Timestamp`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TimestampReport {
@@ -312,4 +327,10 @@ impl DocumentReport {
     pub fn is_passed(&self) -> bool {
         self.indication.is_passed()
     }
+}
+
+/// An instant as RFC 3339 text (UTC), as every time in the report is written.
+pub(crate) fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }

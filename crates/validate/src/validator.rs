@@ -200,6 +200,26 @@ impl Validator {
         &self.engine
     }
 
+    /// What the CMS and time-stamp judges need from a request.
+    fn cms_job<'a>(
+        &'a self,
+        content: tanba_cms::Content<'a>,
+        request: &'a Request,
+    ) -> crate::cms::CmsJob<'a> {
+        crate::cms::CmsJob {
+            validator: self,
+            content,
+            at: request.at,
+            expected: &request.expected,
+            skip_certificates: request.skip_certificates,
+            algorithms: if request.dsig.allow_legacy {
+                tanba_crypto::AlgorithmPolicy::allow_legacy()
+            } else {
+                tanba_crypto::AlgorithmPolicy::strict()
+            },
+        }
+    }
+
     /// The validator of time-stamp authorities ([`TrustConfig::tsa_pool`]).
     pub(crate) fn tsa_pki(&self) -> &tanba_pki::Validator {
         &self.tsa
@@ -232,21 +252,7 @@ impl Validator {
         content: tanba_cms::Content<'_>,
         request: &Request,
     ) -> Result<DocumentReport, DocumentError> {
-        crate::cms::judge(
-            input,
-            &crate::cms::CmsJob {
-                validator: self,
-                content,
-                at: request.at,
-                expected: &request.expected,
-                skip_certificates: request.skip_certificates,
-                algorithms: if request.dsig.allow_legacy {
-                    tanba_crypto::AlgorithmPolicy::allow_legacy()
-                } else {
-                    tanba_crypto::AlgorithmPolicy::strict()
-                },
-            },
-        )
+        crate::cms::judge(input, &self.cms_job(content, request))
     }
 
     /// Verifies a time-stamp token on its own (DER, PEM, base64, or a whole
@@ -262,18 +268,7 @@ impl Validator {
         crate::cms::judge_time_stamp(
             token,
             stamped,
-            &crate::cms::CmsJob {
-                validator: self,
-                content: tanba_cms::Content::Attached,
-                at: request.at,
-                expected: &request.expected,
-                skip_certificates: request.skip_certificates,
-                algorithms: if request.dsig.allow_legacy {
-                    tanba_crypto::AlgorithmPolicy::allow_legacy()
-                } else {
-                    tanba_crypto::AlgorithmPolicy::strict()
-                },
-            },
+            &self.cms_job(tanba_cms::Content::Attached, request),
         )
     }
 
