@@ -45,6 +45,63 @@ pub enum Encoding {
     Base64,
 }
 
+/// The new signer of `cms sign` and `cms add-signer`: its key, the CMS's form, the
+/// time stamp and where the result goes.
+#[derive(Debug, clap::Args)]
+pub struct NewSignerArgs {
+    #[command(flatten)]
+    pub key: Pkcs12Args,
+    /// Leave the content out of the CMS (a detached signature).
+    #[arg(long)]
+    pub detached: bool,
+    /// Leave out signingCertificateV2 for the new signer (byte-compatible with Kalkan Java /
+    /// NCANode).
+    #[arg(long)]
+    pub no_signing_certificate_v2: bool,
+    /// Time-stamp the new signature (CAdES-T) at this TSA (e.g. http://tsp.pki.gov.kz;
+    /// the NCA test TSA is http://test.pki.gov.kz/tsp/).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+    /// The TSA policy to ask for (default by the key: 1.2.398.3.3.2.6.4 GOST 2015,
+    /// .6.1 GOST 2004, .6.2 RSA).
+    #[arg(long, value_name = "OID", requires = "tsa")]
+    pub tsa_policy: Option<String>,
+    /// One deadline for the TSA's answer, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "10", requires = "tsa")]
+    pub tsa_deadline: u64,
+    /// Output encoding.
+    #[arg(long, value_enum, default_value = "der")]
+    pub encoding: Encoding,
+    /// Write the CMS here (atomically) instead of stdout.
+    #[arg(long, value_name = "F")]
+    pub out: Option<PathBuf>,
+}
+
+impl NewSignerArgs {
+    fn options(&self) -> SignOptions {
+        SignOptions {
+            detached: self.detached,
+            signing_certificate_v2: !self.no_signing_certificate_v2,
+            signing_time: None,
+        }
+    }
+
+    /// Time-stamp the new signer when --tsa asks for it, then write the CMS.
+    fn finish(&self, cms: Vec<u8>, before: Option<&tanba_cms::SignedData>) -> Result<(), CliError> {
+        let cms = match &self.tsa {
+            Some(url) => time_stamp(
+                &cms,
+                before,
+                url,
+                self.tsa_policy.as_deref(),
+                self.tsa_deadline,
+            )?,
+            None => cms,
+        };
+        write_output(self.out.as_deref(), &encode(cms, self.encoding))
+    }
+}
+
 /// `tanba cms sign`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -69,30 +126,7 @@ pub struct SignArgs {
     #[arg(long, value_name = "ALG:HEX", conflicts_with = "file")]
     pub digest: Option<String>,
     #[command(flatten)]
-    pub key: Pkcs12Args,
-    /// Leave the content out of the CMS (a detached signature).
-    #[arg(long)]
-    pub detached: bool,
-    /// Leave out signingCertificateV2 (byte-compatible with Kalkan Java / NCANode).
-    #[arg(long)]
-    pub no_signing_certificate_v2: bool,
-    /// Time-stamp the new signature (CAdES-T) at this TSA (e.g. http://tsp.pki.gov.kz;
-    /// the NCA test TSA is http://test.pki.gov.kz/tsp/).
-    #[arg(long, value_name = "URL")]
-    pub tsa: Option<String>,
-    /// The TSA policy to ask for (default by the key: 1.2.398.3.3.2.6.4 GOST 2015,
-    /// .6.1 GOST 2004, .6.2 RSA).
-    #[arg(long, value_name = "OID", requires = "tsa")]
-    pub tsa_policy: Option<String>,
-    /// One deadline for the TSA's answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value = "10", requires = "tsa")]
-    pub tsa_deadline: u64,
-    /// Output encoding.
-    #[arg(long, value_enum, default_value = "der")]
-    pub encoding: Encoding,
-    /// Write the CMS here (atomically) instead of stdout.
-    #[arg(long, value_name = "F")]
-    pub out: Option<PathBuf>,
+    pub signer: NewSignerArgs,
 }
 
 /// `tanba cms add-signer`.
@@ -113,30 +147,7 @@ pub struct AddArgs {
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
     #[command(flatten)]
-    pub key: Pkcs12Args,
-    /// Write a detached CMS.
-    #[arg(long)]
-    pub detached: bool,
-    /// Leave out signingCertificateV2 for the new signer.
-    #[arg(long)]
-    pub no_signing_certificate_v2: bool,
-    /// Time-stamp the new signature (CAdES-T) at this TSA (e.g. http://tsp.pki.gov.kz;
-    /// the NCA test TSA is http://test.pki.gov.kz/tsp/).
-    #[arg(long, value_name = "URL")]
-    pub tsa: Option<String>,
-    /// The TSA policy to ask for (default by the key: 1.2.398.3.3.2.6.4 GOST 2015,
-    /// .6.1 GOST 2004, .6.2 RSA).
-    #[arg(long, value_name = "OID", requires = "tsa")]
-    pub tsa_policy: Option<String>,
-    /// One deadline for the TSA's answer, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value = "10", requires = "tsa")]
-    pub tsa_deadline: u64,
-    /// Output encoding.
-    #[arg(long, value_enum, default_value = "der")]
-    pub encoding: Encoding,
-    /// Write the CMS here (atomically) instead of stdout.
-    #[arg(long, value_name = "F")]
-    pub out: Option<PathBuf>,
+    pub signer: NewSignerArgs,
 }
 
 /// `tanba cms verify`.
@@ -257,12 +268,8 @@ fn encode(der: Vec<u8>, e: Encoding) -> Vec<u8> {
 }
 
 fn sign(a: &SignArgs) -> Result<(), CliError> {
-    let signer = a.key.signer()?;
-    let opts = SignOptions {
-        detached: a.detached,
-        signing_certificate_v2: !a.no_signing_certificate_v2,
-        signing_time: None,
-    };
+    let signer = a.signer.key.signer()?;
+    let opts = a.signer.options();
     let cms = match (&a.digest, &a.file) {
         (Some(d), _) => {
             let (alg, value) = parse_digest(d, true)?;
@@ -283,11 +290,7 @@ fn sign(a: &SignArgs) -> Result<(), CliError> {
         (None, None) => return Err(CliError::input("give a FILE to sign or --digest")),
     }
     .map_err(|e| CliError::input(e.to_string()))?;
-    let cms = match &a.tsa {
-        Some(url) => time_stamp(&cms, None, url, a.tsa_policy.as_deref(), a.tsa_deadline)?,
-        None => cms,
-    };
-    write_output(a.out.as_deref(), &encode(cms, a.encoding))
+    a.signer.finish(cms, None)
 }
 
 /// CAdES-T for the signer `added` (the one whose SignerInfo is not in `before`), or the
@@ -329,25 +332,10 @@ fn read_cms(path: &std::path::Path) -> Result<tanba_cms::SignedData, CliError> {
 fn add(a: &AddArgs) -> Result<(), CliError> {
     let cms = read_cms(&a.cms)?;
     let data = a.data.as_deref().map(read_input).transpose()?;
-    let signer = a.key.signer()?;
-    let opts = SignOptions {
-        detached: a.detached,
-        signing_certificate_v2: !a.no_signing_certificate_v2,
-        signing_time: None,
-    };
-    let out = tanba_cms::add_signer(&cms, data.as_deref(), &signer, &opts)
+    let signer = a.signer.key.signer()?;
+    let out = tanba_cms::add_signer(&cms, data.as_deref(), &signer, &a.signer.options())
         .map_err(|e| CliError::input(format!("{}: {e}", display_name(&a.cms))))?;
-    let out = match &a.tsa {
-        Some(url) => time_stamp(
-            &out,
-            Some(&cms),
-            url,
-            a.tsa_policy.as_deref(),
-            a.tsa_deadline,
-        )?,
-        None => out,
-    };
-    write_output(a.out.as_deref(), &encode(out, a.encoding))
+    a.signer.finish(out, Some(&cms))
 }
 
 fn verify(a: &VerifyArgs) -> Result<(), CliError> {
