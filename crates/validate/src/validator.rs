@@ -103,8 +103,11 @@ pub struct Request {
 #[derive(Debug)]
 pub struct Validator {
     engine: tanba_pki::Validator,
-    /// The validator of time-stamp authorities (its own anchors, the same revocation).
-    tsa: tanba_pki::Validator,
+    /// The anchors of time-stamp authorities given (`None`: the embedded NCA sets).
+    tsa_pool: Option<CertPool>,
+    /// The validator of time-stamp authorities (its own anchors, the same revocation),
+    /// built on the first time stamp: most validations never meet one.
+    tsa: std::sync::OnceLock<tanba_pki::Validator>,
     policy: PolicyName,
     overrides: Overrides,
 }
@@ -112,24 +115,6 @@ pub struct Validator {
 impl Validator {
     /// A validator over `config`.
     pub fn new(config: TrustConfig) -> Validator {
-        let tsa_pool = config.tsa_pool.unwrap_or_else(|| {
-            // a pin mismatch means a tampered build: then no TSA is trusted (fail closed)
-            let mut pool = CertPool::new();
-            for set in [
-                tanba_pki::trust_sets::TrustSet::NcaProd,
-                tanba_pki::trust_sets::TrustSet::NcaTest,
-            ] {
-                if set.add_to(&mut pool).is_err() {
-                    return CertPool::new();
-                }
-            }
-            pool
-        });
-        let tsa = tanba_pki::Validator::with_engine(
-            tsa_pool,
-            Policy::default(),
-            config.revocation.clone(),
-        );
         let mut engine =
             tanba_pki::Validator::with_engine(config.pool, Policy::default(), config.revocation);
         // a certificate seen again (same chain, policy and time bucket) is not validated
@@ -137,7 +122,8 @@ impl Validator {
         engine.with_verdict_cache(4096);
         Validator {
             engine,
-            tsa,
+            tsa_pool: config.tsa_pool,
+            tsa: std::sync::OnceLock::new(),
             policy: config.policy,
             overrides: config.overrides,
         }
@@ -222,7 +208,27 @@ impl Validator {
 
     /// The validator of time-stamp authorities ([`TrustConfig::tsa_pool`]).
     pub(crate) fn tsa_pki(&self) -> &tanba_pki::Validator {
-        &self.tsa
+        self.tsa.get_or_init(|| {
+            let pool = self.tsa_pool.clone().unwrap_or_else(|| {
+                // a pin mismatch means a tampered build: then no TSA is trusted (fail
+                // closed)
+                let mut pool = CertPool::new();
+                for set in [
+                    tanba_pki::trust_sets::TrustSet::NcaProd,
+                    tanba_pki::trust_sets::TrustSet::NcaTest,
+                ] {
+                    if set.add_to(&mut pool).is_err() {
+                        return CertPool::new();
+                    }
+                }
+                pool
+            });
+            tanba_pki::Validator::with_engine(
+                pool,
+                Policy::default(),
+                self.engine.revocation().clone(),
+            )
+        })
     }
 
     /// Verifies a CMS SignedData (DER, PEM or bare base64; CAdES-BES as Kalkan and
