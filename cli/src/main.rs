@@ -55,6 +55,10 @@ enum Command {
     /// The provider side: `build` a result document (licence, permit, …) and `sign` it.
     #[command(subcommand_required = true)]
     Result(cmd::result::Args),
+    /// The HTTP signature service: the NCANode 3.x API (drop-in), the native /v1 API,
+    /// health, readiness and metrics.
+    #[command(after_help = cmd::serve::HELP)]
+    Serve(cmd::serve::Args),
     /// Sign an XML document (enveloped XMLDSig, Kalkan-compatible; --id signs one element).
     Sign(cmd::sign::Args),
     /// RFC 3161 time stamps: `stamp` a file at a TSA, `verify` a token and judge the TSA.
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Command::Licence(args) => cmd::licence::run(args),
         Command::Result(args) => cmd::result::run(args),
         Command::Envelope(args) => cmd::envelope::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Sign(args) => cmd::sign::run(args),
         Command::Tsp(args) => cmd::tsp::run(args),
         Command::Trust(args) => cmd::trust::run(args),

@@ -322,9 +322,19 @@ pub fn document_trust_config(
 /// overrides (`--revocation`, `--no-revocation`, `--soft-fail`,
 /// `--allow-test-identifiers`, `--revocation-deadline`).
 pub fn trust_config(a: &ValidationArgs) -> Result<tanba_validate::TrustConfig, CliError> {
+    trust_config_with(a, Vec::new())
+}
+
+/// [`trust_config`] whose revocation engine also keeps the CRLs of `crl_urls` (warmed up
+/// and refreshed by a long-running service, and what its readiness waits for).
+pub fn trust_config_with(
+    a: &ValidationArgs,
+    crl_urls: Vec<String>,
+) -> Result<tanba_validate::TrustConfig, CliError> {
     let mut revocation = RevocationEngine::with_config(EngineConfig {
         ocsp_responders: a.ocsp_responder.clone(),
         fetch_missing_issuers: a.fetch_intermediates,
+        crl_urls,
         ..EngineConfig::default()
     });
     if let Some(f) = make_fetcher(a)? {

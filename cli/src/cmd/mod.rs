@@ -13,6 +13,7 @@ pub mod key;
 pub mod licence;
 pub mod report;
 pub mod result;
+pub mod serve;
 pub mod sign;
 pub mod trust;
 pub mod tsp;

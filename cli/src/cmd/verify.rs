@@ -148,6 +148,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             ..tanba_dsig::VerifyOptions::default()
         },
         wss: wss_options(args.allow_legacy),
+        revocation: None,
     };
     if let [one] = args.files.as_slice() {
         if one.as_os_str() == "-" || !one.is_dir() {

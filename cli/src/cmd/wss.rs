@@ -191,6 +191,7 @@ fn verify(args: &VerifyArgs) -> Result<(), CliError> {
             ..tanba_dsig::VerifyOptions::default()
         },
         wss,
+        revocation: None,
     };
     crate::cmd::verify::verify_with_certificates(&name, xml, &request, &args.validation, args.json)
 }

@@ -139,11 +139,49 @@ pub struct RevocationStatus {
     /// What decided it, naming the evidence: which CRL (number, `thisUpdate`, source,
     /// delta) or which OCSP responder and `producedAt`; or why nothing could decide.
     pub detail: String,
+    /// The same evidence as data: which kind of source decided, and the revocation
+    /// time and reason it gave (`None` when nothing decided).
+    pub evidence: Option<RevocationEvidence>,
 }
 
-impl RevocationStatus {
-    fn new(outcome: RevocationOutcome, detail: String) -> Self {
-        RevocationStatus { outcome, detail }
+/// Which kind of source decided a revocation status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum EvidenceKind {
+    /// A CRL (full, or full with delta).
+    Crl,
+    /// An OCSP response.
+    Ocsp,
+}
+
+/// The decisive evidence of a revocation status, as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct RevocationEvidence {
+    /// CRL or OCSP.
+    pub by: EvidenceKind,
+    /// When the certificate was revoked, if the source lists it as revoked (also when
+    /// revoked only after the validation time).
+    #[serde(serialize_with = "crate::validate::ser_opt_time")]
+    pub revoked_at: Option<OffsetDateTime>,
+    /// The reason the source gave for the revocation.
+    pub reason: Option<RevocationReason>,
+}
+
+impl RevocationEvidence {
+    fn of(by: EvidenceKind) -> Self {
+        RevocationEvidence {
+            by,
+            revoked_at: None,
+            reason: None,
+        }
+    }
+
+    fn revoked(by: EvidenceKind, at: OffsetDateTime, reason: RevocationReason) -> Self {
+        RevocationEvidence {
+            by,
+            revoked_at: Some(at),
+            reason: Some(reason),
+        }
     }
 }
 
@@ -246,10 +284,10 @@ struct Distrusted(String);
 
 /// What one source said.
 enum Decision {
-    Good(String),
-    Revoked(String),
-    NotIssued(String),
-    UnknownCertificate(String),
+    Good(String, RevocationEvidence),
+    Revoked(String, RevocationEvidence),
+    NotIssued(String, RevocationEvidence),
+    UnknownCertificate(String, RevocationEvidence),
     Unknown(String),
 }
 
@@ -340,11 +378,11 @@ impl RevocationEngine {
             };
             use RevocationOutcome as O;
             match d {
-                Decision::Good(d) => return RevocationStatus::new(O::Good, d),
-                Decision::Revoked(d) => return RevocationStatus::new(O::Revoked, d),
-                Decision::NotIssued(d) => return RevocationStatus::new(O::NotIssued, d),
-                Decision::UnknownCertificate(d) => {
-                    return RevocationStatus::new(O::UnknownCertificate, d)
+                Decision::Good(d, e) => return status(O::Good, d, Some(e)),
+                Decision::Revoked(d, e) => return status(O::Revoked, d, Some(e)),
+                Decision::NotIssued(d, e) => return status(O::NotIssued, d, Some(e)),
+                Decision::UnknownCertificate(d, e) => {
+                    return status(O::UnknownCertificate, d, Some(e))
                 }
                 Decision::Unknown(d) => unknown.push(d),
             }
@@ -352,9 +390,10 @@ impl RevocationEngine {
         if unknown.is_empty() {
             unknown.push("revocation checking is disabled by the policy".into());
         }
-        RevocationStatus::new(
+        status(
             RevocationOutcome::Unavailable,
             format!("revocation status unknown: {}", unknown.join("; ")),
+            None,
         )
     }
 
@@ -388,25 +427,37 @@ impl RevocationEngine {
         );
         let evidence = |in_delta| crl_evidence(d.full, d.delta, in_delta);
         match d.status {
-            CrlStatus::Good { .. } => Decision::Good(format!(
-                "not listed in {} of '{}'",
-                evidence(false),
-                issuer.subject()
-            )),
+            CrlStatus::Good { .. } => Decision::Good(
+                format!(
+                    "not listed in {} of '{}'",
+                    evidence(false),
+                    issuer.subject()
+                ),
+                RevocationEvidence::of(EvidenceKind::Crl),
+            ),
             CrlStatus::Revoked {
                 revoked_at,
                 reason,
                 from_delta,
-            } => Decision::Revoked(format!(
-                "revoked at {}, reason {reason} (per {})",
-                ts(revoked_at),
-                evidence(from_delta)
-            )),
+            } => Decision::Revoked(
+                format!(
+                    "revoked at {}, reason {reason} (per {})",
+                    ts(revoked_at),
+                    evidence(from_delta)
+                ),
+                RevocationEvidence::revoked(EvidenceKind::Crl, revoked_at, reason),
+            ),
             CrlStatus::RevokedLater {
                 revoked_at,
                 reason,
                 from_delta,
-            } => later(policy, revoked_at, reason, &evidence(from_delta)),
+            } => later(
+                policy,
+                revoked_at,
+                reason,
+                &evidence(from_delta),
+                EvidenceKind::Crl,
+            ),
             CrlStatus::Unknown { reason } => {
                 notes.push(format!("CRL: {reason}"));
                 Decision::Unknown(notes.join("; "))
@@ -667,19 +718,29 @@ impl RevocationEngine {
             }
         }
         Ok(match status {
-            OcspStatus::Good => Decision::Good(format!("good per {from}")),
-            OcspStatus::Revoked { revoked_at, reason } => Decision::Revoked(format!(
-                "revoked at {}, reason {reason} (per {from})",
-                ts(revoked_at)
-            )),
+            OcspStatus::Good => Decision::Good(
+                format!("good per {from}"),
+                RevocationEvidence::of(EvidenceKind::Ocsp),
+            ),
+            OcspStatus::Revoked { revoked_at, reason } => Decision::Revoked(
+                format!(
+                    "revoked at {}, reason {reason} (per {from})",
+                    ts(revoked_at)
+                ),
+                RevocationEvidence::revoked(EvidenceKind::Ocsp, revoked_at, reason),
+            ),
             OcspStatus::RevokedLater { revoked_at, reason } => {
-                later(policy, revoked_at, reason, from)
+                later(policy, revoked_at, reason, from, EvidenceKind::Ocsp)
             }
             // negative under every policy (500/НҚ п.19.7): never "unavailable"
-            OcspStatus::Unknown { reason } => {
-                Decision::UnknownCertificate(format!("{from}: {reason}"))
-            }
-            OcspStatus::NotIssued { reason } => Decision::NotIssued(format!("{from}: {reason}")),
+            OcspStatus::Unknown { reason } => Decision::UnknownCertificate(
+                format!("{from}: {reason}"),
+                RevocationEvidence::of(EvidenceKind::Ocsp),
+            ),
+            OcspStatus::NotIssued { reason } => Decision::NotIssued(
+                format!("{from}: {reason}"),
+                RevocationEvidence::of(EvidenceKind::Ocsp),
+            ),
         })
     }
 
@@ -1047,17 +1108,33 @@ fn later(
     revoked_at: OffsetDateTime,
     reason: RevocationReason,
     from: &str,
+    by: EvidenceKind,
 ) -> Decision {
     if policy.revoked_later.accepts(reason) {
-        Decision::Good(format!(
-            "not revoked at the validation instant (revoked later, at {}, reason {reason}, per {from})",
-            ts(revoked_at)
-        ))
+        Decision::Good(
+            format!(
+                "not revoked at the validation instant (revoked later, at {}, reason {reason}, per {from})",
+                ts(revoked_at)
+            ),
+            RevocationEvidence::revoked(by, revoked_at, reason),
+        )
     } else {
         Decision::Unknown(format!(
             "revoked after the validation instant (at {}, reason {reason}, per {from}): a {reason} revocation does not show the key was safe at that instant",
             ts(revoked_at)
         ))
+    }
+}
+
+fn status(
+    outcome: RevocationOutcome,
+    detail: String,
+    evidence: Option<RevocationEvidence>,
+) -> RevocationStatus {
+    RevocationStatus {
+        outcome,
+        detail,
+        evidence,
     }
 }
 

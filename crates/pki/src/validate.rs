@@ -88,6 +88,10 @@ pub struct Check {
     /// revoked or "not issued", status unavailable).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<Cause>,
+    /// For a revocation check decided by a source: that source's evidence as data
+    /// (CRL or OCSP, revocation time and reason).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<crate::revocation::RevocationEvidence>,
 }
 
 /// Why a check did not pass, where its [`CheckKind`] alone does not say it.
@@ -265,6 +269,11 @@ impl Validator {
         &self.policy
     }
 
+    /// The pool of anchors and intermediates.
+    pub fn pool(&self) -> &CertPool {
+        &self.pool
+    }
+
     /// The pool.
     pub fn pool_mut(&mut self) -> &mut CertPool {
         &mut self.pool
@@ -346,6 +355,7 @@ impl Run<'_> {
             Err(e) => {
                 checks.push(Check {
                     kind: CheckKind::Parse,
+                    revocation: None,
                     cause: None,
                     outcome: Outcome::Fail,
                     subject: None,
@@ -384,6 +394,7 @@ impl Run<'_> {
             Ok(p) => {
                 checks.push(Check {
                     kind: CheckKind::Path,
+                    revocation: None,
                     cause: None,
                     outcome: Outcome::Pass,
                     subject: Some(subject.clone()),
@@ -406,6 +417,7 @@ impl Run<'_> {
             Err(e) => {
                 checks.push(Check {
                     kind: CheckKind::Path,
+                    revocation: None,
                     cause: None,
                     outcome: Outcome::Fail,
                     subject: Some(subject.clone()),
@@ -451,6 +463,7 @@ impl Run<'_> {
             };
             checks.push(Check {
                 kind: CheckKind::Validity,
+                revocation: None,
                 cause,
                 outcome,
                 subject: Some(c.subject().to_string()),
@@ -469,6 +482,7 @@ impl Run<'_> {
             }
             Err(e) => checks.push(Check {
                 kind: CheckKind::Identifier,
+                revocation: None,
                 cause: None,
                 outcome: Outcome::Fail,
                 subject: Some(subject.clone()),
@@ -480,6 +494,7 @@ impl Run<'_> {
         match (&path, self.policy.sources) {
             (_, RevocationSources::None) => checks.push(Check {
                 kind: CheckKind::Revocation,
+                revocation: None,
                 cause: None,
                 outcome: Outcome::Skipped,
                 subject: Some(subject.clone()),
@@ -487,6 +502,7 @@ impl Run<'_> {
             }),
             (None, _) => checks.push(Check {
                 kind: CheckKind::Revocation,
+                revocation: None,
                 cause: None,
                 outcome: Outcome::Unknown,
                 subject: Some(subject.clone()),
@@ -517,6 +533,7 @@ impl Run<'_> {
         let ok = bits == 0 || ee.key_usage().is_some_and(|k| k & bits == bits);
         checks.push(Check {
             kind: CheckKind::KeyUsage,
+            revocation: None,
             cause: None,
             outcome: if ok { Outcome::Pass } else { Outcome::Fail },
             subject: Some(ee.subject().to_string()),
@@ -533,6 +550,7 @@ impl Run<'_> {
         if !ee.unknown_critical_extensions().is_empty() {
             checks.push(Check {
                 kind: CheckKind::KeyUsage,
+                revocation: None,
                 cause: None,
                 outcome: Outcome::Fail,
                 subject: Some(ee.subject().to_string()),
@@ -552,6 +570,7 @@ impl Run<'_> {
         let wanted: Vec<String> = self.policy.roles.iter().map(|r| format!("{r:?}")).collect();
         checks.push(Check {
             kind: CheckKind::Role,
+            revocation: None,
             cause: None,
             outcome: if found.is_some() {
                 Outcome::Pass
@@ -571,6 +590,7 @@ impl Run<'_> {
         let mut push = |outcome, detail: String| {
             checks.push(Check {
                 kind: CheckKind::Identifier,
+                revocation: None,
                 cause: None,
                 outcome,
                 subject: subject.clone(),
@@ -626,6 +646,7 @@ impl Run<'_> {
         if n == 1 {
             checks.push(Check {
                 kind: CheckKind::Revocation,
+                revocation: None,
                 cause: None,
                 outcome: Outcome::Pass,
                 subject: Some(path.end_entity().subject().to_string()),
@@ -653,6 +674,7 @@ impl Run<'_> {
             let detail = status.detail;
             checks.push(Check {
                 kind: CheckKind::Revocation,
+                revocation: status.evidence,
                 cause,
                 outcome,
                 subject: Some(cert.subject().to_string()),
@@ -681,6 +703,16 @@ fn finish(
         report.verdict = Verdict::Invalid;
     }
     report
+}
+
+pub(crate) fn ser_opt_time<S: serde::Serializer>(
+    t: &Option<OffsetDateTime>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => ser_time(t, s),
+        None => s.serialize_none(),
+    }
 }
 
 fn ser_time<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {

@@ -24,6 +24,7 @@ pub(crate) struct CmsJob<'a> {
     pub validator: &'a Validator,
     pub content: Content<'a>,
     pub at: Option<OffsetDateTime>,
+    pub revocation: Option<tanba_pki::RevocationSources>,
     pub expected: &'a ExpectedIdentity,
     pub skip_certificates: bool,
     pub algorithms: tanba_crypto::AlgorithmPolicy,
@@ -38,7 +39,9 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
         .iter()
         .filter_map(|d| ChainCert::from_der(d).ok())
         .collect();
-    let policy = job.validator.certificate_policy(Layer::Document, job.at);
+    let policy = job
+        .validator
+        .policy_with(Layer::Document, job.at, job.revocation);
     // the size of what was signed, when the bytes are on hand (not for a digest)
     let content_size = match job.content {
         Content::Attached => cms.content().map(|c| c.len() as u64),
@@ -71,6 +74,7 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
             });
             let cert = f.certificate.as_deref();
             r.identity = cert.and_then(tanba_pki::SignerInfo::from_der);
+            r.certificate_der = cert.map(<[u8]>::to_vec);
             if !job.expected.is_empty() {
                 signer::identity(&mut r, job.expected, cert);
             }
@@ -84,7 +88,8 @@ pub(crate) fn judge(input: &[u8], job: &CmsJob<'_>) -> Result<DocumentReport, Do
                     .collect();
                 let policy = match signer_at {
                     Some(t) if signer_at != job.at => {
-                        job.validator.certificate_policy(Layer::Document, Some(t))
+                        job.validator
+                            .policy_with(Layer::Document, Some(t), job.revocation)
                     }
                     _ => policy.clone(),
                 };
@@ -266,7 +271,7 @@ fn time_stamp(
         };
         let policy = job
             .validator
-            .certificate_policy(Layer::Transport, Some(gen_time));
+            .policy_with(Layer::Transport, Some(gen_time), job.revocation);
         let others: Vec<ChainCert> = token
             .cms
             .certificates
@@ -386,6 +391,7 @@ pub(crate) fn judge_time_stamp(
     }
     let tsa = facts.tsa_certificate.as_deref();
     r.identity = tsa.and_then(tanba_pki::SignerInfo::from_der);
+    r.certificate_der = tsa.map(<[u8]>::to_vec);
     r.time_stamp = Some(crate::report::SignatureTimeStamp {
         gen_time: rfc3339(gen_time),
         policy: token.info.policy.clone(),
@@ -402,9 +408,9 @@ pub(crate) fn judge_time_stamp(
             if job.skip_certificates {
                 signer::not_checked(&mut r);
             } else {
-                let policy = job
-                    .validator
-                    .certificate_policy(Layer::Transport, Some(gen_time));
+                let policy =
+                    job.validator
+                        .policy_with(Layer::Transport, Some(gen_time), job.revocation);
                 let extra: Vec<ChainCert> = token
                     .cms
                     .certificates

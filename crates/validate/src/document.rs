@@ -559,6 +559,7 @@ pub(crate) fn certificate_report(
     let der = ChainCert::from_bytes(cert).ok().map(|c| c.der().to_vec());
     let mut r = signer::empty(Layer::Document, None, None);
     r.identity = der.as_deref().and_then(tanba_pki::SignerInfo::from_der);
+    r.certificate_der = der.clone();
     signer::certificate(
         &mut r,
         validator,

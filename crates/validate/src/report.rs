@@ -215,6 +215,10 @@ pub struct SignerReport {
     pub algorithm: Option<Algorithm>,
     /// Who signed, from the certificate that verified the signature.
     pub identity: Option<SignerInfo>,
+    /// That certificate (DER), for callers that render it in their own shape (the
+    /// NCANode-compatible API); not part of the JSON report.
+    #[serde(skip)]
+    pub certificate_der: Option<Vec<u8>>,
     /// Every check, in order: the signature, the identity expected, the certificate.
     pub checks: Vec<CheckReport>,
     /// For an [`Layer::Inner`] signer: the `data` element carrying its document.

@@ -59,6 +59,7 @@ pub(crate) fn empty(
         references: Vec::new(),
         algorithm: None,
         identity: None,
+        certificate_der: None,
         checks: Vec::new(),
         payload,
         element,
@@ -166,6 +167,7 @@ pub(crate) fn transport(
     });
     r.key_source = Some(KeySource::Certificate);
     r.identity = SignerInfo::from_der(&v.signer_certificate);
+    r.certificate_der = Some(v.signer_certificate.clone());
     let doc = v.document();
     let mut locator = Locator::new(doc);
     r.references = v
@@ -274,6 +276,7 @@ pub(crate) fn xmldsig(
     });
     let cert = v.signer_certificate_der().map(<[u8]>::to_vec);
     r.identity = cert.as_deref().and_then(SignerInfo::from_der);
+    r.certificate_der = cert.clone();
     r.references = v
         .references
         .iter()

@@ -66,6 +66,9 @@ pub struct Request {
     /// WS-Security knobs (clock skew, required Timestamp and headers, pinned tokens);
     /// its `at` is replaced by [`Request::at`].
     pub wss: tanba_wss::VerifyOptions,
+    /// The revocation sources for this request only (`None`: the validator's; an HTTP
+    /// client's `revocationCheck`), as [`Overrides::revocation`] but per call.
+    pub revocation: Option<RevocationSources>,
 }
 
 /// The verification core, built once and shared: `Send + Sync`, cheap per call (the
@@ -134,6 +137,11 @@ impl Validator {
         self.engine.revocation()
     }
 
+    /// The trust anchors.
+    pub fn anchors(&self) -> &[tanba_pki::ChainCert] {
+        self.engine.pool().anchors()
+    }
+
     /// The named policy.
     pub fn policy(&self) -> PolicyName {
         self.policy
@@ -144,6 +152,17 @@ impl Validator {
     /// role, an expected IIN in the certificate check) continue from
     /// [`Policy::to_builder`].
     pub fn certificate_policy(&self, layer: Layer, at: Option<OffsetDateTime>) -> Policy {
+        self.policy_with(layer, at, None)
+    }
+
+    /// [`Validator::certificate_policy`] with the revocation sources of one request
+    /// ([`Request::revocation`]) over the validator's own.
+    pub fn policy_with(
+        &self,
+        layer: Layer,
+        at: Option<OffsetDateTime>,
+        revocation: Option<RevocationSources>,
+    ) -> Policy {
         let mut b = self
             .policy
             .certificate_policy(layer, !self.engine.revocation().is_empty())
@@ -152,7 +171,10 @@ impl Validator {
                 None => ValidationTime::Now,
             });
         let named = b.clone().build();
-        if let Some(r) = self.overrides.revocation {
+        if let Some(r) = revocation {
+            // the caller of this request names its sources (or none) outright
+            b = b.revocation_sources(r);
+        } else if let Some(r) = self.overrides.revocation {
             // a policy that checks no revocation stays so; "none" always wins
             if named.sources() != RevocationSources::None || r == RevocationSources::None {
                 b = b.revocation_sources(r);
@@ -196,6 +218,7 @@ impl Validator {
             validator: self,
             content,
             at: request.at,
+            revocation: request.revocation,
             expected: &request.expected,
             skip_certificates: request.skip_certificates,
             algorithms: if request.dsig.allow_legacy {
@@ -316,8 +339,8 @@ impl Validator {
 
     fn policies(&self, request: &Request) -> (Policy, Policy) {
         (
-            self.certificate_policy(Layer::Document, request.at),
-            self.certificate_policy(Layer::Transport, request.at),
+            self.policy_with(Layer::Document, request.at, request.revocation),
+            self.policy_with(Layer::Transport, request.at, request.revocation),
         )
     }
 

@@ -1,0 +1,195 @@
+//! `tanba serve`: the HTTP signature service (NCANode 3.x-compatible API and the native
+//! `/v1` API) — parse flags, build the trust once, hand it to `tanba_server::run`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cmd::cert_check::{self, ValidationArgs};
+use crate::error::CliError;
+
+/// Help text of `tanba serve`.
+pub const HELP: &str = "\
+Examples:
+  # the NCA test PKI, validation time fixed (tests), on the NCANode port
+  tanba serve --trust-set nca-test --allow-test-identifiers --at 2022-06-01T00:00:00Z
+  # production: NCA trust, CRLs kept fresh, OCSP online, 4 MB bodies, signing behind a token
+  tanba serve --listen 0.0.0.0:14579 --online \\
+      --crl-url http://crl.pki.gov.kz/nca_gost_2022.crl --crl-url http://crl.pki.gov.kz/nca_rsa_2022.crl \\
+      --body-limit 4194304 --sign-token-file /run/secrets/tanba-token
+
+Every flag can also come from the environment: TANBA_LISTEN, TANBA_CRL_URL, TANBA_TSA_URL, … (the
+flag's name in capitals). NCANode's variables are read where they mean the same thing:
+NCANODE_PORT (the port of --listen), NCANODE_CRL_URL and NCANODE_CRL_DELTA_URL (--crl-url,
+space-separated), NCANODE_OCSP_URL (--ocsp-responder), NCANODE_TSP_URL (--tsa-url).
+
+Endpoints: the NCANode 3.x API (POST /xml/sign, /xml/verify, /wsse/sign, /wsse/verify, /cms/sign,
+/cms/sign/add, /cms/verify, /cms/extract, /pkcs12/info, /pkcs12/aliases, /x509/info, /x509/verify;
+GET /actuator/health), judged under the ncanode-compat policy with revocation only as the request's
+revocationCheck asks; the native API (POST /v1/verify, /v1/certificates/validate, /v1/sign/xml,
+/v1/sign/cms; GET /v1/trust) under --policy; GET /healthz, /readyz (503 until every --crl-url has a
+usable CRL), /metrics (Prometheus). /pdf/* and /jwt/* answer 501.
+
+Stops on SIGTERM or Ctrl-C after the requests in flight finish.";
+
+/// Arguments of `tanba serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on (default: loopback only, NCANode's port).
+    #[arg(long, value_name = "ADDR:PORT", env = "TANBA_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Trust / revocation / time flags, as every verifying command takes them. --at fixes
+    /// the validation time of every request (tests, forensic use; /healthz shows it).
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// A CRL the service keeps: downloaded at start, refreshed before its nextUpdate,
+    /// and waited for by /readyz (needs --online); repeatable.
+    #[arg(long, value_name = "URL", env = "TANBA_CRL_URL", value_delimiter = ' ')]
+    pub crl_url: Vec<String>,
+    /// The time-stamp authority for withTsp.
+    #[arg(long, value_name = "URL", env = "TANBA_TSA_URL")]
+    pub tsa_url: Option<String>,
+    /// The largest request body, in bytes (413 above).
+    #[arg(long, value_name = "BYTES", env = "TANBA_BODY_LIMIT", default_value_t = 32 * 1024 * 1024)]
+    pub body_limit: usize,
+    /// Requests worked on at once; more are refused with 503 and Retry-After.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "TANBA_CONCURRENCY",
+        default_value_t = 256
+    )]
+    pub concurrency: usize,
+    /// Threads for CPU work (signing, verification); default: the number of cores.
+    #[arg(long, value_name = "N", env = "TANBA_WORKERS")]
+    pub workers: Option<usize>,
+    /// One deadline per request, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "TANBA_REQUEST_TIMEOUT",
+        default_value_t = 60
+    )]
+    pub request_timeout: u64,
+    /// A connection must send its request headers within this many seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "TANBA_HEADER_TIMEOUT",
+        default_value_t = 10
+    )]
+    pub header_timeout: u64,
+    /// A file holding the bearer token the signing endpoints require (without it they are
+    /// open, as NCANode's are).
+    #[arg(long, value_name = "FILE", env = "TANBA_SIGN_TOKEN_FILE")]
+    pub sign_token_file: Option<PathBuf>,
+    /// Logs as JSON lines (default: text).
+    #[arg(long, env = "TANBA_JSON_LOGS")]
+    pub json_logs: bool,
+}
+
+/// NCANode's whitespace-separated URL list variables.
+fn ncanode_list(name: &str) -> Vec<String> {
+    std::env::var(name)
+        .map(|v| v.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Run the service until SIGTERM.
+pub fn run(a: &Args) -> Result<(), CliError> {
+    init_logs(a.json_logs);
+    let mut validation = a.validation.clone();
+    if validation.ocsp_responder.is_empty() && validation.online {
+        validation.ocsp_responder = ncanode_list("NCANODE_OCSP_URL");
+    }
+    let mut crl_urls = a.crl_url.clone();
+    if crl_urls.is_empty() {
+        crl_urls = ncanode_list("NCANODE_CRL_URL");
+        crl_urls.extend(ncanode_list("NCANODE_CRL_DELTA_URL"));
+    }
+    if !crl_urls.is_empty() && !validation.online {
+        return Err(CliError::input(
+            "--crl-url needs --online (the service downloads and refreshes those CRLs)",
+        ));
+    }
+    let trust = cert_check::trust_config_with(&validation, crl_urls)?;
+    let listen = match a.listen {
+        Some(l) => l,
+        None => {
+            let port = std::env::var("NCANODE_PORT")
+                .ok()
+                .and_then(|p| p.parse::<u16>().ok())
+                .unwrap_or(14579);
+            SocketAddr::from(([127, 0, 0, 1], port))
+        }
+    };
+    let sign_token = match &a.sign_token_file {
+        Some(p) => {
+            let t = std::fs::read_to_string(p)
+                .map_err(|e| CliError::input(format!("{}: {e}", p.display())))?;
+            let t = t.trim().to_string();
+            if t.is_empty() {
+                return Err(CliError::input(format!(
+                    "{}: the token file is empty",
+                    p.display()
+                )));
+            }
+            Some(t)
+        }
+        None => None,
+    };
+    let config = tanba_server::ServerConfig {
+        body_limit: a.body_limit,
+        concurrency: a.concurrency.max(1),
+        request_timeout: Duration::from_secs(a.request_timeout.max(1)),
+        header_timeout: Duration::from_secs(a.header_timeout.max(1)),
+        at: cert_check::at(&validation)?,
+        tsa_url: a
+            .tsa_url
+            .clone()
+            .or_else(|| ncanode_list("NCANODE_TSP_URL").into_iter().next())
+            .unwrap_or_else(|| "http://tsp.pki.gov.kz/".into()),
+        sign_token,
+        ..Default::default()
+    };
+    let service = tanba_server::Service::new(trust, config);
+    let engine = service.revocation().clone();
+    // CRLs downloaded in the background: /readyz says when they are in; refreshed before
+    // their nextUpdate for as long as the service runs
+    let _refresh = if validation.online {
+        let warm = engine.clone();
+        std::thread::spawn(move || {
+            let r = warm.warm_up(std::time::Instant::now() + Duration::from_secs(120));
+            for m in &r.missing {
+                tracing_warn(&format!("CRL not ready: {m}"));
+            }
+        });
+        Some(engine.start_refresh(Duration::from_secs(60)))
+    } else {
+        None
+    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let blocking = a.workers.unwrap_or(cores).max(1);
+    tanba_server::run(listen, service, cores.min(4), blocking, |addr| {
+        // the one line a supervisor (or a test) waits for
+        eprintln!("tanba serve: listening on http://{addr}");
+    })
+    .map_err(|e| CliError::input(format!("serve on {listen}: {e}")))
+}
+
+fn tracing_warn(m: &str) {
+    tracing::warn!("{m}");
+}
+
+fn init_logs(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TANBA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        b.json().try_init()
+    } else {
+        b.try_init()
+    };
+}

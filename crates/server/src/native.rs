@@ -1,0 +1,236 @@
+//! The native API (`/v1/…`): the verification core's own report, for any signed
+//! document, under the service's policy (`kz-2026` by default).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use tanba_validate::{DocumentError, DocumentReport, Layer, Request};
+use time::OffsetDateTime;
+
+use crate::error::ApiError;
+use crate::keys::{self, base64_lenient, SignerRequest};
+use crate::serve::{blocking, body, json};
+use crate::Service;
+
+/// `/v1/verify` as JSON: the document in base64, and what to expect of it.
+#[derive(Deserialize)]
+struct VerifyRequest {
+    /// The signed document (XML or CMS), base64.
+    document: String,
+    /// For a detached CMS: the content, base64.
+    #[serde(default)]
+    content: Option<String>,
+    /// The validation time (RFC 3339); default the service's (`--at`, else now).
+    #[serde(default)]
+    at: Option<String>,
+    /// The IIN the signers must carry.
+    #[serde(default)]
+    expect_iin: Option<String>,
+    /// The BIN the signers must carry.
+    #[serde(default)]
+    expect_bin: Option<String>,
+}
+
+fn decode(text: &str, field: &str) -> Result<Vec<u8>, ApiError> {
+    base64_lenient(text)
+        .map(|z| z.to_vec())
+        .ok_or_else(|| ApiError::bad_request(format!("{field}: not valid base64")))
+}
+
+fn time_of(s: &Service, at: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError> {
+    match at {
+        None => Ok(s.config.at),
+        Some(t) => OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+            .map(Some)
+            .map_err(|e| ApiError::bad_request(format!("at: not an RFC 3339 time ({e})"))),
+    }
+}
+
+/// Whether `bytes` is XML (its first non-blank character is `<`); else CMS.
+fn is_xml(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    b.iter()
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| c == b'<')
+}
+
+fn judge(
+    s: &Service,
+    document: &[u8],
+    content: Option<&[u8]>,
+    request: &Request,
+) -> Result<DocumentReport, ApiError> {
+    let r = if is_xml(document) {
+        s.native.validate_document(document, request)
+    } else {
+        let c = match content {
+            Some(c) => tanba_cms::Content::Detached(c),
+            None => tanba_cms::Content::Attached,
+        };
+        s.native.validate_cms(document, c, request)
+    };
+    let report = r.map_err(|e| match e {
+        DocumentError::Xml(x) => {
+            ApiError::bad_request(format!("the document is not well-formed XML: {x}"))
+        }
+        other => ApiError::bad_request(other.to_string()),
+    })?;
+    s.metrics.verdict(report.indication.name());
+    Ok(report)
+}
+
+/// `POST /v1/verify`: any signed document — XMLDSig, a WS-Security envelope, a
+/// SmartBridge submission (both layers), CMS — as raw bytes (`Content-Type:
+/// application/xml`, `application/pkcs7-mime`, …) or as JSON `{"document": base64, …}`.
+/// Answers the core's report (200 whatever the verdict; 400 when nothing can be
+/// verified).
+pub(crate) async fn verify(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        let bytes = match body(raw) {
+            Ok(b) => b,
+            Err(e) => return e.into_response(),
+        };
+        return blocking(s, Ok(bytes), |s, b| {
+            let request = Request {
+                at: s.config.at,
+                ..Default::default()
+            };
+            judge(s, b, None, &request)
+        })
+        .await;
+    }
+    blocking(s, raw, |s, b| {
+        let r: VerifyRequest = json(b)?;
+        let document = decode(&r.document, "document")?;
+        let content = r
+            .content
+            .as_deref()
+            .map(|c| decode(c, "content"))
+            .transpose()?;
+        let request = Request {
+            at: time_of(s, r.at.as_deref())?,
+            expected: tanba_pki::ExpectedIdentity {
+                iin: r.expect_iin,
+                bin: r.expect_bin,
+            },
+            ..Default::default()
+        };
+        judge(s, &document, content.as_deref(), &request)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct CertificateRequest {
+    /// The certificate: base64 DER, or PEM text.
+    certificate: String,
+    #[serde(default)]
+    at: Option<String>,
+}
+
+/// `POST /v1/certificates/validate`: one certificate under the service's policy.
+pub(crate) async fn validate_certificate(
+    State(s): State<Arc<Service>>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    blocking(s, raw, |s, b| {
+        let r: CertificateRequest = json(b)?;
+        let bytes = if r.certificate.trim_start().starts_with("-----BEGIN") {
+            r.certificate.into_bytes()
+        } else {
+            decode(&r.certificate, "certificate")?
+        };
+        let at = time_of(s, r.at.as_deref())?;
+        let policy = s.native.certificate_policy(Layer::Document, at);
+        let report = s.native.validate_certificate_report(&bytes, &[], &policy);
+        s.metrics.verdict(report.indication.name());
+        Ok(report)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct SignXmlRequest {
+    xml: String,
+    signer: SignerRequest,
+    /// Sign the element with this Id (`#id` or `id`) instead of the whole document.
+    #[serde(default)]
+    reference: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Signed {
+    /// The signed document (XML text) or CMS (base64 DER).
+    signed: String,
+}
+
+/// `POST /v1/sign/xml`: one enveloped signature in the Kalkan profile.
+pub(crate) async fn sign_xml(
+    State(s): State<Arc<Service>>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    blocking(s, raw, |_s, b| {
+        let r: SignXmlRequest = json(b)?;
+        let signer = keys::signer(&r.signer).map_err(|e| e.prefixed("signer: "))?;
+        let opts = match r.reference.as_deref() {
+            Some(id) => tanba_dsig::SignOptions::by_id(id.strip_prefix('#').unwrap_or(id)),
+            None => tanba_dsig::SignOptions::default(),
+        };
+        let out = tanba_dsig::sign(r.xml.as_bytes(), &signer, &opts)
+            .map_err(|e| ApiError::bad_request(format!("xml: {e}")))?;
+        Ok(Signed {
+            signed: String::from_utf8(out)
+                .map_err(|_| ApiError::internal("the signed document is not UTF-8"))?,
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct SignCmsRequest {
+    /// The content, base64.
+    data: String,
+    signer: SignerRequest,
+    #[serde(default)]
+    detached: bool,
+    /// Leave signingCertificateV2 out (byte-compatibility with Kalkan Java / NCANode).
+    #[serde(default)]
+    no_signing_certificate_v2: bool,
+}
+
+/// `POST /v1/sign/cms`: CMS SignedData (CAdES-BES with signingCertificateV2 by default).
+pub(crate) async fn sign_cms(
+    State(s): State<Arc<Service>>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    blocking(s, raw, |_s, b| {
+        let r: SignCmsRequest = json(b)?;
+        let data = decode(&r.data, "data")?;
+        let signer = keys::signer(&r.signer).map_err(|e| e.prefixed("signer: "))?;
+        let opts = tanba_cms::SignOptions {
+            detached: r.detached,
+            signing_certificate_v2: !r.no_signing_certificate_v2,
+            ..Default::default()
+        };
+        let der = tanba_cms::sign(tanba_cms::ToSign::Content(&data), &signer, &opts)
+            .map_err(|e| ApiError::bad_request(format!("cms: {e}")))?;
+        Ok(Signed {
+            signed: base64::engine::general_purpose::STANDARD.encode(der),
+        })
+    })
+    .await
+}
