@@ -34,7 +34,7 @@ and reported; one invalid signature makes the document invalid:
 SHA-1 is refused unless --allow-legacy; the Base64 transform (it signs only the decoded
 text of an element) unless --allow-base64-transform. A document with more than 16
 signatures, a SignedInfo with more than 30 References, or more canonicalization work than
-(signatures + 1) × its size is refused.
+(2 × signatures + 1) × its size is refused.
 
 Each signer's certificate (from KeyInfo; the other KeyInfo certificates serve as chain
 candidates) is validated under the trust / revocation / time flags, as `tanba cert check`

@@ -216,7 +216,7 @@ pub enum WorkLimit {
         /// The limit.
         max: usize,
     },
-    /// The bytes fed to canonicalization would pass (signatures + 1) × the document size.
+    /// The bytes fed to canonicalization would pass (2 × signatures + 1) × the document size.
     CanonicalBytes {
         /// The ceiling for this document, in bytes.
         max: u64,
@@ -256,7 +256,7 @@ impl std::fmt::Display for WorkLimit {
             ),
             WorkLimit::CanonicalBytes { max } => write!(
                 f,
-                "verification would canonicalize more than {max} bytes ((signatures + 1) × the document size)"
+                "verification would canonicalize more than {max} bytes ((2 × signatures + 1) × the document size)"
             ),
         }
     }

@@ -41,9 +41,10 @@ pub struct VerifyOptions {
 ///
 /// Besides these counts, the bytes fed to canonicalization (the source size of each
 /// reference's node set and of each `SignedInfo`, counted as the work proceeds) may not
-/// pass (signatures + 1) × the document size: enough for a Kalkan document whose every
-/// signer covers the whole document, and for a checked-then-peeled retry, not for
-/// thousands of whole-document references.
+/// pass (2 × signatures + 1) × the document size: enough for a Kalkan document whose every
+/// signer covers the whole document, each checked as it is and then peeled (a tampered
+/// multi-signer document gets its verdict, not a refusal), not for thousands of
+/// whole-document references.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkBudget {
     /// `ds:Signature` elements per document (default 16).
@@ -70,7 +71,7 @@ impl Default for WorkBudget {
 }
 
 /// The canonicalization meter of one verification: source bytes charged before each
-/// canonicalization, against the (signatures + 1) × document size ceiling.
+/// canonicalization, against the (2 × signatures + 1) × document size ceiling.
 struct Meter {
     spent: Cell<u64>,
     max: u64,
@@ -80,7 +81,7 @@ impl Meter {
     fn new(signatures: usize, document_bytes: usize) -> Meter {
         Meter {
             spent: Cell::new(0),
-            max: (signatures as u64 + 1).saturating_mul(document_bytes as u64),
+            max: (2 * signatures as u64 + 1).saturating_mul(document_bytes as u64),
         }
     }
 

@@ -69,7 +69,7 @@ fn digest_mismatch(e: &DsigError) -> bool {
     matches!(e, DsigError::DigestMismatch { .. })
 }
 /// Copies of one signature, each referencing the root by Id, each checked as it is and
-/// peeled: more canonicalization than (signatures + 1) × the document size, so the work
+/// peeled: more canonicalization than (2 × signatures + 1) × the document size, so the work
 /// budget refuses the document before the digests are all compared (issue 12, item 7).
 fn mismatch_or_work_limit(e: &DsigError) -> bool {
     digest_mismatch(e)

@@ -690,10 +690,11 @@ struct X509InfoRequest {
     revocation_check: Option<Vec<RevocationKind>>,
 }
 
-/// A certificate as the `/x509/*` routes take it: base64 of DER, or of PEM text.
+/// A certificate as the `/x509/*` routes take it: base64 of DER, or of PEM text (with
+/// anything around the armour, such as openssl's "Bag Attributes").
 fn certificate_bytes(text: &str) -> Option<Vec<u8>> {
     let raw = base64_lenient(text)?;
-    let der = if raw.starts_with(b"-----BEGIN") {
+    let der = if raw.windows(10).any(|w| w == b"-----BEGIN") {
         tanba_pki::KzCertificate::from_pem_or_der(&raw)
             .ok()?
             .first()?
