@@ -153,21 +153,11 @@ pub fn run(a: &Args) -> Result<(), CliError> {
         ..Default::default()
     };
     let service = tanba_server::Service::new(trust, config);
-    let engine = service.revocation().clone();
-    // CRLs downloaded in the background: /readyz says when they are in; refreshed before
+    // CRLs downloaded in the background (/readyz says when they are in), refreshed before
     // their nextUpdate for as long as the service runs
-    let _refresh = if validation.online {
-        let warm = engine.clone();
-        std::thread::spawn(move || {
-            let r = warm.warm_up(std::time::Instant::now() + Duration::from_secs(120));
-            for m in &r.missing {
-                tracing_warn(&format!("CRL not ready: {m}"));
-            }
-        });
-        Some(engine.start_refresh(Duration::from_secs(60)))
-    } else {
-        None
-    };
+    let _refresh = validation
+        .online
+        .then(|| service.keep_crls(Duration::from_secs(60)));
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let blocking = a.workers.unwrap_or(cores).max(1);
     tanba_server::run(listen, service, cores.min(4), blocking, |addr| {
@@ -175,10 +165,6 @@ pub fn run(a: &Args) -> Result<(), CliError> {
         eprintln!("tanba serve: listening on http://{addr}");
     })
     .map_err(|e| CliError::input(format!("serve on {listen}: {e}")))
-}
-
-fn tracing_warn(m: &str) {
-    tracing::warn!("{m}");
 }
 
 fn init_logs(json: bool) {

@@ -972,7 +972,9 @@ impl RevocationEngine {
     }
 
     /// Refresh held CRLs in a background thread before their `nextUpdate` (checked every
-    /// `every`), until the handle is dropped.
+    /// `every`), and download each configured CRL URL ([`EngineConfig::crl_urls`]) that
+    /// has no usable CRL yet (a failed first download is retried after
+    /// [`EngineConfig::retry_after_failure`]), until the handle is dropped.
     pub fn start_refresh(self: &Arc<Self>, every: Duration) -> RefreshHandle {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let engine = Arc::downgrade(self);
@@ -983,6 +985,9 @@ impl RevocationEngine {
             }
             let Some(e) = engine.upgrade() else { return };
             e.refresh_due_crls(OffsetDateTime::now_utc());
+            if !e.ready(OffsetDateTime::now_utc()).ready {
+                let _ = e.warm_up(Instant::now() + every.max(Duration::from_secs(10)));
+            }
         });
         RefreshHandle {
             stop: Some(stop),

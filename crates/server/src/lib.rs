@@ -120,6 +120,22 @@ impl Service {
         &self.config
     }
 
+    /// Keeps the configured CRLs ([`tanba_pki::EngineConfig::crl_urls`]) loaded: downloads
+    /// them now in the background, then every `every` refreshes those due and retries
+    /// those still missing, until the handle is dropped. `/readyz` answers 200 once every
+    /// one is held and usable.
+    pub fn keep_crls(&self, every: Duration) -> tanba_pki::RefreshHandle {
+        let engine = self.revocation().clone();
+        let first = engine.clone();
+        std::thread::spawn(move || {
+            let r = first.warm_up(std::time::Instant::now() + Duration::from_secs(120));
+            for m in &r.missing {
+                tracing::warn!(crl = %m, "CRL not ready");
+            }
+        });
+        engine.start_refresh(every)
+    }
+
     /// The revocation engine both validators share.
     pub fn revocation(&self) -> &Arc<tanba_pki::RevocationEngine> {
         self.native.revocation()

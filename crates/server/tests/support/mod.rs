@@ -44,7 +44,10 @@ impl Drop for Server {
 }
 
 pub fn start(trust: TrustConfig, config: ServerConfig) -> Server {
-    let service = Arc::new(Service::new(trust, config));
+    start_service(Arc::new(Service::new(trust, config)))
+}
+
+pub fn start_service(service: Arc<Service>) -> Server {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
