@@ -18,9 +18,12 @@ pub struct ApiError {
     pub retry_after: Option<u32>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// NCANode's error body.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Body<'a> {
+    /// The HTTP status.
     status: u16,
+    /// What is wrong, and where.
     message: &'a str,
 }
 

@@ -9,14 +9,16 @@ use zeroize::Zeroizing;
 use crate::error::ApiError;
 
 /// One signer of a request. The password and the decoded container are wiped on drop.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SignerRequest {
     /// The `.p12` file, base64.
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     pub key: Option<Zeroizing<String>>,
     /// Its password.
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     pub password: Option<Zeroizing<String>>,
     /// The key's alias; honoured (NCANode takes the first alias whatever is asked).
     #[serde(default)]

@@ -28,6 +28,7 @@ mod error;
 mod keys;
 mod metrics;
 mod native;
+mod openapi;
 mod ops;
 mod serve;
 mod xml_edit;
@@ -36,7 +37,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::ApiError;
-pub use serve::{router, run, serve};
+pub use serve::{router, run, serve, ROUTES};
 use tanba_validate::{PolicyName, TrustConfig, Validator};
 use time::OffsetDateTime;
 

@@ -13,14 +13,14 @@ use serde::{Deserialize, Serialize};
 use tanba_validate::{DocumentError, DocumentReport, Layer, Request};
 use time::OffsetDateTime;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Body as ErrorBody};
 use crate::keys::{self, base64_lenient, SignerRequest};
 use crate::serve::{blocking, body, json};
 use crate::Service;
 
 /// `/v1/verify` as JSON: the document in base64, and what to expect of it.
-#[derive(Deserialize)]
-struct VerifyRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct VerifyRequest {
     /// The signed document (XML or CMS), base64.
     document: String,
     /// For a detached CMS: the content, base64.
@@ -90,6 +90,7 @@ fn judge(
 /// application/xml`, `application/pkcs7-mime`, …) or as JSON `{"document": base64, …}`.
 /// Answers the core's report (200 whatever the verdict; 400 when nothing can be
 /// verified).
+#[utoipa::path(post, path = "/v1/verify", tag = "native", description = "Verifies any signed document (XMLDSig, WS-Security, SmartBridge both layers, CMS): the verification core's report.", request_body(content((VerifyRequest = "application/json"), (Vec<u8> = "application/xml"), (Vec<u8> = "application/pkcs7-mime"), (Vec<u8> = "application/octet-stream"))), responses((status = 200, body = crate::openapi::DocumentReport), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn verify(
     State(s): State<Arc<Service>>,
     headers: HeaderMap,
@@ -134,8 +135,8 @@ pub(crate) async fn verify(
     .await
 }
 
-#[derive(Deserialize)]
-struct CertificateRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct CertificateRequest {
     /// The certificate: base64 DER, or PEM text.
     certificate: String,
     #[serde(default)]
@@ -143,6 +144,7 @@ struct CertificateRequest {
 }
 
 /// `POST /v1/certificates/validate`: one certificate under the service's policy.
+#[utoipa::path(post, path = "/v1/certificates/validate", tag = "native", description = "Validates one certificate under the service policy.", request_body = CertificateRequest, responses((status = 200, body = crate::openapi::DocumentReport), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn validate_certificate(
     State(s): State<Arc<Service>>,
     raw: Result<Bytes, BytesRejection>,
@@ -163,8 +165,8 @@ pub(crate) async fn validate_certificate(
     .await
 }
 
-#[derive(Deserialize)]
-struct SignXmlRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct SignXmlRequest {
     xml: String,
     signer: SignerRequest,
     /// Sign the element with this Id (`#id` or `id`) instead of the whole document.
@@ -172,13 +174,14 @@ struct SignXmlRequest {
     reference: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Signed {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Signed {
     /// The signed document (XML text) or CMS (base64 DER).
     signed: String,
 }
 
 /// `POST /v1/sign/xml`: one enveloped signature in the Kalkan profile.
+#[utoipa::path(post, path = "/v1/sign/xml", tag = "native", description = "Signs an XML document (Kalkan profile).", request_body = SignXmlRequest, responses((status = 200, body = Signed), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody), (status = 401, description = "a bearer token is configured and missing or wrong", body = ErrorBody)))]
 pub(crate) async fn sign_xml(
     State(s): State<Arc<Service>>,
     raw: Result<Bytes, BytesRejection>,
@@ -200,8 +203,8 @@ pub(crate) async fn sign_xml(
     .await
 }
 
-#[derive(Deserialize)]
-struct SignCmsRequest {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct SignCmsRequest {
     /// The content, base64.
     data: String,
     signer: SignerRequest,
@@ -213,6 +216,7 @@ struct SignCmsRequest {
 }
 
 /// `POST /v1/sign/cms`: CMS SignedData (CAdES-BES with signingCertificateV2 by default).
+#[utoipa::path(post, path = "/v1/sign/cms", tag = "native", description = "Signs data into CMS (CAdES-BES, signingCertificateV2 by default).", request_body = SignCmsRequest, responses((status = 200, body = Signed), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody), (status = 401, description = "a bearer token is configured and missing or wrong", body = ErrorBody)))]
 pub(crate) async fn sign_cms(
     State(s): State<Arc<Service>>,
     raw: Result<Bytes, BytesRejection>,

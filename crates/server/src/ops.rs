@@ -12,8 +12,9 @@ use time::OffsetDateTime;
 
 use crate::Service;
 
-#[derive(Serialize)]
-struct Health {
+/// NCANode's actuator health.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Health {
     status: &'static str,
     /// Present only when the validation time is fixed (`--at`): every verdict is given
     /// at this instant, not now.
@@ -28,22 +29,50 @@ fn fixed_time(s: &Service) -> Option<String> {
 }
 
 /// `GET /actuator/health`: NCANode's `{"status":"UP"}` while the process serves.
-pub(crate) async fn actuator_health(State(s): State<Arc<Service>>) -> Json<impl Serialize> {
+#[utoipa::path(get, path = "/actuator/health", tag = "operations", responses((status = 200, body = Health)))]
+pub(crate) async fn actuator_health(State(s): State<Arc<Service>>) -> Json<Health> {
     Json(Health {
         status: "UP",
         validation_time: fixed_time(&s),
     })
 }
 
+/// Liveness.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Live {
+    status: &'static str,
+    version: &'static str,
+    uptime_seconds: u64,
+    /// Set when the validation time is fixed (`--at`).
+    validation_time: Option<String>,
+}
+
+/// Readiness.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Ready {
+    ready: bool,
+    /// Configured CRLs without a usable CRL, each with why.
+    missing: Vec<String>,
+    /// CRLs held.
+    crls: usize,
+}
+
+/// The trust in force.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Trust {
+    policy: &'static str,
+    compat_policy: &'static str,
+    validation_time: Option<String>,
+    /// Subjects of the trust anchors.
+    anchors: Vec<String>,
+    /// Every CRL held, with its freshness.
+    #[schema(value_type = Vec<Object>)]
+    crls: Vec<tanba_pki::CrlFreshness>,
+}
+
 /// `GET /healthz`: alive.
-pub(crate) async fn healthz(State(s): State<Arc<Service>>) -> Json<impl Serialize> {
-    #[derive(Serialize)]
-    struct Live {
-        status: &'static str,
-        version: &'static str,
-        uptime_seconds: u64,
-        validation_time: Option<String>,
-    }
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Live)))]
+pub(crate) async fn healthz(State(s): State<Arc<Service>>) -> Json<Live> {
     Json(Live {
         status: "UP",
         version: s.config.version,
@@ -54,14 +83,9 @@ pub(crate) async fn healthz(State(s): State<Arc<Service>>) -> Json<impl Serializ
 
 /// `GET /readyz`: 200 only when every configured CRL is held and usable now; else 503
 /// with what is missing.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = Ready), (status = 503, description = "not ready (Retry-After)", body = Ready)))]
 pub(crate) async fn readyz(State(s): State<Arc<Service>>) -> Response {
     let r = s.revocation().ready(OffsetDateTime::now_utc());
-    #[derive(Serialize)]
-    struct Ready {
-        ready: bool,
-        missing: Vec<String>,
-        crls: usize,
-    }
     let body = Ready {
         ready: r.ready,
         missing: r.missing,
@@ -78,6 +102,7 @@ pub(crate) async fn readyz(State(s): State<Arc<Service>>) -> Response {
 }
 
 /// `GET /metrics`: Prometheus text.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
 pub(crate) async fn metrics(State(s): State<Arc<Service>>) -> Response {
     let crls = s.revocation().freshness(OffsetDateTime::now_utc());
     (
@@ -92,15 +117,8 @@ pub(crate) async fn metrics(State(s): State<Arc<Service>>) -> Response {
 
 /// `GET /v1/trust`: the policies, the validation time, the trust anchors and every CRL
 /// held with its freshness.
-pub(crate) async fn trust(State(s): State<Arc<Service>>) -> Json<impl Serialize> {
-    #[derive(Serialize)]
-    struct Trust {
-        policy: &'static str,
-        compat_policy: &'static str,
-        validation_time: Option<String>,
-        anchors: Vec<String>,
-        crls: Vec<tanba_pki::CrlFreshness>,
-    }
+#[utoipa::path(get, path = "/v1/trust", tag = "native", responses((status = 200, body = Trust)))]
+pub(crate) async fn trust(State(s): State<Arc<Service>>) -> Json<Trust> {
     Json(Trust {
         policy: s.native.policy().as_str(),
         compat_policy: s.compat.policy().as_str(),

@@ -18,6 +18,37 @@ use serde::Serialize;
 use crate::error::ApiError;
 use crate::{compat, native, ops, Service};
 
+/// Every route the router serves (method, path): `/openapi.json` documents each one (a
+/// test holds the two together).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("POST", "/xml/sign"),
+    ("POST", "/xml/verify"),
+    ("POST", "/wsse/sign"),
+    ("POST", "/wsse/verify"),
+    ("POST", "/cms/sign"),
+    ("POST", "/cms/sign/add"),
+    ("POST", "/cms/verify"),
+    ("POST", "/cms/extract"),
+    ("POST", "/pkcs12/info"),
+    ("POST", "/pkcs12/aliases"),
+    ("POST", "/x509/info"),
+    ("POST", "/x509/verify"),
+    ("POST", "/pdf/sign"),
+    ("POST", "/pdf/verify"),
+    ("POST", "/jwt/encode"),
+    ("POST", "/jwt/decode"),
+    ("POST", "/v1/verify"),
+    ("POST", "/v1/certificates/validate"),
+    ("POST", "/v1/sign/xml"),
+    ("POST", "/v1/sign/cms"),
+    ("GET", "/v1/trust"),
+    ("GET", "/actuator/health"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+    ("GET", "/openapi.json"),
+];
+
 /// Every route of the service over `service`.
 pub fn router(service: Arc<Service>) -> Router {
     let signing = Router::new()
@@ -54,6 +85,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(crate::openapi::serve))
         .route("/v1/trust", get(ops::trust));
     Router::new()
         .merge(api)

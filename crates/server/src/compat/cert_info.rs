@@ -8,7 +8,7 @@ use tanba_pki::{CheckKind, EvidenceKind, KeyUsageClass, KzCertificate, Revocatio
 use time::OffsetDateTime;
 
 /// One certificate as NCANode describes it. Null fields are omitted, as NCANode does.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateInfo {
     /// The certificate (and, in a signer entry, the signature) passed.
@@ -39,7 +39,7 @@ pub struct CertificateInfo {
 }
 
 /// A distinguished name as NCANode scans it. Null fields are omitted.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Subject {
     /// CN.
@@ -71,7 +71,7 @@ pub struct Subject {
 }
 
 /// One revocation answer. Every field is present (`null` when empty), as NCANode emits it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RevocationEntry {
     /// Listed as revoked.

@@ -17,14 +17,14 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use tanba_validate::{DocumentError, DocumentFormat, Layer, Request, Scope, SignerReport};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Body as ErrorBody};
 use crate::keys::{self, base64_lenient, SignerRequest};
 use crate::serve::{blocking, json};
 use crate::{xml_edit, Service};
 use cert_info::{certificate_info, Asked, CertificateInfo};
 
 /// A `revocationCheck` entry (case-sensitive, as NCANode's enum).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 pub(crate) enum RevocationKind {
     /// Ask the OCSP responders.
     #[serde(rename = "OCSP")]
@@ -43,7 +43,7 @@ fn asked(list: &Option<Vec<RevocationKind>>) -> Asked {
 }
 
 /// NCANode's `tsaPolicy`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[allow(clippy::enum_variant_names)]
 pub(crate) enum TsaPolicy {
     /// 1.2.398.3.3.2.6.4.
@@ -95,7 +95,7 @@ fn signer_info(r: &SignerReport, asked: Asked) -> Option<CertificateInfo> {
 }
 
 /// `VerificationResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct VerificationResponse {
     status: u16,
     message: String,
@@ -115,7 +115,7 @@ impl VerificationResponse {
 }
 
 /// `XmlSignResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct XmlResponse {
     status: u16,
     message: &'static str,
@@ -123,7 +123,7 @@ pub(crate) struct XmlResponse {
 }
 
 /// `CmsResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct CmsResponse {
     status: u16,
     message: &'static str,
@@ -131,17 +131,18 @@ pub(crate) struct CmsResponse {
 }
 
 /// `CmsDataResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct DataResponse {
     status: u16,
     message: &'static str,
     data: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct XmlVerifyRequest {
+pub(crate) struct XmlVerifyRequest {
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     xml: Option<String>,
     #[serde(default)]
     revocation_check: Option<Vec<RevocationKind>>,
@@ -163,6 +164,7 @@ fn verify_error(e: DocumentError) -> Result<VerificationResponse, ApiError> {
 
 /// `POST /xml/verify`: every signature, any prefix, at every layer; signers last
 /// signature first, as NCANode peels them.
+#[utoipa::path(post, path = "/xml/verify", tag = "ncanode", description = "Verifies every XML signature (any prefix, every layer); signers last signature first.", request_body = XmlVerifyRequest, responses((status = 200, body = VerificationResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn xml_verify(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -194,6 +196,7 @@ pub(crate) async fn xml_verify(
 
 /// `POST /wsse/verify`: the WS-Security transport signature of a SOAP envelope, by the
 /// profile (the signed Body must be the envelope's Body).
+#[utoipa::path(post, path = "/wsse/verify", tag = "ncanode", description = "Verifies the WS-Security transport signature of a SOAP envelope.", request_body = XmlVerifyRequest, responses((status = 200, body = VerificationResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn wsse_verify(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -221,12 +224,14 @@ pub(crate) async fn wsse_verify(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct XmlSignRequest {
+pub(crate) struct XmlSignRequest {
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     xml: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<SignerRequest>, required = true, min_items = 1)]
     signers: Option<Vec<SignerRequest>>,
     #[serde(default)]
     clear_signatures: Option<bool>,
@@ -248,6 +253,7 @@ fn at(i: usize) -> String {
 
 /// `POST /xml/sign`: an enveloped signature per signer, each appended as the root's
 /// last child and covering the ones before it (Kalkan layout).
+#[utoipa::path(post, path = "/xml/sign", tag = "ncanode", description = "Signs an XML document (enveloped XMLDSig, Kalkan layout), one signature per signer.", request_body = XmlSignRequest, responses((status = 200, body = XmlResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody), (status = 401, description = "a bearer token is configured and missing or wrong", body = ErrorBody)))]
 pub(crate) async fn xml_sign(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -288,10 +294,11 @@ pub(crate) async fn xml_sign(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct WsseSignRequest {
+pub(crate) struct WsseSignRequest {
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     xml: Option<String>,
     #[serde(flatten)]
     key: SignerRequest,
@@ -301,6 +308,7 @@ struct WsseSignRequest {
 
 /// `POST /wsse/sign`: the SmartBridge WS-Security transport signature (KeyIdentifier
 /// token, exclusive C14N, the Body by `wsu:Id`).
+#[utoipa::path(post, path = "/wsse/sign", tag = "ncanode", description = "Signs a SOAP 1.1 envelope (WS-Security, SmartBridge).", request_body = WsseSignRequest, responses((status = 200, body = XmlResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody), (status = 401, description = "a bearer token is configured and missing or wrong", body = ErrorBody)))]
 pub(crate) async fn wsse_sign(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -323,12 +331,13 @@ pub(crate) async fn wsse_sign(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct CmsCreateRequest {
+pub(crate) struct CmsCreateRequest {
     #[serde(default)]
     data: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<SignerRequest>, required = true, min_items = 1)]
     signers: Option<Vec<SignerRequest>>,
     #[serde(default)]
     with_tsp: Option<bool>,
@@ -438,6 +447,7 @@ fn cms_create(s: &Service, b: &[u8], add: bool) -> Result<CmsResponse, ApiError>
 }
 
 /// `POST /cms/sign`.
+#[utoipa::path(post, path = "/cms/sign", tag = "ncanode", description = "Signs data into CMS SignedData (optionally time-stamped).", request_body = CmsCreateRequest, responses((status = 200, body = CmsResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody), (status = 401, description = "a bearer token is configured and missing or wrong", body = ErrorBody), (status = 502, description = "the TSA failed", body = ErrorBody)))]
 pub(crate) async fn cms_sign(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -446,6 +456,7 @@ pub(crate) async fn cms_sign(
 }
 
 /// `POST /cms/sign/add`: the signers already there are kept byte for byte.
+#[utoipa::path(post, path = "/cms/sign/add", tag = "ncanode", description = "Adds signers to a CMS; the signers already there stay byte for byte.", request_body = CmsCreateRequest, responses((status = 200, body = CmsResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody), (status = 401, description = "a bearer token is configured and missing or wrong", body = ErrorBody), (status = 502, description = "the TSA failed", body = ErrorBody)))]
 pub(crate) async fn cms_sign_add(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -453,10 +464,11 @@ pub(crate) async fn cms_sign_add(
     blocking(s, body, |s, b| cms_create(s, b, true)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct CmsVerifyRequest {
+pub(crate) struct CmsVerifyRequest {
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     cms: Option<String>,
     #[serde(default)]
     data: Option<String>,
@@ -465,9 +477,9 @@ struct CmsVerifyRequest {
 }
 
 /// `TspInfo`: every field present, `null` when empty.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct TspInfo {
+pub(crate) struct TspInfo {
     serial_number: String,
     gen_time: String,
     policy: String,
@@ -476,14 +488,14 @@ struct TspInfo {
     hash: String,
 }
 
-#[derive(Debug, Serialize)]
-struct CmsSigner {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CmsSigner {
     certificates: Vec<CertificateInfo>,
     tsp: Option<TspInfo>,
 }
 
-#[derive(Debug, Serialize)]
-struct CmsVerificationResponse {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct CmsVerificationResponse {
     status: u16,
     message: &'static str,
     valid: bool,
@@ -519,6 +531,7 @@ fn tsp_info(si: &tanba_cms::SignerInfo) -> Option<TspInfo> {
 
 /// `POST /cms/verify`: every SignerInfo judged; a signer without its certificate, or a
 /// CMS without signers, is never valid.
+#[utoipa::path(post, path = "/cms/verify", tag = "ncanode", description = "Verifies every SignerInfo of a CMS.", request_body = CmsVerifyRequest, responses((status = 200, body = CmsVerificationResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn cms_verify(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -562,6 +575,7 @@ pub(crate) async fn cms_verify(
 }
 
 /// `POST /cms/extract`: the content of an attached CMS.
+#[utoipa::path(post, path = "/cms/extract", tag = "ncanode", description = "The content of an attached CMS.", request_body = CmsVerifyRequest, responses((status = 200, body = DataResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn cms_extract(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -583,10 +597,11 @@ pub(crate) async fn cms_extract(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Pkcs12InfoRequest {
+pub(crate) struct Pkcs12InfoRequest {
     #[serde(default)]
+    #[schema(value_type = Vec<SignerRequest>, required = true, min_items = 1)]
     keys: Option<Vec<SignerRequest>>,
     #[serde(default)]
     revocation_check: Option<Vec<RevocationKind>>,
@@ -616,6 +631,7 @@ fn judge_certificate(
 }
 
 /// `POST /pkcs12/info`: the certificate of each key, judged.
+#[utoipa::path(post, path = "/pkcs12/info", tag = "ncanode", description = "The certificate of each key, judged.", request_body = Pkcs12InfoRequest, responses((status = 200, body = VerificationResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn pkcs12_info(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -646,14 +662,15 @@ pub(crate) async fn pkcs12_info(
     .await
 }
 
-#[derive(Debug, Serialize)]
-struct AliasesResponse {
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct AliasesResponse {
     status: u16,
     message: &'static str,
     aliases: Vec<Vec<String>>,
 }
 
 /// `POST /pkcs12/aliases`: the key aliases of each container, in store order.
+#[utoipa::path(post, path = "/pkcs12/aliases", tag = "ncanode", description = "The key aliases of each PKCS#12 container.", request_body = Pkcs12InfoRequest, responses((status = 200, body = AliasesResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn pkcs12_aliases(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -681,10 +698,11 @@ pub(crate) async fn pkcs12_aliases(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct X509InfoRequest {
+pub(crate) struct X509InfoRequest {
     #[serde(default)]
+    #[schema(value_type = Vec<Option<String>>, required = true)]
     certs: Option<Vec<Option<String>>>,
     #[serde(default)]
     revocation_check: Option<Vec<RevocationKind>>,
@@ -709,6 +727,7 @@ fn certificate_bytes(text: &str) -> Option<Vec<u8>> {
 
 /// `POST /x509/info`: each certificate judged; one that does not parse is `null` and
 /// named in `message` (HTTP 200, as NCANode).
+#[utoipa::path(post, path = "/x509/info", tag = "ncanode", description = "Each certificate judged; one that does not parse is null.", request_body = X509InfoRequest, responses((status = 200, body = VerificationResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn x509_info(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -736,14 +755,17 @@ pub(crate) async fn x509_info(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct SbaVerifyRequest {
+pub(crate) struct SbaVerifyRequest {
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     certificate: Option<String>,
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     signature: Option<String>,
     #[serde(default)]
+    #[schema(value_type = String, required = true)]
     data: Option<String>,
     #[serde(default)]
     revocation_check: Option<Vec<RevocationKind>>,
@@ -751,6 +773,7 @@ struct SbaVerifyRequest {
 
 /// `POST /x509/verify`: a raw signature (eGov Mobile's SIGN_BYTES_ARRAY) over the UTF-8
 /// bytes of `data`, with the algorithm of the certificate, then the certificate judged.
+#[utoipa::path(post, path = "/x509/verify", tag = "ncanode", description = "A raw signature over the UTF-8 bytes of data, then the certificate judged.", request_body = SbaVerifyRequest, responses((status = 200, body = VerificationResponse), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once, or past the request deadline (Retry-After)", body = ErrorBody)))]
 pub(crate) async fn x509_verify(
     State(s): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
@@ -794,6 +817,7 @@ pub(crate) async fn x509_verify(
 }
 
 /// `/pdf/*` and `/jwt/*`: not provided (501 in NCANode's error shape).
+#[utoipa::path(post, path = "/pdf/sign", tag = "ncanode", description = "Not provided (also /pdf/verify, /jwt/encode, /jwt/decode).", responses((status = 501, body = ErrorBody)))]
 pub(crate) async fn not_provided() -> ApiError {
     ApiError::new(
         StatusCode::NOT_IMPLEMENTED,
