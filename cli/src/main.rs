@@ -77,7 +77,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cmd::serve::with_config_file(std::env::args_os().collect()) {
+        Ok(args) => Cli::parse_from(args),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "tanba: {e}");
+            return e.exit_code();
+        }
+    };
     let result = match &cli.command {
         Command::Application(args) => cmd::application::run(args),
         Command::C14n(args) => cmd::c14n::run(args),

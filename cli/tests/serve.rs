@@ -163,6 +163,78 @@ fn crl_urls_without_online_are_refused_in_words() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--crl-url needs --online"));
 }
 
+/// Starts `tanba serve` with these arguments and environment; its address.
+fn spawn(args: &[&str], env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tanba"));
+    cmd.arg("serve").args(args).stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("tanba serve: listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_string();
+    std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = err.read_to_string(&mut rest);
+    });
+    (child, addr)
+}
+
+#[test]
+fn settings_come_from_flags_then_variables_then_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("serve.toml");
+    std::fs::write(
+        &config,
+        "listen = \"127.0.0.1:0\"\nbody-limit = 64\ntrust-set = [\"nca-test\"]\nallow-test-identifiers = true\n",
+    )
+    .unwrap();
+    let c = config.to_str().unwrap();
+    let body = format!(r#"{{"xml": "<a>{}</a>"}}"#, "x".repeat(200));
+    let code_with = |args: &[&str], env: &[(&str, &str)]| {
+        let (mut child, addr) = spawn(args, env);
+        let (status, _) = post(&addr, "/xml/verify", &body);
+        let _ = child.kill();
+        let _ = child.wait();
+        status
+    };
+    // the file's 64-byte limit applies
+    assert_eq!(code_with(&["--config", c], &[]), 413);
+    // a variable wins over the file
+    assert_eq!(
+        code_with(&["--config", c], &[("TANBA_BODY_LIMIT", "100000")]),
+        200
+    );
+    // a flag wins over both
+    assert_eq!(
+        code_with(
+            &["--config", c, "--body-limit", "100000"],
+            &[("TANBA_BODY_LIMIT", "10")]
+        ),
+        200
+    );
+    // the file can be named by TANBA_CONFIG too
+    assert_eq!(code_with(&[], &[("TANBA_CONFIG", c)]), 413);
+
+    std::fs::write(&config, "listen = { host = \"x\" }\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tanba"))
+        .args(["serve", "--config", c])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("listen: expected a string"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 fn base64_of(v: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(v)

@@ -18,6 +18,8 @@ Examples:
       --crl-url http://crl.pki.gov.kz/nca_gost_2022.crl --crl-url http://crl.pki.gov.kz/nca_rsa_2022.crl \\
       --body-limit 4194304 --sign-token-file /run/secrets/tanba-token
 
+Settings come from flags, then TANBA_* variables, then --config FILE (TOML: each key a flag's long
+name, e.g. listen = \"0.0.0.0:14579\", online = true, crl-url = [\"http://…\"]), in that order.
 Every flag can also come from the environment: TANBA_LISTEN, TANBA_CRL_URL, TANBA_TSA_URL, … (the
 flag's name in capitals). NCANode's variables are read where they mean the same thing:
 NCANODE_PORT (the port of --listen), NCANODE_CRL_URL and NCANODE_CRL_DELTA_URL (--crl-url,
@@ -35,6 +37,11 @@ Stops on SIGTERM or Ctrl-C after the requests in flight finish.";
 /// Arguments of `tanba serve`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// A TOML file of settings: each key is a flag's long name (`listen = "0.0.0.0:14579"`,
+    /// `crl-url = ["http://…", …]`, `online = true`). Flags win over TANBA_* variables,
+    /// which win over the file.
+    #[arg(long, value_name = "FILE", env = "TANBA_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Address to listen on (default: loopback only, NCANode's port).
     #[arg(long, value_name = "ADDR:PORT", env = "TANBA_LISTEN")]
     pub listen: Option<SocketAddr>,
@@ -178,4 +185,68 @@ fn init_logs(json: bool) {
     } else {
         b.try_init()
     };
+}
+
+/// The command line with the settings of `--config FILE` (or `TANBA_CONFIG`) added for
+/// `tanba serve`: every key of the TOML file becomes `--key value` unless the command line
+/// gives that flag or its `TANBA_*` variable is set (flags, then variables, then the
+/// file). Other commands' arguments are returned unchanged.
+pub fn with_config_file(
+    args: Vec<std::ffi::OsString>,
+) -> Result<Vec<std::ffi::OsString>, CliError> {
+    if args.get(1).and_then(|a| a.to_str()) != Some("serve") {
+        return Ok(args);
+    }
+    let text: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let path = text
+        .iter()
+        .position(|a| a == "--config")
+        .and_then(|i| text.get(i + 1).cloned())
+        .or_else(|| {
+            text.iter()
+                .find_map(|a| a.strip_prefix("--config=").map(str::to_string))
+        })
+        .or_else(|| std::env::var("TANBA_CONFIG").ok());
+    let Some(path) = path else {
+        return Ok(args);
+    };
+    let body = std::fs::read_to_string(&path)
+        .map_err(|e| CliError::input(format!("--config {path}: {e}")))?;
+    let table: toml::Table = body
+        .parse()
+        .map_err(|e| CliError::input(format!("--config {path}: {e}")))?;
+    let given = |key: &str| {
+        text.iter()
+            .any(|a| a == &format!("--{key}") || a.starts_with(&format!("--{key}=")))
+    };
+    let mut out = args;
+    for (key, value) in &table {
+        let var = format!("TANBA_{}", key.to_ascii_uppercase().replace('-', "_"));
+        if key == "config" || given(key) || std::env::var_os(&var).is_some() {
+            continue;
+        }
+        let items: Vec<&toml::Value> = match value {
+            toml::Value::Array(a) => a.iter().collect(),
+            v => vec![v],
+        };
+        for item in items {
+            match item {
+                toml::Value::Boolean(true) => out.push(format!("--{key}").into()),
+                toml::Value::Boolean(false) => {}
+                toml::Value::String(v) => out.push(format!("--{key}={v}").into()),
+                toml::Value::Integer(v) => out.push(format!("--{key}={v}").into()),
+                toml::Value::Float(v) => out.push(format!("--{key}={v}").into()),
+                other => {
+                    return Err(CliError::input(format!(
+                        "--config {path}: {key}: expected a string, number, boolean or a list of them, not {}",
+                        other.type_str()
+                    )))
+                }
+            }
+        }
+    }
+    Ok(out)
 }
