@@ -167,7 +167,7 @@ pub fn run(a: &Args) -> Result<(), CliError> {
         .then(|| service.keep_crls(Duration::from_secs(60)));
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let blocking = a.workers.unwrap_or(cores).max(1);
-    tanba_server::run(listen, service, cores.min(4), blocking, |addr| {
+    tanba_server::run(listen, service, (cores / 2).max(1), blocking, |addr| {
         // the one line a supervisor (or a test) waits for
         eprintln!("tanba serve: listening on http://{addr}");
     })

@@ -161,8 +161,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Counts and times every request, gives it a request id, and logs one line for it (no
-/// body, no header values).
+/// Counts and times every request, gives it a request id (answered as `x-request-id`),
+/// and logs one line for it — no body, no header values: at `debug` (an access log with
+/// `TANBA_LOG=debug`), at `warn` for a 5xx answer or one slower than 1 s.
 async fn observe(State(s): State<Arc<Service>>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
@@ -175,14 +176,26 @@ async fn observe(State(s): State<Arc<Service>>, req: Request, next: Next) -> Res
     let elapsed = started.elapsed();
     s.metrics
         .end(&route, r.status().as_u16(), elapsed.as_secs_f64());
-    tracing::info!(
-        request_id = id,
-        method = %method,
-        route = %route,
-        status = r.status().as_u16(),
-        micros = elapsed.as_micros() as u64,
-        "request"
-    );
+    let status = r.status().as_u16();
+    if status >= 500 || elapsed.as_secs() >= 1 {
+        tracing::warn!(
+            request_id = id,
+            method = %method,
+            route = %route,
+            status,
+            micros = elapsed.as_micros() as u64,
+            "request"
+        );
+    } else {
+        tracing::debug!(
+            request_id = id,
+            method = %method,
+            route = %route,
+            status,
+            micros = elapsed.as_micros() as u64,
+            "request"
+        );
+    }
     if let Ok(v) = HeaderValue::from_str(&id.to_string()) {
         r.headers_mut().insert("x-request-id", v);
     }

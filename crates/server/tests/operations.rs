@@ -228,6 +228,99 @@ fn readiness_waits_for_the_configured_crls() {
     );
 }
 
+/// A CRL of the test CA, fresh now for `minutes` more, its window nearly over (so due for
+/// refresh at once).
+fn nearly_due_crl(number: u64, minutes: i64) -> Vec<u8> {
+    let ca = tanba_pki::KzCertificate::from_pem_or_der(&own("pki/certs/ca.pem")).unwrap();
+    let ski = ChainCert::from_bytes(&own("pki/certs/ca.pem"))
+        .unwrap()
+        .subject_key_id()
+        .unwrap()
+        .to_vec();
+    let now = time::OffsetDateTime::now_utc();
+    crlgen::signed_crl(
+        &crlgen::CrlSpec {
+            issuer_der: ca[0].subject().der(),
+            aki: &ski,
+            number,
+            delta_base: None,
+            this_update: now - time::Duration::hours(1),
+            next_update: Some(now + time::Duration::minutes(minutes)),
+            entries: &[],
+        },
+        &pem_body(&own("pki/keys/ca.key.pem")),
+    )
+}
+
+#[test]
+fn a_crl_server_serving_garbage_leaves_the_last_good_crl_in_use() {
+    let http = http::Server::start();
+    http.route("/crl/ca.crl", http::Body::Bytes(nearly_due_crl(7, 5)));
+    let url = "http://pki.tanba.test/crl/ca.crl".to_string();
+    let trust = own_pki(
+        &http.base(),
+        EngineConfig {
+            crl_urls: vec![url.clone()],
+            retry_after_failure: Duration::ZERO,
+            refresh_interval: Duration::ZERO,
+            ..Default::default()
+        },
+        Duration::from_secs(5),
+    );
+    let service = std::sync::Arc::new(tanba_server::Service::new(trust, ServerConfig::default()));
+    let s = start_service(service.clone());
+    let keeper = service.keep_crls(Duration::from_millis(100));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get(&s, "/readyz").0 != 200 {
+        assert!(Instant::now() < deadline, "never ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // the server now answers garbage; the CRL is due, so the keeper asks again
+    http.route(
+        "/crl/ca.crl",
+        http::Body::Bytes(b"garbage, not a CRL".to_vec()),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, trust) = get(&s, "/v1/trust");
+        let v: Value = serde_json::from_str(&trust).unwrap();
+        let crl = v["crls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["source"] == url.as_str())
+            .cloned()
+            .unwrap_or(Value::Null);
+        if crl["last_error"].is_string() {
+            assert_eq!(crl["number"], "07", "the last good CRL is kept: {crl}");
+            assert_eq!(crl["usable_now"], true);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the garbage was never fetched: {trust}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(keeper);
+    assert_eq!(
+        get(&s, "/readyz").0,
+        200,
+        "still ready on the last good CRL"
+    );
+    let cert = b64(&own("pki/certs/individual.pem"));
+    let (_, r) = post(
+        &s,
+        "/x509/info",
+        &json!({"certs": [cert], "revocationCheck": ["CRL"]}),
+    );
+    assert_eq!(r["valid"], true, "{r}");
+    assert_eq!(
+        r["signers"][0]["revocations"],
+        json!([{"revoked": false, "by": "CRL", "revocationTime": null, "reason": null}])
+    );
+}
+
 fn pem_body(pem: &[u8]) -> Vec<u8> {
     let text = std::str::from_utf8(pem).unwrap();
     let b: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
