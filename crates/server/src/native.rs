@@ -52,35 +52,21 @@ fn time_of(s: &Service, at: Option<&str>) -> Result<Option<OffsetDateTime>, ApiE
     }
 }
 
-/// Whether `bytes` is XML (its first non-blank character is `<`); else CMS.
-fn is_xml(bytes: &[u8]) -> bool {
-    let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    b.iter()
-        .find(|c| !c.is_ascii_whitespace())
-        .is_some_and(|&c| c == b'<')
-}
-
 fn judge(
     s: &Service,
     document: &[u8],
     content: Option<&[u8]>,
     request: &Request,
 ) -> Result<DocumentReport, ApiError> {
-    let r = if is_xml(document) {
-        s.native.validate_document(document, request)
-    } else {
-        let c = match content {
-            Some(c) => tanba_cms::Content::Detached(c),
-            None => tanba_cms::Content::Attached,
-        };
-        s.native.validate_cms(document, c, request)
-    };
-    let report = r.map_err(|e| match e {
-        DocumentError::Xml(x) => {
-            ApiError::bad_request(format!("the document is not well-formed XML: {x}"))
-        }
-        other => ApiError::bad_request(other.to_string()),
-    })?;
+    let report = s
+        .native
+        .validate_any(document.to_vec(), content, request)
+        .map_err(|e| match e {
+            DocumentError::Xml(x) => {
+                ApiError::bad_request(format!("the document is not well-formed XML: {x}"))
+            }
+            other => ApiError::bad_request(other.to_string()),
+        })?;
     s.metrics.verdict(report.indication.name());
     Ok(report)
 }
@@ -237,4 +223,182 @@ pub(crate) async fn sign_cms(
         })
     })
     .await
+}
+
+/// One document of a batch.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct BatchDocument {
+    /// The signed document (XML or CMS), base64.
+    document: String,
+    /// A name to find it by in the answer (default: its index).
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// `/v1/batch/verify`: many documents, one expectation.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct BatchRequest {
+    /// The documents.
+    documents: Vec<BatchDocument>,
+    /// The validation time (RFC 3339); default the service's.
+    #[serde(default)]
+    at: Option<String>,
+    /// The IIN every document's signers must carry.
+    #[serde(default)]
+    expect_iin: Option<String>,
+    /// The BIN every document's signers must carry.
+    #[serde(default)]
+    expect_bin: Option<String>,
+}
+
+/// One line of the batch answer (NDJSON), in completion order.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct BatchLine {
+    /// The document's position in the request.
+    index: usize,
+    /// Its name.
+    name: String,
+    /// `passed`, `failed` (the report says why) or `error` (nothing could be verified).
+    status: &'static str,
+    /// The core's report.
+    #[schema(value_type = Option<crate::openapi::DocumentReport>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<DocumentReport>,
+    /// Why nothing could be verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The last line of a batch answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct BatchSummary {
+    /// Documents in the request.
+    total: usize,
+    /// Passed.
+    passed: usize,
+    /// Failed or indeterminate.
+    failed: usize,
+    /// Not verifiable.
+    errors: usize,
+}
+
+/// `POST /v1/batch/verify`: every document verified in parallel on all cores (the core's
+/// batch engine); the answer streams as NDJSON, a line per document as it completes
+/// (`index`, `name`, `status`, and its `report` or `error`), then `{"summary": …}`. A bad
+/// document never fails the batch.
+#[utoipa::path(post, path = "/v1/batch/verify", tag = "native", request_body = BatchRequest, responses((status = 200, description = "NDJSON: a BatchLine per document in completion order, then {\"summary\": BatchSummary}", content_type = "application/x-ndjson", body = BatchLine), (status = 400, description = "the request is wrong: NCANode's error shape", body = ErrorBody), (status = 413, description = "the body is over the limit", body = ErrorBody), (status = 503, description = "too many requests at once (Retry-After)", body = ErrorBody)))]
+pub(crate) async fn batch_verify(
+    State(s): State<Arc<Service>>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Response {
+    let bytes = match body(raw) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let parse = {
+        let s = s.clone();
+        tokio::task::spawn_blocking(move || -> Result<(BatchRequest, Request), ApiError> {
+            let r: BatchRequest = json(&bytes)?;
+            let request = Request {
+                at: time_of(&s, r.at.as_deref())?,
+                expected: tanba_pki::ExpectedIdentity {
+                    iin: r.expect_iin.clone(),
+                    bin: r.expect_bin.clone(),
+                },
+                ..Default::default()
+            };
+            Ok((r, request))
+        })
+    };
+    let (batch, request) = match parse.await {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => return e.into_response(),
+        Err(_) => return ApiError::internal("the request's worker failed").into_response(),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(64);
+    tokio::task::spawn_blocking(move || {
+        let total = batch.documents.len();
+        let jobs: Vec<tanba_validate::Job> = batch
+            .documents
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| tanba_validate::Job {
+                name: d.name.unwrap_or_else(|| i.to_string()),
+                load: Box::new(move || {
+                    base64_lenient(&d.document)
+                        .map(|z| z.to_vec())
+                        .ok_or_else(|| std::io::Error::other("document: not valid base64"))
+                }),
+            })
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut summary = BatchSummary {
+            total,
+            passed: 0,
+            failed: 0,
+            errors: 0,
+        };
+        let send = |mut line: Vec<u8>| {
+            line.push(b'\n');
+            // a client that went away stops nothing but its own answer
+            let _ = tx.blocking_send(Bytes::from(line));
+        };
+        tanba_validate::validate_batch(
+            &s.native,
+            &request,
+            jobs,
+            threads,
+            tanba_validate::Order::Completion,
+            |item| {
+                let line = match item.result {
+                    Ok(report) => {
+                        s.metrics.verdict(report.indication.name());
+                        let status = if report.is_passed() {
+                            summary.passed += 1;
+                            "passed"
+                        } else {
+                            summary.failed += 1;
+                            "failed"
+                        };
+                        BatchLine {
+                            index: item.index,
+                            name: item.name,
+                            status,
+                            report: Some(report),
+                            error: None,
+                        }
+                    }
+                    Err(e) => {
+                        summary.errors += 1;
+                        BatchLine {
+                            index: item.index,
+                            name: item.name,
+                            status: "error",
+                            report: None,
+                            error: Some(e.to_string()),
+                        }
+                    }
+                };
+                send(json_line(&line));
+            },
+        );
+        send(json_line(&serde_json::json!({ "summary": summary })));
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<Bytes, std::convert::Infallible>(b), rx))
+    });
+    (
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+/// One value as a JSON line (without its newline).
+fn json_line<T: Serialize>(v: &T) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_else(|e| {
+        format!("{{\"error\":\"a line could not be written: {e}\"}}").into_bytes()
+    })
 }

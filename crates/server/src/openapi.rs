@@ -50,6 +50,7 @@ impl utoipa::ToSchema for DocumentReport {
         compat::not_provided,
         native::verify,
         native::validate_certificate,
+        native::batch_verify,
         native::sign_xml,
         native::sign_cms,
         ops::trust,

@@ -39,6 +39,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/jwt/decode"),
     ("POST", "/v1/verify"),
     ("POST", "/v1/certificates/validate"),
+    ("POST", "/v1/batch/verify"),
     ("POST", "/v1/sign/xml"),
     ("POST", "/v1/sign/cms"),
     ("GET", "/v1/trust"),
@@ -73,6 +74,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/jwt/encode", post(compat::not_provided))
         .route("/jwt/decode", post(compat::not_provided))
         .route("/v1/verify", post(native::verify))
+        .route("/v1/batch/verify", post(native::batch_verify))
         .route(
             "/v1/certificates/validate",
             post(native::validate_certificate),
@@ -113,6 +115,13 @@ async fn method_not_allowed() -> ApiError {
 async fn limit(State(s): State<Arc<Service>>, req: Request, next: Next) -> Response {
     let Ok(permit) = s.limiter.clone().try_acquire_owned() else {
         s.metrics.refused();
+        // read (a small) body before answering: a connection closed with unread data
+        // is reset, and the client would see no answer at all
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(1),
+            axum::body::to_bytes(req.into_body(), 1 << 20),
+        )
+        .await;
         return ApiError::unavailable(
             format!(
                 "too many requests at once (the limit is {}); retry shortly",

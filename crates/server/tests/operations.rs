@@ -453,3 +453,59 @@ fn signing_endpoints_can_require_a_bearer_token() {
     let (code, _) = post(&s, "/xml/verify", &json!({"xml": "<a/>"}));
     assert_eq!(code, 200);
 }
+
+#[test]
+fn a_batch_streams_one_line_per_document_and_a_bad_one_fails_only_itself() {
+    let s = start(nca_test_trust(), at("2022-12-01T00:00:00Z"));
+    let signer = key("individual_valid_gost_2015.p12");
+    let (_, x) = post(
+        &s,
+        "/v1/sign/xml",
+        &json!({"xml": "<a>1</a>", "signer": signer}),
+    );
+    let xml = x["signed"].as_str().unwrap().to_string();
+    let (_, c) = post(
+        &s,
+        "/v1/sign/cms",
+        &json!({"data": b64(b"x"), "signer": signer}),
+    );
+    let tampered = xml.replace("<a>1", "<a>2");
+    let body = json!({"documents": [
+        {"document": b64(xml.as_bytes()), "name": "licence.xml"},
+        {"document": c["signed"], "name": "order.cms"},
+        {"document": "!!! not base64", "name": "broken"},
+        {"document": b64(tampered.as_bytes())},
+    ]});
+    let r = ureq::post(&s.url("/v1/batch/verify"))
+        .set("Content-Type", "application/json")
+        .send_string(&body.to_string())
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.header("Content-Type"), Some("application/x-ndjson"));
+    let text = r.into_string().unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    let by_index = |i: u64| lines.iter().find(|l| l["index"] == i).unwrap();
+    assert_eq!(by_index(0)["status"], "passed", "{text}");
+    assert_eq!(by_index(0)["name"], "licence.xml");
+    assert_eq!(by_index(0)["report"]["format"], "xmldsig");
+    assert_eq!(by_index(1)["status"], "passed");
+    assert_eq!(by_index(1)["report"]["format"], "cms");
+    assert_eq!(by_index(2)["status"], "error");
+    assert!(by_index(2)["error"]
+        .as_str()
+        .unwrap()
+        .contains("not valid base64"));
+    assert_eq!(by_index(3)["status"], "failed");
+    assert_eq!(by_index(3)["name"], "3");
+    assert_eq!(
+        lines[4],
+        json!({"summary": {"total": 4, "passed": 2, "failed": 1, "errors": 1}})
+    );
+
+    let (code, r) = post(&s, "/v1/batch/verify", &json!({"documents": "none"}));
+    assert_eq!(code, 400, "{r}");
+}

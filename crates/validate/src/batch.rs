@@ -1,5 +1,5 @@
 //! Many documents through one [`Validator`] on every core: [`validate_batch`] reads and
-//! verifies in worker threads and hands the results back one by one, in input order or as
+//! verifies (XML or CMS, [`Validator::validate_any`]) in worker threads and hands the results back one by one, in input order or as
 //! they complete — for folders of licences on the command line and the service's batch
 //! endpoint alike.
 
@@ -154,7 +154,7 @@ pub fn validate_batch<I>(
                 let result = match (job.load)() {
                     Err(e) => Err(BatchError::Read(e)),
                     Ok(bytes) => validator
-                        .validate_document_vec(bytes, request)
+                        .validate_any(bytes, None, request)
                         .map_err(BatchError::Document),
                 };
                 let item = BatchItem {

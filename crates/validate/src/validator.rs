@@ -337,6 +337,36 @@ impl Validator {
         verify_document_vec(bytes, &self.options(request, &signer, &transport))
     }
 
+    /// Any signed document: XML (every layer, [`Validator::validate_document_vec`]) when it
+    /// starts with `<` or a byte order mark, else CMS ([`Validator::validate_cms`], over
+    /// `detached` content when given) — what a service receiving documents of both kinds
+    /// calls.
+    ///
+    /// ```
+    /// use tanba_validate::{Request, TrustConfig, Validator};
+    /// let v = Validator::new(TrustConfig::default());
+    /// let r = Request { skip_certificates: true, ..Default::default() };
+    /// // XML without a signature, then bytes that are not a CMS: both refused, never passed
+    /// assert!(v.validate_any(b"<a/>".to_vec(), None, &r).is_err());
+    /// assert!(v.validate_any(b"\x30\x03\x02\x01\x00".to_vec(), None, &r).is_err());
+    /// ```
+    pub fn validate_any(
+        &self,
+        bytes: Vec<u8>,
+        detached: Option<&[u8]>,
+        request: &Request,
+    ) -> Result<DocumentReport, DocumentError> {
+        if looks_like_xml(&bytes) {
+            self.validate_document_vec(bytes, request)
+        } else {
+            let content = match detached {
+                Some(c) => tanba_cms::Content::Detached(c),
+                None => tanba_cms::Content::Attached,
+            };
+            self.validate_cms(&bytes, content, request)
+        }
+    }
+
     fn policies(&self, request: &Request) -> (Policy, Policy) {
         (
             self.policy_with(Layer::Document, request.at, request.revocation),
@@ -411,4 +441,19 @@ mod tests {
             RevocationSources::None
         );
     }
+}
+
+/// Whether `bytes` is XML rather than CMS: a byte order mark (UTF-8, UTF-16) or `<` as the
+/// first non-blank byte.
+fn looks_like_xml(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xef\xbb\xbf")
+        || bytes.starts_with(b"\xff\xfe")
+        || bytes.starts_with(b"\xfe\xff")
+    {
+        return true;
+    }
+    bytes
+        .iter()
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| c == b'<')
 }
