@@ -396,6 +396,21 @@ impl Validator {
     }
 }
 
+/// Whether `bytes` is XML rather than CMS: a byte order mark (UTF-8, UTF-16) or `<` as the
+/// first non-blank byte.
+fn looks_like_xml(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xef\xbb\xbf")
+        || bytes.starts_with(b"\xff\xfe")
+        || bytes.starts_with(b"\xfe\xff")
+    {
+        return true;
+    }
+    bytes
+        .iter()
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| c == b'<')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,19 +456,4 @@ mod tests {
             RevocationSources::None
         );
     }
-}
-
-/// Whether `bytes` is XML rather than CMS: a byte order mark (UTF-8, UTF-16) or `<` as the
-/// first non-blank byte.
-fn looks_like_xml(bytes: &[u8]) -> bool {
-    if bytes.starts_with(b"\xef\xbb\xbf")
-        || bytes.starts_with(b"\xff\xfe")
-        || bytes.starts_with(b"\xfe\xff")
-    {
-        return true;
-    }
-    bytes
-        .iter()
-        .find(|c| !c.is_ascii_whitespace())
-        .is_some_and(|&c| c == b'<')
 }
