@@ -90,6 +90,30 @@ pub struct Args {
     /// open, as NCANode's are).
     #[arg(long, value_name = "FILE", env = "TANBA_SIGN_TOKEN_FILE")]
     pub sign_token_file: Option<PathBuf>,
+    /// Terminate TLS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "TANBA_TLS_CERT",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The TLS private key (PEM).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "TANBA_TLS_KEY",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// Mutual TLS: clients must present a certificate issued by these CAs (PEM).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "TANBA_TLS_CLIENT_CA",
+        requires = "tls_cert"
+    )]
+    pub tls_client_ca: Option<PathBuf>,
     /// Logs as JSON lines (default: text).
     #[arg(long, env = "TANBA_JSON_LOGS")]
     pub json_logs: bool,
@@ -145,6 +169,21 @@ pub fn run(a: &Args) -> Result<(), CliError> {
         }
         None => None,
     };
+    let read = |p: &PathBuf| {
+        std::fs::read(p).map_err(|e| CliError::input(format!("{}: {e}", p.display())))
+    };
+    let tls = match (&a.tls_cert, &a.tls_key) {
+        (Some(cert), Some(key)) => {
+            let key = zeroize::Zeroizing::new(read(key)?);
+            let ca = a.tls_client_ca.as_ref().map(read).transpose()?;
+            Some(
+                tanba_server::tls_config(&read(cert)?, &key, ca.as_deref())
+                    .map_err(|e| CliError::input(e.to_string()))?,
+            )
+        }
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let config = tanba_server::ServerConfig {
         body_limit: a.body_limit,
         concurrency: a.concurrency.max(1),
@@ -157,6 +196,7 @@ pub fn run(a: &Args) -> Result<(), CliError> {
             .or_else(|| ncanode_list("NCANODE_TSP_URL").into_iter().next())
             .unwrap_or_else(|| "http://tsp.pki.gov.kz/".into()),
         sign_token,
+        tls,
         ..Default::default()
     };
     let service = tanba_server::Service::new(trust, config);
@@ -169,7 +209,7 @@ pub fn run(a: &Args) -> Result<(), CliError> {
     let blocking = a.workers.unwrap_or(cores).max(1);
     tanba_server::run(listen, service, (cores / 2).max(1), blocking, |addr| {
         // the one line a supervisor (or a test) waits for
-        eprintln!("tanba serve: listening on http://{addr}");
+        eprintln!("tanba serve: listening on {scheme}://{addr}");
     })
     .map_err(|e| CliError::input(format!("serve on {listen}: {e}")))
 }

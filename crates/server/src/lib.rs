@@ -31,6 +31,7 @@ mod native;
 mod openapi;
 mod ops;
 mod serve;
+mod tls;
 mod xml_edit;
 
 use std::sync::Arc;
@@ -40,6 +41,7 @@ pub use error::ApiError;
 pub use serve::{router, run, serve, ROUTES};
 use tanba_validate::{PolicyName, TrustConfig, Validator};
 use time::OffsetDateTime;
+pub use tls::{tls_config, TlsError};
 
 /// How the service behaves (listen address and trust come from the caller).
 #[derive(Debug, Clone)]
@@ -63,6 +65,8 @@ pub struct ServerConfig {
     pub sign_token: Option<String>,
     /// The service's version, shown by health.
     pub version: &'static str,
+    /// Terminate TLS with this configuration ([`tls_config`]; `None`: plain HTTP).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Default for ServerConfig {
@@ -77,6 +81,7 @@ impl Default for ServerConfig {
             tsa_timeout: Duration::from_secs(15),
             sign_token: None,
             version: env!("CARGO_PKG_VERSION"),
+            tls: None,
         }
     }
 }

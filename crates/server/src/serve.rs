@@ -277,6 +277,11 @@ pub async fn serve(
     let app = router(service.clone());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let header_timeout = service.config.header_timeout;
+    let tls = service
+        .config
+        .tls
+        .clone()
+        .map(tokio_rustls::TlsAcceptor::from);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
@@ -291,15 +296,23 @@ pub async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let svc = hyper_util::service::TowerToHyperService::new(app.clone());
-                let conn = hyper::server::conn::http1::Builder::new()
-                    .timer(hyper_util::rt::TokioTimer::new())
-                    .header_read_timeout(header_timeout)
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    let _ = conn.await;
-                });
+                let (app, watcher) = (app.clone(), graceful.watcher());
+                match &tls {
+                    None => {
+                        tokio::spawn(connection(stream, app, watcher, header_timeout));
+                    }
+                    Some(acceptor) => {
+                        let acceptor = acceptor.clone();
+                        tokio::spawn(async move {
+                            // the handshake is bounded like the headers
+                            match tokio::time::timeout(header_timeout, acceptor.accept(stream)).await {
+                                Ok(Ok(tls)) => connection(tls, app, watcher, header_timeout).await,
+                                Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake refused"),
+                                Err(_) => tracing::debug!("TLS handshake too slow"),
+                            }
+                        });
+                    }
+                }
             }
             _ = &mut shutdown => break,
         }
@@ -313,6 +326,23 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// One HTTP/1.1 connection over `io` (TCP or TLS), watched for graceful shutdown.
+async fn connection<I>(
+    io: I,
+    app: Router,
+    watcher: hyper_util::server::graceful::Watcher,
+    header_timeout: std::time::Duration,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let svc = hyper_util::service::TowerToHyperService::new(app);
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(hyper_util::rt::TokioIo::new(io), svc);
+    let _ = watcher.watch(conn).await;
 }
 
 /// Runs the service on `addr` until SIGTERM or Ctrl-C (then drains, see [`serve`]), on a
