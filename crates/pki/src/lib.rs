@@ -89,7 +89,7 @@ pub use policy::{
     UnknownStatus, ValidationTime,
 };
 pub use revocation::{
-    CrlFreshness, EngineConfig, EvidenceKind, Readiness, RefreshHandle, RevocationEngine,
-    RevocationEvidence, RevocationOutcome, RevocationStatus,
+    CrlFreshness, EngineConfig, EngineStats, EvidenceKind, Readiness, RefreshHandle,
+    RevocationEngine, RevocationEvidence, RevocationOutcome, RevocationStatus,
 };
 pub use validate::{Cause, Check, CheckKind, Outcome, Report, Validator, Verdict};

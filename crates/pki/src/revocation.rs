@@ -236,6 +236,53 @@ pub struct RevocationEngine {
     issuers: Mutex<HashMap<String, IssuerDownload>>,
     /// Bumped whenever given evidence is added.
     generation: std::sync::atomic::AtomicU64,
+    /// Counters of the online requests.
+    counters: Counters,
+}
+
+/// Online request counters (for metrics).
+#[derive(Debug, Default)]
+struct Counters {
+    ocsp_requests: std::sync::atomic::AtomicU64,
+    ocsp_failures: std::sync::atomic::AtomicU64,
+    ocsp_micros: std::sync::atomic::AtomicU64,
+    crl_downloads: std::sync::atomic::AtomicU64,
+    crl_failures: std::sync::atomic::AtomicU64,
+    crl_micros: std::sync::atomic::AtomicU64,
+}
+
+/// What the engine asked of the network since it was made (for metrics): requests,
+/// failures (no answer, or an answer that could not be used) and time spent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct EngineStats {
+    /// OCSP requests sent.
+    pub ocsp_requests: u64,
+    /// Of those, without a usable answer.
+    pub ocsp_failures: u64,
+    /// Time spent on OCSP requests, in microseconds.
+    pub ocsp_micros: u64,
+    /// CRL downloads (full and conditional).
+    pub crl_downloads: u64,
+    /// Of those, failed.
+    pub crl_failures: u64,
+    /// Time spent on CRL downloads, in microseconds.
+    pub crl_micros: u64,
+}
+
+impl Counters {
+    fn count(&self, ocsp: bool, ok: bool, took: Duration) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (n, f, t) = if ocsp {
+            (&self.ocsp_requests, &self.ocsp_failures, &self.ocsp_micros)
+        } else {
+            (&self.crl_downloads, &self.crl_failures, &self.crl_micros)
+        };
+        n.fetch_add(1, Relaxed);
+        if !ok {
+            f.fetch_add(1, Relaxed);
+        }
+        t.fetch_add(took.as_micros().min(u128::from(u64::MAX)) as u64, Relaxed);
+    }
 }
 
 /// An AIA caIssuers download: the certificate, or when and why it failed.
@@ -343,6 +390,20 @@ impl RevocationEngine {
     fn bump(&self) {
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The network requests made so far: OCSP and CRL counts, failures and time.
+    pub fn stats(&self) -> EngineStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        let c = &self.counters;
+        EngineStats {
+            ocsp_requests: c.ocsp_requests.load(Relaxed),
+            ocsp_failures: c.ocsp_failures.load(Relaxed),
+            ocsp_micros: c.ocsp_micros.load(Relaxed),
+            crl_downloads: c.crl_downloads.load(Relaxed),
+            crl_failures: c.crl_failures.load(Relaxed),
+            crl_micros: c.crl_micros.load(Relaxed),
+        }
     }
 
     /// A number that changes whenever given evidence is added (what a verdict computed
@@ -530,10 +591,12 @@ impl RevocationEngine {
             return Err(FetchError::Offline { url: url.into() });
         };
         let now = OffsetDateTime::now_utc();
+        let started = Instant::now();
         let got = match deadline {
             Some(d) => f.crl_before(url, now, d),
             None => f.crl(url, now),
         };
+        self.counters.count(false, got.is_ok(), started.elapsed());
         got.map(|(crl, _)| crl.with_source(url))
     }
 
@@ -586,7 +649,10 @@ impl RevocationEngine {
                 }
             }
             for url in self.responders(cert) {
-                match f.ocsp_before(&url, &req, deadline) {
+                let started = Instant::now();
+                let got = f.ocsp_before(&url, &req, deadline);
+                let took = started.elapsed();
+                match got {
                     Ok(resp) => {
                         let from = format!(
                             "OCSP {url} (producedAt {})",
@@ -595,13 +661,20 @@ impl RevocationEngine {
                         match self.ocsp_answer(&resp, cert, issuer, at, policy, req.nonce(), &from)
                         {
                             Ok(d) => {
+                                self.counters.count(true, true, took);
                                 self.keep_ocsp(key, resp, url);
                                 return d;
                             }
-                            Err(Distrusted(e)) => problems.push(e),
+                            Err(Distrusted(e)) => {
+                                self.counters.count(true, false, took);
+                                problems.push(e)
+                            }
                         }
                     }
-                    Err(e) => problems.push(format!("OCSP: {e}")),
+                    Err(e) => {
+                        self.counters.count(true, false, took);
+                        problems.push(format!("OCSP: {e}"))
+                    }
                 }
             }
         }
@@ -926,7 +999,9 @@ impl RevocationEngine {
                 st.fetching = true;
                 st.validators.clone()
             };
+            let started = Instant::now();
             let got = self.download_fresh(url, &held);
+            self.counters.count(false, got.is_ok(), started.elapsed());
             let mut st = lock(&slot.state);
             st.fetching = false;
             st.checked = Some(Instant::now());

@@ -30,6 +30,9 @@ pub(crate) struct Metrics {
     next_id: AtomicU64,
     in_flight: AtomicI64,
     refused: AtomicU64,
+    tsa_requests: AtomicU64,
+    tsa_failures: AtomicU64,
+    tsa_micros: AtomicU64,
     tables: Mutex<Tables>,
 }
 
@@ -60,14 +63,27 @@ impl Metrics {
         self.refused.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A time-stamp request answered (`ok`) or not, after `took`.
+    pub fn tsa(&self, ok: bool, took: std::time::Duration) {
+        self.tsa_requests.fetch_add(1, Ordering::Relaxed);
+        if !ok {
+            self.tsa_failures.fetch_add(1, Ordering::Relaxed);
+        }
+        self.tsa_micros.fetch_add(
+            took.as_micros().min(u128::from(u64::MAX)) as u64,
+            Ordering::Relaxed,
+        );
+    }
+
     /// A verdict given (by its ETSI indication name).
     pub fn verdict(&self, indication: &'static str) {
         let mut t = self.tables.lock().unwrap_or_else(|p| p.into_inner());
         *t.verdicts.entry(indication).or_default() += 1;
     }
 
-    /// The Prometheus text, with the CRL figures of `crls`.
-    pub fn render(&self, crls: &[tanba_pki::CrlFreshness]) -> String {
+    /// The Prometheus text, with the CRL figures of `crls` and the revocation engine's
+    /// network counters.
+    pub fn render(&self, crls: &[tanba_pki::CrlFreshness], net: tanba_pki::EngineStats) -> String {
         let t = self.tables.lock().unwrap_or_else(|p| p.into_inner());
         let mut o = String::new();
         let _ = writeln!(
@@ -140,6 +156,46 @@ impl Metrics {
             "tanba_requests_refused_total {}",
             self.refused.load(Ordering::Relaxed)
         );
+        let outbound = [
+            (
+                "ocsp",
+                net.ocsp_requests,
+                net.ocsp_failures,
+                net.ocsp_micros,
+            ),
+            ("crl", net.crl_downloads, net.crl_failures, net.crl_micros),
+            (
+                "tsa",
+                self.tsa_requests.load(Ordering::Relaxed),
+                self.tsa_failures.load(Ordering::Relaxed),
+                self.tsa_micros.load(Ordering::Relaxed),
+            ),
+        ];
+        let _ = writeln!(o, "# HELP tanba_outbound_requests_total Requests to OCSP responders, CRL servers and the TSA.");
+        let _ = writeln!(o, "# TYPE tanba_outbound_requests_total counter");
+        for (kind, n, _, _) in outbound {
+            let _ = writeln!(o, "tanba_outbound_requests_total{{kind=\"{kind}\"}} {n}");
+        }
+        let _ = writeln!(
+            o,
+            "# HELP tanba_outbound_failures_total Of those, without a usable answer."
+        );
+        let _ = writeln!(o, "# TYPE tanba_outbound_failures_total counter");
+        for (kind, _, f, _) in outbound {
+            let _ = writeln!(o, "tanba_outbound_failures_total{{kind=\"{kind}\"}} {f}");
+        }
+        let _ = writeln!(
+            o,
+            "# HELP tanba_outbound_seconds_total Time spent on those requests."
+        );
+        let _ = writeln!(o, "# TYPE tanba_outbound_seconds_total counter");
+        for (kind, _, _, micros) in outbound {
+            let _ = writeln!(
+                o,
+                "tanba_outbound_seconds_total{{kind=\"{kind}\"}} {}",
+                micros as f64 / 1e6
+            );
+        }
         let _ = writeln!(
             o,
             "# HELP tanba_crl_age_seconds Seconds since the CRL's thisUpdate."

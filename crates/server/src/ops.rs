@@ -110,7 +110,7 @@ pub(crate) async fn metrics(State(s): State<Arc<Service>>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        s.metrics.render(&crls),
+        s.metrics.render(&crls, s.revocation().stats()),
     )
         .into_response()
 }

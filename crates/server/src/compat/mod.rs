@@ -427,7 +427,8 @@ fn cms_create(s: &Service, b: &[u8], add: bool) -> Result<CmsResponse, ApiError>
         for index in before..before + list.len() {
             let parsed = tanba_cms::read(&der, &tanba_cms::Limits::default())
                 .map_err(|e| ApiError::internal(e.to_string()))?;
-            der = tanba_cms::tsp::time_stamp_signer(
+            let started = std::time::Instant::now();
+            let stamped = tanba_cms::tsp::time_stamp_signer(
                 &parsed,
                 index,
                 &fetcher,
@@ -435,8 +436,9 @@ fn cms_create(s: &Service, b: &[u8], add: bool) -> Result<CmsResponse, ApiError>
                 policy,
                 deadline,
                 &tanba_crypto::AlgorithmPolicy::default(),
-            )
-            .map_err(|e| ApiError::upstream(format!("TSP request failure. ({e})")))?;
+            );
+            s.metrics.tsa(stamped.is_ok(), started.elapsed());
+            der = stamped.map_err(|e| ApiError::upstream(format!("TSP request failure. ({e})")))?;
         }
     }
     Ok(CmsResponse {
