@@ -653,3 +653,41 @@ fn x509_verify_checks_a_raw_signature_made_by_openssl() {
     let (_, r) = post(&s, "/x509/verify", &req("eGov Mobile: другой текст"));
     assert_eq!(r["valid"], false);
 }
+
+#[test]
+fn ncanodes_own_published_wsse_envelope_verifies_and_its_collapsed_copy_does_not() {
+    // testdata/ncanode/README.md: NCANode's openapi.yml example, signed by NCANode with
+    // the NCA test key individual_valid_sign_rsa_2004 (valid 2021-01-18 … 2022-01-18)
+    let s = start(nca_test_trust(), at("2021-06-01T00:00:00Z"));
+    let read = |f: &str| {
+        String::from_utf8(tanba_testdata::read(&tanba_testdata::own(&format!(
+            "ncanode/{f}"
+        ))))
+        .unwrap()
+    };
+    let (code, v) = post(
+        &s,
+        "/wsse/verify",
+        &json!({"xml": read("wsse_signed_example.xml"), "revocationCheck": ["CRL"]}),
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(v["valid"], true, "{v}");
+    let c = &v["signers"][0];
+    // the serial the shared testdata README gives for this key
+    assert!(c["serialNumber"].as_str().unwrap().starts_with("4279390a"));
+    assert_eq!(c["signAlg"], "SHA256WithRSAEncryption");
+    assert_eq!(c["keyUsage"], "SIGN");
+    assert_eq!(c["subject"]["iin"], "123456789011");
+    assert_eq!(c["revocations"][0]["by"], "CRL");
+
+    let (code, v) = post(
+        &s,
+        "/wsse/verify",
+        &json!({"xml": read("wsse_signed_example.published.xml")}),
+    );
+    assert_eq!(code, 200, "{v}");
+    assert_eq!(
+        v["valid"], false,
+        "the collapsed SignedInfo no longer matches its signature: {v}"
+    );
+}
