@@ -211,6 +211,7 @@ impl TimeStampToken {
 }
 
 /// What a time-stamp token shows, checked against what it should stamp.
+#[must_use = "a token's facts must be judged"]
 #[derive(Debug, Clone)]
 pub struct TokenFacts {
     /// What the token asserts.

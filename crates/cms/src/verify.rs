@@ -57,6 +57,7 @@ pub struct Fact {
 }
 
 /// What one SignerInfo shows.
+#[must_use = "a signer's facts must be judged"]
 #[derive(Debug, Clone, Serialize)]
 pub struct SignerFacts {
     /// Position in the SignerInfos as received.
