@@ -184,8 +184,8 @@ impl ChainCert {
             der: der[..der.len() - rest.len()].to_vec(),
             subject_der: tbs.subject.as_raw().to_vec(),
             issuer_der: tbs.issuer.as_raw().to_vec(),
-            subject: tbs.subject.to_string(),
-            issuer: tbs.issuer.to_string(),
+            subject: display_name(&tbs.subject, "subject"),
+            issuer: display_name(&tbs.issuer, "issuer"),
             serial: der::trim_integer(tbs.raw_serial()).to_vec(),
             not_before: tbs.validity.not_before.to_datetime(),
             not_after: tbs.validity.not_after.to_datetime(),
@@ -509,4 +509,13 @@ mod cert_fields_tests {
             assert!(CertFields::read(bad).is_err(), "{bad:?}");
         }
     }
+}
+
+/// A name as every report of the workspace writes it (the one rendering of
+/// [`crate::DistinguishedName`]: `SURNAME=`, `SERIALNUMBER=`, `GIVENNAME=`…), or as
+/// x509-parser renders it when a value cannot be decoded.
+fn display_name(name: &x509_parser::x509::X509Name<'_>, what: &str) -> String {
+    crate::name::DistinguishedName::from_x509(name, what)
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| name.to_string())
 }
