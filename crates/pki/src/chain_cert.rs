@@ -471,6 +471,15 @@ pub(crate) fn verify_signed(
     )
 }
 
+/// A name as every report of the workspace writes it (the one rendering of
+/// [`crate::DistinguishedName`]: `SURNAME=`, `SERIALNUMBER=`, `GIVENNAME=`…), or as
+/// x509-parser renders it when a value cannot be decoded.
+fn display_name(name: &x509_parser::x509::X509Name<'_>, what: &str) -> String {
+    crate::name::DistinguishedName::from_x509(name, what)
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| name.to_string())
+}
+
 #[cfg(test)]
 mod cert_fields_tests {
     use super::*;
@@ -509,13 +518,4 @@ mod cert_fields_tests {
             assert!(CertFields::read(bad).is_err(), "{bad:?}");
         }
     }
-}
-
-/// A name as every report of the workspace writes it (the one rendering of
-/// [`crate::DistinguishedName`]: `SURNAME=`, `SERIALNUMBER=`, `GIVENNAME=`…), or as
-/// x509-parser renders it when a value cannot be decoded.
-fn display_name(name: &x509_parser::x509::X509Name<'_>, what: &str) -> String {
-    crate::name::DistinguishedName::from_x509(name, what)
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| name.to_string())
 }
