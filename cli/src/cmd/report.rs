@@ -128,6 +128,7 @@ fn human(report: &DocumentReport) {
             DocumentFormat::Certificate => "a certificate, validated on its own (no signature)",
             DocumentFormat::Cms => "CMS SignedData (every SignerInfo a signer of the content)",
             DocumentFormat::TimeStamp => "an RFC 3161 time-stamp token (the TSA its signer)",
+            DocumentFormat::Raw => "a raw signature over bytes, with its certificate",
         }
     );
     outln!(

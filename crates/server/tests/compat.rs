@@ -652,6 +652,9 @@ fn x509_verify_checks_a_raw_signature_made_by_openssl() {
     assert_eq!(r["signers"][0]["subject"]["iin"], "123456789011");
     let (_, r) = post(&s, "/x509/verify", &req("eGov Mobile: другой текст"));
     assert_eq!(r["valid"], false);
+    // the certificate is still described, as NCANode does, and marked invalid
+    assert_eq!(r["signers"][0]["valid"], false, "{r}");
+    assert_eq!(r["signers"][0]["subject"]["iin"], "123456789011");
 }
 
 #[test]

@@ -37,6 +37,7 @@ mod document;
 mod indication;
 mod location;
 mod policy;
+mod raw;
 mod report;
 mod signer;
 mod validator;

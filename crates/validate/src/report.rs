@@ -35,6 +35,9 @@ pub enum DocumentFormat {
     Cms,
     /// An RFC 3161 time-stamp token on its own: the TSA is the one signer.
     TimeStamp,
+    /// A raw signature over bytes with its certificate (eGov Mobile's SIGN_BYTES_ARRAY,
+    /// NCANode's `/x509/verify`): the one signer's signature, then its certificate.
+    Raw,
 }
 
 /// Which layer of the document a signer belongs to.

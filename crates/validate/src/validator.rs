@@ -337,6 +337,39 @@ impl Validator {
         verify_document_vec(bytes, &self.options(request, &signer, &transport))
     }
 
+    /// A raw signature: `signature` over `data` by the key of `cert` (DER or PEM), with
+    /// the certificate's signature algorithm (as Kalkan verifies eGov Mobile's
+    /// SIGN_BYTES_ARRAY and NCANode's `/x509/verify`), then the certificate under the
+    /// named policy at [`Request::at`], and the identity expected. Format `raw`; a
+    /// signature that does not verify is `total_failed` / `sig_crypto_failure`.
+    ///
+    /// ```
+    /// # let key = tanba_testdata::read(&tanba_testdata::own("pki/keys/individual.key.pem"));
+    /// # let cert = tanba_testdata::read(&tanba_testdata::own("pki/certs/individual.pem"));
+    /// # let signer = tanba_keys::Keystore::from_pkcs8(&key, None, &cert).unwrap()
+    /// #     .signer(&tanba_keys::KeySelector::Single).unwrap();
+    /// use tanba_crypto::{SignatureEncoding, Signer};
+    /// use tanba_validate::{DocumentFormat, Request, TrustConfig, Validator};
+    /// let sig = signer.sign(b"hello", SignatureEncoding::X509).unwrap();
+    /// let v = Validator::new(TrustConfig::default());
+    /// let r = Request { skip_certificates: true, ..Default::default() };
+    /// let report = v.validate_raw(&cert, &sig, b"hello", &r);
+    /// assert_eq!(report.format, DocumentFormat::Raw);
+    /// assert!(report.is_passed(), "{:?}", report.problems); // signature only: no trust asked
+    /// assert_eq!(report.signers[0].checks[0].outcome, tanba_validate::CheckOutcome::Passed);
+    /// let other = v.validate_raw(&cert, &sig, b"hullo", &r);
+    /// assert!(!other.is_passed());
+    /// ```
+    pub fn validate_raw(
+        &self,
+        cert: &[u8],
+        signature: &[u8],
+        data: &[u8],
+        request: &Request,
+    ) -> DocumentReport {
+        crate::raw::judge(self, cert, signature, data, request)
+    }
+
     /// Any signed document: XML (every layer, [`Validator::validate_document_vec`]) when it
     /// starts with `<` or a byte order mark, else CMS ([`Validator::validate_cms`], over
     /// `detached` content when given) — what a service receiving documents of both kinds

@@ -84,7 +84,7 @@ fn request(s: &Service, asked: Asked, scope: Scope) -> Request {
 }
 
 /// A signer of a verified document as NCANode describes it (`null` when its signature
-/// carried no readable certificate).
+/// carried no readable certificate, or did not verify in an XML document).
 fn signer_info(r: &SignerReport, asked: Asked) -> Option<CertificateInfo> {
     certificate_info(
         r.certificate_der.as_deref()?,
@@ -616,7 +616,6 @@ fn judge_certificate(
     der: &[u8],
     extra: &[tanba_pki::ChainCert],
     asked: Asked,
-    signature_ok: bool,
 ) -> Option<CertificateInfo> {
     let policy = s
         .compat
@@ -626,7 +625,7 @@ fn judge_certificate(
     let cert = report.signers.first()?;
     certificate_info(
         cert.certificate_der.as_deref().unwrap_or(der),
-        signature_ok && report.is_passed(),
+        report.is_passed(),
         cert.certificate.as_ref(),
         asked,
     )
@@ -656,7 +655,7 @@ pub(crate) async fn pkcs12_info(
                 .iter()
                 .filter_map(|d| tanba_pki::ChainCert::from_der(d).ok())
                 .collect();
-            out.push(judge_certificate(s, cert, &extra, asked, true));
+            out.push(judge_certificate(s, cert, &extra, asked));
         }
         let valid = out.iter().all(|c| c.as_ref().is_some_and(|c| c.valid));
         Ok(VerificationResponse::new(valid, out))
@@ -742,7 +741,7 @@ pub(crate) async fn x509_info(
         let mut out = Vec::new();
         for (i, c) in certs.iter().enumerate() {
             match c.as_deref().and_then(certificate_bytes) {
-                Some(der) => out.push(judge_certificate(s, &der, &[], asked, true)),
+                Some(der) => out.push(judge_certificate(s, &der, &[], asked)),
                 None => {
                     message = format!("[{i}]: Invalid certificate given.");
                     out.push(None);
@@ -791,29 +790,15 @@ pub(crate) async fn x509_verify(
             resp.message = "[0]: Invalid certificate given.".into();
             return Ok(resp);
         };
-        let cert = tanba_pki::KzCertificate::from_der(&der)
-            .map_err(|e| ApiError::bad_request(format!("certificate: {e}")))?;
-        let signature_ok =
-            match tanba_crypto::SignatureAlgorithm::from_oid(cert.signature_algorithm_oid()) {
-                Ok(alg) => tanba_crypto::verify_signature(
-                    alg,
-                    cert.spki_der(),
-                    data.as_bytes(),
-                    &signature,
-                    tanba_crypto::SignatureEncoding::X509,
-                    &tanba_crypto::AlgorithmPolicy::default(),
-                )
-                .is_ok(),
-                Err(_) => {
-                    return Err(ApiError::bad_request(format!(
-                        "Unsupported algorithm: {}",
-                        cert.signature_algorithm_oid()
-                    )))
-                }
-            };
-        let info = judge_certificate(s, &der, &[], asked, signature_ok);
-        let valid = info.as_ref().is_some_and(|c| c.valid);
-        Ok(VerificationResponse::new(valid, vec![info]))
+        let report = s.compat.validate_raw(
+            &der,
+            &signature,
+            data.as_bytes(),
+            &request(s, asked, Scope::EveryLayer),
+        );
+        s.metrics.verdict(report.indication.name());
+        let info = report.signers.first().and_then(|r| signer_info(r, asked));
+        Ok(VerificationResponse::new(report.is_passed(), vec![info]))
     })
     .await
 }
