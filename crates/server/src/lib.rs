@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::ApiError;
-pub use serve::{router, run, serve, ROUTES};
+pub use serve::{listen, router, run, serve, ROUTES};
 use tanba_validate::{PolicyName, TrustConfig, Validator};
 use time::OffsetDateTime;
 pub use tls::{tls_config, TlsError};

@@ -361,10 +361,24 @@ pub fn run(
         .enable_all()
         .build()?;
     rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let listener = listen(addr)?;
         bound(listener.local_addr()?);
         serve(listener, Arc::new(service), terminated()).await
     })
+}
+
+/// A listening socket on `addr` (port 0 picks a free one) with a deep accept queue (4096,
+/// as far as the kernel's somaxconn allows): a burst of connections waits to be accepted
+/// instead of being reset. Must be called inside a tokio runtime.
+pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 /// Completes on SIGTERM or SIGINT.

@@ -95,8 +95,11 @@ fn a_thousand_concurrent_connections_are_each_answered_or_refused_cleanly() {
         .map(|_| {
             let (url, body, barrier) = (url.clone(), body.clone(), barrier.clone());
             std::thread::spawn(move || {
+                // one connection per request (no pooled connection is reused)
+                let agent = ureq::AgentBuilder::new().max_idle_connections(0).build();
                 barrier.wait();
-                match ureq::post(&url)
+                match agent
+                    .post(&url)
                     .timeout(Duration::from_secs(60))
                     .set("Content-Type", "application/json")
                     .send_string(&body)

@@ -58,7 +58,7 @@ pub fn start_service(service: Arc<Service>) -> Server {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let listener = tanba_server::listen("127.0.0.1:0".parse().unwrap()).unwrap();
             addr_tx.send(listener.local_addr().unwrap()).unwrap();
             tanba_server::serve(listener, service, async move {
                 let _ = rx.await;
