@@ -512,3 +512,65 @@ fn a_batch_streams_one_line_per_document_and_a_bad_one_fails_only_itself() {
     let (code, r) = post(&s, "/v1/batch/verify", &json!({"documents": "none"}));
     assert_eq!(code, 400, "{r}");
 }
+
+#[test]
+fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
+    let s = start(
+        nca_test_trust(),
+        ServerConfig {
+            header_timeout: Duration::from_secs(1),
+            ..Default::default()
+        },
+    );
+    let mut c = std::net::TcpStream::connect(s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    // half a request line, then nothing (slowloris)
+    c.write_all(b"POST /xml/verify HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let started = Instant::now();
+    let mut buf = Vec::new();
+    let _ = c.read_to_end(&mut buf); // ends when the service closes the connection
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(8),
+        "closed after {waited:?}"
+    );
+    // and the service still answers others
+    assert_eq!(get(&s, "/healthz").0, 200);
+}
+
+#[test]
+fn a_request_past_its_deadline_is_answered_503() {
+    let http = http::Server::start();
+    http.route("/ocsp/", http::Body::Hang);
+    // the revocation deadline (10 s) is longer than the request's (1 s)
+    let trust = own_pki(
+        &http.base(),
+        EngineConfig::default(),
+        Duration::from_secs(10),
+    );
+    let s = start(
+        trust,
+        ServerConfig {
+            request_timeout: Duration::from_secs(1),
+            ..at("2026-06-01T00:00:00Z")
+        },
+    );
+    let cert = b64(&own("pki/certs/individual.pem"));
+    let started = Instant::now();
+    let (code, r) = post(
+        &s,
+        "/x509/info",
+        &json!({"certs": [cert], "revocationCheck": ["OCSP"]}),
+    );
+    assert_eq!(code, 503, "{r}");
+    assert_eq!(r["status"], 503);
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not finish within 1 s"),
+        "{r}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
