@@ -50,9 +50,9 @@ fn post(addr: &str, path: &str, body: &str) -> (u16, String) {
 #[test]
 fn sigterm_lets_the_requests_in_flight_finish() {
     let hang = hanging_server();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tanba"))
-        .args([
-            "serve",
+    let cache = tempfile::tempdir().unwrap();
+    let (mut child, addr) = spawn(
+        &[
             "--listen",
             "127.0.0.1:0",
             "--trust-set",
@@ -68,24 +68,9 @@ fn sigterm_lets_the_requests_in_flight_finish() {
             // the certificate's own responder, test.pki.gov.kz, is the hanging one
             "--rewrite-url",
             &format!("http://test.pki.gov.kz={hang}"),
-        ])
-        .env("XDG_CACHE_HOME", tempfile::tempdir().unwrap().keep())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("tanba serve: listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-        .to_string();
-    std::thread::spawn(move || {
-        // keep draining the logs
-        let mut rest = String::new();
-        let _ = err.read_to_string(&mut rest);
-    });
+        ],
+        &[("XDG_CACHE_HOME", cache.path().to_str().unwrap())],
+    );
 
     // requests that wait on the hung OCSP responder (~3 s, the revocation deadline)
     let cert = base64_of(&std::fs::read(nca("certs/individual_valid_sign_2004_rsa.cer")).unwrap());

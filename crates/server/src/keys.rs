@@ -52,6 +52,13 @@ pub(crate) fn base64_lenient(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     engine.decode(clean.as_bytes()).ok().map(Zeroizing::new)
 }
 
+/// A base64 request field decoded ([`base64_lenient`]), or 400 naming the field.
+pub(crate) fn decode_field(text: &str, field: &str) -> Result<Vec<u8>, ApiError> {
+    base64_lenient(text)
+        .map(|z| z.to_vec())
+        .ok_or_else(|| ApiError::bad_request(format!("{field}: not valid base64")))
+}
+
 /// The keystore of `r`.
 pub(crate) fn open(r: &SignerRequest) -> Result<Keystore, ApiError> {
     let key = r

@@ -14,7 +14,7 @@ use tanba_validate::{DocumentError, DocumentReport, Layer, Request};
 use time::OffsetDateTime;
 
 use crate::error::{ApiError, Body as ErrorBody};
-use crate::keys::{self, base64_lenient, SignerRequest};
+use crate::keys::{self, base64_lenient, decode_field, SignerRequest};
 use crate::serve::{blocking, body, json};
 use crate::Service;
 
@@ -35,12 +35,6 @@ pub(crate) struct VerifyRequest {
     /// The BIN the signers must carry.
     #[serde(default)]
     expect_bin: Option<String>,
-}
-
-fn decode(text: &str, field: &str) -> Result<Vec<u8>, ApiError> {
-    base64_lenient(text)
-        .map(|z| z.to_vec())
-        .ok_or_else(|| ApiError::bad_request(format!("{field}: not valid base64")))
 }
 
 fn time_of(s: &Service, at: Option<&str>) -> Result<Option<OffsetDateTime>, ApiError> {
@@ -102,11 +96,11 @@ pub(crate) async fn verify(
     }
     blocking(s, raw, |s, b| {
         let r: VerifyRequest = json(b)?;
-        let document = decode(&r.document, "document")?;
+        let document = decode_field(&r.document, "document")?;
         let content = r
             .content
             .as_deref()
-            .map(|c| decode(c, "content"))
+            .map(|c| decode_field(c, "content"))
             .transpose()?;
         let request = Request {
             at: time_of(s, r.at.as_deref())?,
@@ -140,7 +134,7 @@ pub(crate) async fn validate_certificate(
         let bytes = if r.certificate.trim_start().starts_with("-----BEGIN") {
             r.certificate.into_bytes()
         } else {
-            decode(&r.certificate, "certificate")?
+            decode_field(&r.certificate, "certificate")?
         };
         let at = time_of(s, r.at.as_deref())?;
         let policy = s.native.certificate_policy(Layer::Document, at);
@@ -209,7 +203,7 @@ pub(crate) async fn sign_cms(
 ) -> Response {
     blocking(s, raw, |_s, b| {
         let r: SignCmsRequest = json(b)?;
-        let data = decode(&r.data, "data")?;
+        let data = decode_field(&r.data, "data")?;
         let signer = keys::signer(&r.signer).map_err(|e| e.prefixed("signer: "))?;
         let opts = tanba_cms::SignOptions {
             detached: r.detached,

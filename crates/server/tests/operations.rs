@@ -185,28 +185,7 @@ fn readiness_waits_for_the_configured_crls() {
     assert_eq!(v["anchors"], json!(["C=KZ, CN=TANBA TEST ROOT (RSA)"]));
 
     // a fresh CRL of the test CA: ready once it is in
-    let ca = tanba_pki::KzCertificate::from_pem_or_der(&own("pki/certs/ca.pem")).unwrap();
-    let ca = &ca[0];
-    let ski = ChainCert::from_bytes(&own("pki/certs/ca.pem"))
-        .unwrap()
-        .subject_key_id()
-        .unwrap()
-        .to_vec();
-    let now = time::OffsetDateTime::now_utc();
-    let key = own("pki/keys/ca.key.pem");
-    let pkcs8 = pem_body(&key);
-    let crl = crlgen::signed_crl(
-        &crlgen::CrlSpec {
-            issuer_der: ca.subject().der(),
-            aki: &ski,
-            number: 99,
-            delta_base: None,
-            this_update: now - time::Duration::hours(1),
-            next_update: Some(now + time::Duration::days(1)),
-            entries: &[],
-        },
-        &pkcs8,
-    );
+    let crl = ca_crl(99, time::Duration::days(1));
     http.route("/crl/ca.crl", http::Body::Bytes(crl));
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -231,9 +210,9 @@ fn readiness_waits_for_the_configured_crls() {
     );
 }
 
-/// A CRL of the test CA, fresh now for `minutes` more, its window nearly over (so due for
-/// refresh at once).
-fn nearly_due_crl(number: u64, minutes: i64) -> Vec<u8> {
+/// A CRL of the test CA, issued an hour ago, usable for `left` more (minutes: its window
+/// nearly over, so due for refresh at once).
+fn ca_crl(number: u64, left: time::Duration) -> Vec<u8> {
     let ca = tanba_pki::KzCertificate::from_pem_or_der(&own("pki/certs/ca.pem")).unwrap();
     let ski = ChainCert::from_bytes(&own("pki/certs/ca.pem"))
         .unwrap()
@@ -248,7 +227,7 @@ fn nearly_due_crl(number: u64, minutes: i64) -> Vec<u8> {
             number,
             delta_base: None,
             this_update: now - time::Duration::hours(1),
-            next_update: Some(now + time::Duration::minutes(minutes)),
+            next_update: Some(now + left),
             entries: &[],
         },
         &pem_body(&own("pki/keys/ca.key.pem")),
@@ -258,7 +237,10 @@ fn nearly_due_crl(number: u64, minutes: i64) -> Vec<u8> {
 #[test]
 fn a_crl_server_serving_garbage_leaves_the_last_good_crl_in_use() {
     let http = http::Server::start();
-    http.route("/crl/ca.crl", http::Body::Bytes(nearly_due_crl(7, 5)));
+    http.route(
+        "/crl/ca.crl",
+        http::Body::Bytes(ca_crl(7, time::Duration::minutes(5))),
+    );
     let url = "http://pki.tanba.test/crl/ca.crl".to_string();
     let trust = own_pki(
         &http.base(),

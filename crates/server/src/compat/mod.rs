@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use tanba_validate::{DocumentError, DocumentFormat, Layer, Request, Scope, SignerReport};
 
 use crate::error::{ApiError, Body as ErrorBody};
-use crate::keys::{self, base64_lenient, SignerRequest};
+use crate::keys::{self, base64_lenient, decode_field, SignerRequest};
 use crate::serve::{blocking, json};
 use crate::{xml_edit, Service};
 use cert_info::{certificate_info, Asked, CertificateInfo};
@@ -61,12 +61,6 @@ const OK: &str = "OK";
 
 fn required<T>(v: Option<T>, field: &str) -> Result<T, ApiError> {
     v.ok_or_else(|| ApiError::bad_request(format!("{field}: must not be null")))
-}
-
-fn decode(text: &str, field: &str) -> Result<Vec<u8>, ApiError> {
-    base64_lenient(text)
-        .map(|z| z.to_vec())
-        .ok_or_else(|| ApiError::bad_request(format!("{field}: not valid base64")))
 }
 
 /// The core's request for these routes.
@@ -120,6 +114,18 @@ pub(crate) struct XmlResponse {
     status: u16,
     message: &'static str,
     xml: String,
+}
+
+impl XmlResponse {
+    /// The signed document as the answer.
+    fn new(signed: Vec<u8>) -> Result<Self, ApiError> {
+        Ok(XmlResponse {
+            status: 200,
+            message: OK,
+            xml: String::from_utf8(signed)
+                .map_err(|_| ApiError::internal("XML generation error: not UTF-8"))?,
+        })
+    }
 }
 
 /// `CmsResponse`.
@@ -284,12 +290,7 @@ pub(crate) async fn xml_sign(
                 }
             })?;
         }
-        Ok(XmlResponse {
-            status: 200,
-            message: OK,
-            xml: String::from_utf8(doc)
-                .map_err(|_| ApiError::internal("XML generation error: not UTF-8"))?,
-        })
+        XmlResponse::new(doc)
     })
     .await
 }
@@ -321,12 +322,7 @@ pub(crate) async fn wsse_sign(
         let signer = keys::signer(&r.key)?;
         let out = tanba_wss::sign(xml.as_bytes(), &signer, &tanba_wss::SignOptions::new())
             .map_err(|e| ApiError::bad_request(format!("XML Signature creation error: {e}")))?;
-        Ok(XmlResponse {
-            status: 200,
-            message: OK,
-            xml: String::from_utf8(out)
-                .map_err(|_| ApiError::internal("XML generation error: not UTF-8"))?,
-        })
+        XmlResponse::new(out)
     })
     .await
 }
@@ -378,7 +374,7 @@ fn cms_create(s: &Service, b: &[u8], add: bool) -> Result<CmsResponse, ApiError>
             .cms
             .as_deref()
             .ok_or_else(|| ApiError::bad_request("CMS argument not specified"))?;
-        let der = decode(text, "cms")?;
+        let der = decode_field(text, "cms")?;
         Some(
             tanba_cms::read(&der, &tanba_cms::Limits::default())
                 .map_err(|e| ApiError::bad_request(format!("cms: {e}")))?,
@@ -387,7 +383,7 @@ fn cms_create(s: &Service, b: &[u8], add: bool) -> Result<CmsResponse, ApiError>
         None
     };
     let data = match (&r.data, &existing) {
-        (Some(d), _) => Some(decode(d, "data")?),
+        (Some(d), _) => Some(decode_field(d, "data")?),
         (None, Some(c)) if !c.is_detached() => None,
         (None, Some(_)) => {
             return Err(ApiError::bad_request(
@@ -540,12 +536,12 @@ pub(crate) async fn cms_verify(
 ) -> Response {
     blocking(s, body, |s, b| {
         let r: CmsVerifyRequest = json(b)?;
-        let der = decode(&required(r.cms, "cms")?, "cms")?;
+        let der = decode_field(&required(r.cms, "cms")?, "cms")?;
         let parsed = tanba_cms::read(&der, &tanba_cms::Limits::default())
             .map_err(|e| ApiError::bad_request(format!("cms: {e}")))?;
         let data = match (&r.data, parsed.is_detached()) {
             // NCANode uses data only for a CMS without its content
-            (Some(d), true) => Some(decode(d, "data")?),
+            (Some(d), true) => Some(decode_field(d, "data")?),
             _ => None,
         };
         let content = match &data {
@@ -584,7 +580,7 @@ pub(crate) async fn cms_extract(
 ) -> Response {
     blocking(s, body, |_s, b| {
         let r: CmsVerifyRequest = json(b)?;
-        let der = decode(&required(r.cms, "cms")?, "cms")?;
+        let der = decode_field(&required(r.cms, "cms")?, "cms")?;
         let parsed = tanba_cms::read(&der, &tanba_cms::Limits::default())
             .map_err(|e| ApiError::bad_request(format!("cms: {e}")))?;
         let content = parsed
@@ -782,7 +778,7 @@ pub(crate) async fn x509_verify(
     blocking(s, body, |s, b| {
         let r: SbaVerifyRequest = json(b)?;
         let cert_text = required(r.certificate, "certificate")?;
-        let signature = decode(&required(r.signature, "signature")?, "signature")?;
+        let signature = decode_field(&required(r.signature, "signature")?, "signature")?;
         let data = required(r.data, "data")?;
         let asked = asked(&r.revocation_check);
         let Some(der) = certificate_bytes(&cert_text) else {
